@@ -1,0 +1,169 @@
+"""Source text: decoding AL files and mapping offsets to lines and columns.
+
+AL files are UTF-8, with or without a byte order mark; a few real files are
+UTF-16 (LE or BE, with a BOM) and at least one carries a doubled UTF-8 BOM.
+
+>>> src = SourceFile.from_bytes("a.al", b"\\xef\\xbb\\xbfcodeunit 1 X\\r\\n{\\r\\n}")
+>>> src.text[:10]
+'codeunit 1'
+>>> src.line_col(src.text.index("{"))
+(2, 1)
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import os
+from typing import NamedTuple, Optional
+
+__all__ = ["SourceFile", "Span", "decode", "DecodeError"]
+
+
+class DecodeError(ValueError):
+    """The bytes of a source file are not text in any encoding AL allows."""
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> str:
+    """Decode AL source bytes by their byte order mark (UTF-8 when there is none).
+
+    Every leading BOM is dropped, so a doubled BOM decodes cleanly.
+
+    >>> decode(b"\\xff\\xfeA\\x00")
+    'A'
+    >>> decode(b"\\xef\\xbb\\xbf\\xef\\xbb\\xbfX")
+    'X'
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"not valid {encoding} text at byte {exc.start + len(bom)}") from None
+            return text.lstrip("\ufeff")
+    try:
+        return data.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        # Old NAV exports are Windows-1252; accept them rather than refuse the file.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise DecodeError(f"not valid UTF-8 text at byte {exc.start}") from None
+
+
+class SourceFile:
+    """One decoded source file with a lazily built line table.
+
+    Offsets everywhere in alc are indexes into ``text`` (after BOM removal).
+    """
+
+    __slots__ = ("path", "text", "_line_starts")
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.text = text
+        self._line_starts: Optional[list[int]] = None
+
+    @classmethod
+    def from_bytes(cls, path: str, data: bytes) -> "SourceFile":
+        return cls(path, decode(data))
+
+    @classmethod
+    def read(cls, path: str) -> "SourceFile":
+        with open(path, "rb") as f:
+            return cls.from_bytes(path, f.read())
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            text = self.text
+            starts = [0]
+            find = text.find
+            i = find("\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            self._line_starts = starts
+        return self._line_starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        starts = self.line_starts
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> "Span":
+        return Span(self, start, end)
+
+    def __repr__(self) -> str:
+        return f"SourceFile({self.path!r})"
+
+    def __reduce__(self):
+        return (SourceFile, (self.path, self.text))
+
+
+class Span(NamedTuple):
+    """A range of a source file: character offsets plus lazily computed lines.
+
+    Spans never take part in IR equality (nodes declare them ``eq=False``).
+
+    >>> s = SourceFile("x.al", "ab\\ncd").span(3, 5)
+    >>> (s.line, s.col, s.end_line, s.end_col)
+    (2, 1, 2, 3)
+    """
+
+    source: Optional[SourceFile]
+    start: int
+    end: int
+
+    @property
+    def file(self) -> str:
+        return self.source.path if self.source is not None else ""
+
+    @property
+    def line(self) -> int:
+        return self.source.line_col(self.start)[0] if self.source else 0
+
+    @property
+    def col(self) -> int:
+        return self.source.line_col(self.start)[1] if self.source else 0
+
+    @property
+    def end_line(self) -> int:
+        return self.source.line_col(self.end)[0] if self.source else 0
+
+    @property
+    def end_col(self) -> int:
+        return self.source.line_col(self.end)[1] if self.source else 0
+
+    @property
+    def text(self) -> str:
+        return self.source.text[self.start:self.end] if self.source else ""
+
+    def to(self, other: "Span") -> "Span":
+        """The span from the start of this one to the end of ``other``."""
+        return Span(self.source, self.start, other.end)
+
+    def display_path(self, cwd: Optional[str] = None) -> str:
+        """The file path relative to ``cwd`` (the current folder by default)."""
+        path = self.file
+        if not path:
+            return ""
+        try:
+            rel = os.path.relpath(path, cwd or os.getcwd())
+        except ValueError:  # another drive on Windows
+            return path
+        return path if rel.startswith(".." + os.sep + "..") else rel
+
+    def __repr__(self) -> str:
+        return f"Span({self.file}:{self.line}:{self.col}-{self.end_line}:{self.end_col})"
+
+
+NO_SPAN = Span(None, 0, 0)
