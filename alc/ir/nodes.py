@@ -508,6 +508,7 @@ class Control:
     properties: tuple = ()
     triggers: tuple = ()
     controls: tuple = ()
+    actions: tuple = ()            # a cuegroup's own actions
 
 
 @node

@@ -68,6 +68,19 @@ _BODY_RE = re.compile(
     re.VERBOSE,
 )
 
+_WS = r"[ \t\r\n]*"
+_SIMPLE_PROPERTY_RE = re.compile(
+    r"""([^\W\d]\w*)""" + _WS + "=" + _WS + r"""(?:
+      ('[^']*(?:''[^']*)*')                         # 2 string
+    | ("[^"\n]*(?:""[^"\n]*)*")                     # 3 quoted name
+    | (\d+(?:\.\d+)?(?:[Dd][Tt]|[DdTtLl])?)         # 4 number
+    | ([^\W\d]\w*)                                  # 5 word
+    )((?:""" + _WS + "," + _WS + r"""(?i:comment|locked|maxlength)""" + _WS + "=" + _WS +
+    r"""(?:'[^']*(?:''[^']*)*'|(?i:true|false)|\d+))*)""" + _WS + ";",
+    re.VERBOSE,
+)
+SIMPLE_OPTION_RE = re.compile(r"([^\W\d]\w*)" + _WS + "=" + _WS + r"('[^']*(?:''[^']*)*'|[^\W\d]\w*|\d+)")
+
 _FILTER_RE = re.compile(r"""[^()'";{}]*(?:(\()|(\))|('[^']*(?:''[^']*)*')|("[^"\n]*")|([;{}'"])|$)""")
 
 _DIRECTIVE_RE = re.compile(r"#[ \t]*([A-Za-z]*)([^\n]*)")
@@ -282,6 +295,17 @@ class Lexer:
                 return ("CODE_BODY", pp_depth, begin[2], end)
         self.pos = pos
         return ("CODE_BODY", pp_depth, begin[2], pos)
+
+    def simple_property(self, name: Token) -> Optional[Token]:
+        """At a property name: the whole property when it is of the simple
+        form, as one SIMPLE_PROPERTY token carrying the regex match; else None
+        (and nothing is consumed)."""
+        m = _SIMPLE_PROPERTY_RE.match(self.text, name[2], self.end)
+        if m is None:
+            return None
+        self._peeked = None
+        self.pos = m.end()
+        return ("SIMPLE_PROPERTY", m, name[2], m.end())
 
     def raw_filter(self) -> Token:
         """After ``const(`` or ``filter(``: the raw text up to the matching ``)``."""

@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
+from .callbacks import is_passthrough, make_callbacks
 from .grammar import Grammar, load_grammar
 from .lexer import Lexer, Token
 
@@ -29,16 +30,12 @@ _ITEM_WORDS = frozenset((
     "profileextension", "controladdin", "dotnet",
 ))
 
-# Keywords that are always followed by `=`: property names with a grammar of their own.
-_PROPERTY_KEYWORD_PREFIXES = ("TABLERELATION", "CALCFORMULA", "RUNOBJECT")
-
-
-def _is_passthrough(rule) -> bool:
-    """`?rule: child` with one kept child: Lark's callback returns the child."""
-    if len(rule.expansion) != 1 or not rule.options.expand1 or rule.alias:
-        return False
-    sym = rule.expansion[0]
-    return not (sym.is_term and sym.filter_out)
+# AL's reserved words: never identifiers, wherever they stand.
+RESERVED_WORDS = frozenset((
+    "begin", "end", "if", "then", "else", "case", "of", "while", "do", "repeat", "until", "for",
+    "to", "downto", "foreach", "in", "with", "and", "or", "xor", "not", "div", "mod", "true",
+    "false", "var", "exit",
+))
 
 
 class SyntaxFailure(Exception):
@@ -70,13 +67,17 @@ class Driver:
     One driver serves many files: it holds no per-file state between calls.
     """
 
-    def __init__(self, transformer: Any = None, grammar: Optional[Grammar] = None):
+    def __init__(self, transformer: Any = None, grammar: Optional[Grammar] = None,
+                 simple_properties: bool = True):
         self.grammar = grammar or load_grammar()
         self.transformer = transformer
+        # The one-regex path for `Name = value;` properties (off: every property through the table).
+        self.simple_properties = simple_properties and transformer is not None
         g = self.grammar
-        self.callbacks: tuple[Callable, ...] = g.callbacks(transformer)
+        lark_rules = [rule for _, _, rule in g.rules]
+        self.callbacks = tuple(make_callbacks(lark_rules, transformer))
         self.actions = g.actions
-        self.rules = tuple((origin, size, None if _is_passthrough(rule) else cb)
+        self.rules = tuple((origin, size, None if is_passthrough(rule) else cb)
                            for (origin, size, rule), cb in zip(g.rules, self.callbacks))
         self.keywords = g.keywords
         self.punctuation = g.punctuation
@@ -86,6 +87,9 @@ class Driver:
         p = g.punctuation
         self.rbrace, self.semicolon = p["}"], p[";"]
         self._unit_chains: dict[tuple[int, int, str], int] = {}
+        self.equal = p["="]
+        # Reserved words are never names, so they need no lookahead: `end;`.
+        self.reserved = frozenset(k for w, k in g.keywords.items() if w in RESERVED_WORDS)
 
     def _unit_chain(self, below: int, origin: str, kind: str) -> int:
         """The state reached by a chain of passthrough reductions over ``below``."""
@@ -106,6 +110,24 @@ class Driver:
         word could be a keyword, a property name or a plain name: `Type =
         RDLC;`, `continue := true;`, `Continue(Entry);`, `Permissions: List of [...];`.
         """
+        a = self.actions[states[-1]].get(kind)
+        if a is None:
+            return False
+        if a >= 0 and nxt[0] != "$END":
+            # Shifting `kind` needs no reduction; if the next token then shifts
+            # too (or has no action at all), the answer needs no simulation.
+            follow = self.actions[a]
+            if nxt[0] == "WORD":
+                kw = self.keywords.get(nxt[1].lower())
+                found = [follow[k] for k in (kw, "IDENT", "PROP_NAME") if k in follow]
+                if not found:
+                    return False
+                if any(b >= 0 for b in found):
+                    return True
+            else:
+                b = follow.get(nxt[0])
+                if b is None or b >= 0:
+                    return b is not None
         stack = self._simulate(states, kind)
         if stack is None:
             return False
@@ -136,7 +158,7 @@ class Driver:
 
     def _resolve_name(self, states: list, acts: dict, nxt: Token) -> str:
         """A word that is not a keyword here: a property name or a plain name."""
-        if "PROP_NAME" in acts and self._viable(states, "PROP_NAME", nxt):
+        if "PROP_NAME" in acts and nxt[0] == self.equal and self._viable(states, "PROP_NAME", nxt):
             return "PROP_NAME"
         return "IDENT" if "IDENT" in acts else "PROP_NAME"
 
@@ -173,17 +195,19 @@ class Driver:
         actions, rules, keywords = self.actions, self.rules, self.keywords
         filter_states = self.filter_states
         rbrace, semicolon = self.rbrace, self.semicolon
-        unit_chains = self._unit_chains
+        unit_chains, reserved = self._unit_chains, self.reserved
+        simple_property = self.simple_properties
+        next_token = lexer.next
         states = [start_state]
         values: list = []
-        ending = False
+        acts = actions[start_state]
         while True:
-            acts = actions[states[-1]]
             kind = tok[0]
             if kind == "WORD":
                 kw = keywords.get(tok[1].lower())
                 if kw is not None and kw in acts:
-                    if ("IDENT" in acts or "PROP_NAME" in acts) and not self._viable(states, kw, lexer.peek()):
+                    if kw not in reserved and ("IDENT" in acts or "PROP_NAME" in acts) \
+                            and not self._viable(states, kw, lexer.peek()):
                         kind = self._resolve_name(states, acts, lexer.peek())
                     elif kw == "BEGIN" and lazy_bodies and "CODE_BODY" in acts:
                         kind = "CODE_BODY"
@@ -194,7 +218,12 @@ class Driver:
                     kind = "PROP_NAME" if "IDENT" not in acts else self._resolve_name(states, acts, lexer.peek())
                 else:
                     kind = "IDENT"
-            if kind == "$END":
+                if kind == "PROP_NAME" and simple_property and "SIMPLE_PROPERTY" in acts:
+                    # `Caption = 'x', Comment = 'y';` in one regex match (see lexer.simple_property)
+                    prop = lexer.simple_property(tok)
+                    if prop is not None:
+                        tok, kind = prop, "SIMPLE_PROPERTY"
+            elif kind == "$END":
                 return self._finish(lexer, states, values, tok, tok, end_state), tok
             while True:
                 a = acts.get(kind)
@@ -224,20 +253,19 @@ class Driver:
                     goto = actions[states[-1]][origin]
                     states.append(goto)
                 acts = actions[goto]
-            # shift
+            # shift (tokens keep the lexer's kind, WORD for every word; callbacks use the text)
             states.append(a)
-            values.append(tok if kind == tok[0] else (kind,) + tok[1:])
-            if ending:
-                raise AssertionError("shifted past the end of an item")  # pragma: no cover
+            values.append(tok)
+            acts = actions[a]
             if a in filter_states:
                 tok = lexer.raw_filter()
-            elif item_mode and lexer.depth <= 0 and (kind == rbrace or kind == semicolon):
+            elif (kind == rbrace or kind == semicolon) and item_mode and lexer.depth <= 0:
                 # The item is complete: finish it with $END, keep the real next token.
-                nxt = lexer.next()
+                nxt = next_token()
                 value = self._finish(lexer, states, values, tok, nxt, end_state)
                 return value, nxt
             else:
-                tok = lexer.next()
+                tok = next_token()
 
     def _finish(self, lexer: Lexer, states: list, values: list, last: Token, nxt: Token, end_state: int):
         actions, rules = self.actions, self.rules

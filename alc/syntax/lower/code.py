@@ -62,12 +62,13 @@ class CodeLowering:
 
     def literal(self, c):
         tok = c[0]
-        kind = _LITERAL_KINDS[tok[0]]
         text = tok[1]
+        kind = tok[0]
+        if kind == "WORD":  # `true`/`false`: words keep the lexer's kind
+            return ir.Literal("boolean", text.lower() == "true", span=Span(self.source, tok[2], tok[3]))
+        kind = _LITERAL_KINDS[kind]
         if kind == "string":
             value: Any = unquote_string(text)
-        elif kind == "boolean":
-            value = tok[0] == "TRUE"
         elif kind == "biginteger":
             value = text[:-1]
         else:

@@ -8,7 +8,11 @@ from typing import Any, NamedTuple, Optional
 
 from ...ir import nodes as ir
 from ...source import Span
+from ..lexer import SIMPLE_OPTION_RE, Lexer
 from .code import end_of, start_of, unquote_name, unquote_string
+
+_NUMBER_KINDS = {"INTEGER": "integer", "DECIMAL": "decimal", "BIGINT": "biginteger", "DATE": "date",
+                 "TIME": "time", "DATETIME": "datetime"}
 
 # Trailing `Name = value` items of a generic property value that are options
 # of the value, not items of it: `Caption = 'x', Comment = 'y', Locked = true;`
@@ -129,6 +133,48 @@ class DeclLowering:
         span = self.span(present[0], options[-1] if options else present[-1]) if present else None
         return ir.Values(tuple(items), tuple(options), span=span)
 
+    def simple_property(self, c):
+        """The SIMPLE_PROPERTY fast path: the IR `property` would give."""
+        m = c[0][1]
+        source = self.source
+        value = self._simple_value(m)
+        options = ()
+        if m.group(6):
+            options = tuple(self._simple_option(o, m.start(6)) for o in SIMPLE_OPTION_RE.finditer(m.group(6)))
+        last = options[-1] if options else value
+        values = ir.Values((value,), options, span=Span(source, value.span.start, last.span.end))
+        return ir.Property(m.group(1), values, span=Span(source, m.start(), m.end()))
+
+    def _simple_value(self, m):
+        source = self.source
+        i = m.lastindex if m.lastindex < 6 else next(g for g in (2, 3, 4, 5) if m.group(g) is not None)
+        text, span = m.group(i), Span(source, m.start(i), m.end(i))
+        if i == 2:
+            return ir.Literal("string", unquote_string(text), span=span)
+        if i == 3:
+            return ir.Name(unquote_name(text), span=span)
+        if i == 4:
+            kind = _NUMBER_KINDS[Lexer._number_kind(text)]
+            return ir.Literal(kind, text[:-1] if kind == "biginteger" else text, span=span)
+        low = text.lower()
+        if low == "true" or low == "false":
+            return ir.Literal("boolean", low == "true", span=span)
+        if low == "this":
+            return ir.This(span=span)
+        return ir.Name(text, span=span)
+
+    def _simple_option(self, o, base: int):
+        source = self.source
+        name, text = o.group(1), o.group(2)
+        span = Span(source, base + o.start(2), base + o.end(2))
+        if text[0] == "'":
+            value = ir.Literal("string", unquote_string(text), span=span)
+        elif text[0].isdigit():
+            value = ir.Literal("integer", text, span=span)
+        else:
+            value = ir.Literal("boolean", text.lower() == "true", span=span)
+        return ir.NamedValue(name, value, span=Span(source, base + o.start(1), base + o.end(2)))
+
     def pair(self, c):
         first, second = c
         return ir.PairValue(first, second, span=self.span(first, second if second is not None else first))
@@ -150,7 +196,8 @@ class DeclLowering:
     def permissions_property(self, c):
         name_tok, semi = c[0], c[-1]
         perms = tuple(p for p in c[1:-1] if p is not None)
-        value = ir.PermissionsValue(perms, span=self.span(perms[0], perms[-1]) if perms else None)
+        value = ir.PermissionsValue(perms, span=self.span(perms[0], perms[-1]) if perms else
+                                    Span(self.source, semi[2], semi[2]))
         return ir.Property(name_tok[1], value, span=self.span(name_tok, semi))
 
     def run_object_property(self, c):
@@ -176,7 +223,8 @@ class DeclLowering:
                                    span=self.span(first, where[-1] if where else target))
 
     def where_clause(self, c):
-        return c[0]
+        links = c[1]
+        return links
 
     def link_list(self, c):
         return tuple(c)
@@ -207,6 +255,7 @@ class DeclLowering:
     def table_view(self, c):
         sorting, order, where = (), None, ()
         clauses = []
+        first, last = self._view_bounds(c)
         for clause in c:
             if clause[0] == "sorting":
                 sorting = clause[1]
@@ -217,13 +266,21 @@ class DeclLowering:
                 clauses.append("where")
                 continue
             clauses.append(clause[0])
-        return ir.TableViewValue(sorting, order, where, tuple(clauses))
+        return ir.TableViewValue(sorting, order, where, tuple(clauses), span=Span(self.source, first, last))
+
+    def _view_bounds(self, c) -> tuple:
+        """Start and end offsets of a table view's clauses."""
+        def bounds(clause):
+            if clause[0] in ("sorting", "order"):
+                return clause[2], clause[3]
+            return clause[0].span.start, clause[-1].span.end  # links; the clause's own parens aside
+        return bounds(c[0])[0], bounds(c[-1])[1]
 
     def sorting_clause(self, c):
-        return ("sorting", tuple(q.text for q in c))
+        return ("sorting", tuple(q.text for q in c[1:-1]), c[0][2], c[-1][3])
 
     def order_clause(self, c):
-        return ("order", c[0][1])
+        return ("order", c[1][1], c[0][2], c[2][3])
 
     def permission(self, c):
         kind, target, rights = c
@@ -320,11 +377,10 @@ class DeclLowering:
         return tuple(c)
 
     def record_type(self, c):
-        target, temporary = c
+        kw, target, temporary = c
         name = target.text if type(target) is QName else target[1]
         last = temporary if temporary is not None else target
-        return ir.TypeRef("Record", subtype=name, temporary=temporary is not None,
-                          span=Span(self.source, start_of(target), end_of(last)))
+        return ir.TypeRef("Record", subtype=name, temporary=temporary is not None, span=self.span(kw, last))
 
     def object_type(self, c):
         kind, target = c
@@ -332,28 +388,27 @@ class DeclLowering:
         return ir.TypeRef(_KIND_NAMES.get(kind[1].lower(), kind[1]), subtype=name, span=self.span(kind, target))
 
     def option_type(self, c):
-        if c == [None]:
-            return ir.TypeRef("Option")
-        members = tuple(_token_text(t) if t is not None else "" for t in c)
-        present = [t for t in c if t is not None]
-        return ir.TypeRef("Option", options=members,
-                          span=self.span(present[0], present[-1]) if present else None)
+        kw, *items = c
+        members = () if items == [None] else tuple(_token_text(t) if t is not None else "" for t in items)
+        present = [t for t in items if t is not None]
+        return ir.TypeRef("Option", options=members, span=self.span(kw, present[-1] if present else kw))
 
     def array_type(self, c):
-        *dims, element = c
-        return ir.TypeRef("Array", dimensions=tuple(dims), element=element, span=self.span(dims[0], element))
+        kw, *dims, element = c
+        return ir.TypeRef("Array", dimensions=tuple(dims), element=element, span=self.span(kw, element))
 
     def dotnet_type(self, c):
-        q = c[0]
-        return ir.TypeRef("DotNet", subtype=q.text, span=q.span)
+        kw, q = c
+        return ir.TypeRef("DotNet", subtype=q.text, span=self.span(kw, q))
 
     def label_type(self, c):
-        text, *options = c
+        kw, text, *options = c
         return ir.TypeRef("Label", text=unquote_string(text[1]), text_options=tuple(options),
-                          span=self.span(text, options[-1] if options else text))
+                          span=self.span(kw, options[-1] if options else text))
 
     def textconst_type(self, c):
-        return ir.TypeRef("TextConst", text_options=tuple(c), span=self.span(c[0], c[-1]))
+        kw, *options = c
+        return ir.TypeRef("TextConst", text_options=tuple(options), span=self.span(kw, options[-1]))
 
     def text_option(self, c):
         name, value = c

@@ -390,12 +390,14 @@ class ObjectLowering:
                          span=el.span)
 
     def control(self, el: RawElement) -> ir.Control:
-        members = self.body(el, CONTROL_KINDS, f"`{el.kind}`")
+        members = self.body(el, CONTROL_KINDS | {"actions"}, f"`{el.kind}`")
         self.no_code(members, "a page control")
         source = self.arg(el, 1)
         children = tuple(self.control(x) for x in members.elements if x.kind in CONTROL_KINDS)
+        actions = tuple(self.action(a) for x in members.elements if x.kind == "actions"
+                        for a in self.children(x, ACTION_KINDS, "actions"))
         return ir.Control(el.kind, self.arg_name(el, 0, required=el.kind != "group") or "", source,
-                          tuple(members.properties), tuple(members.triggers), children, span=el.span)
+                          tuple(members.properties), tuple(members.triggers), children, actions, span=el.span)
 
     def action(self, el: RawElement) -> ir.Action:
         members = self.body(el, ACTION_KINDS, f"`{el.kind}`")

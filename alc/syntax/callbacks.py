@@ -1,0 +1,107 @@
+"""Per-rule reduce callbacks, precomputed from the grammar.
+
+They follow Lark's tree-shaping rules (literals dropped, `_rule` spliced into
+its parent, `?rule` with one child passed through, `[x]` giving None when
+absent) but are specialised per rule once, instead of going through Lark's
+generic wrappers on every reduction; spliced rules hand their parent a plain
+list rather than a Tree.
+"""
+
+from __future__ import annotations
+
+from operator import itemgetter
+from typing import Any, Callable, Optional
+
+import lark
+
+__all__ = ["make_callbacks", "is_passthrough"]
+
+
+def _spliced(sym: Any) -> bool:
+    return not sym.is_term and sym.name.startswith("_")
+
+
+def is_passthrough(rule: Any) -> bool:
+    """`?rule: child` with exactly one kept, non-spliced child: its value is the child's."""
+    if len(rule.expansion) != 1 or not rule.options.expand1 or rule.alias:
+        return False
+    sym = rule.expansion[0]
+    return not (sym.is_term and sym.filter_out) and not _spliced(sym)
+
+
+def _plan(rule: Any) -> tuple[list, int]:
+    """(index, splice, nones_before) for each kept child, and the trailing Nones."""
+    expansion = rule.expansion
+    empty = rule.options.empty_indices
+    if empty:
+        runs = "".join(str(int(b)) for b in empty).split("0")
+        nones = [len(r) for r in runs]
+    else:
+        nones = [0] * (len(expansion) + 1)
+    keep_all = rule.options.keep_all_tokens
+    plan, pending = [], 0
+    for i, sym in enumerate(expansion):
+        pending += nones[i]
+        if keep_all or not (sym.is_term and sym.filter_out):
+            plan.append((i, _spliced(sym), pending))
+            pending = 0
+    return plan, pending + nones[len(expansion)]
+
+
+def _filter(rule: Any) -> Callable[[list], list]:
+    plan, trailing = _plan(rule)
+    n = len(rule.expansion)
+    simple = not trailing and all(not splice and not nones for _, splice, nones in plan)
+    if simple:
+        if len(plan) == n:
+            return lambda children: children
+        if not plan:
+            return lambda children: []
+        if len(plan) == 1:
+            i = plan[0][0]
+            return lambda children: [children[i]]
+        getter = itemgetter(*(i for i, _, _ in plan))
+        return lambda children: list(getter(children))
+
+    def general(children: list) -> list:
+        out: list = []
+        for i, splice, nones in plan:
+            if nones:
+                out.extend([None] * nones)
+            if splice:
+                out.extend(children[i])
+            else:
+                out.append(children[i])
+        if trailing:
+            out.extend([None] * trailing)
+        return out
+    return general
+
+
+def make_callback(rule: Any, transformer: Any) -> Callable[[list], Any]:
+    name = str(rule.alias or rule.origin.name)
+    select = _filter(rule)
+    if str(rule.origin.name).startswith("_") and not rule.alias:
+        return select  # spliced into the parent: a plain list
+    method: Optional[Callable] = getattr(transformer, name, None) if transformer is not None else None
+    expand1 = rule.options.expand1 and not rule.alias
+    if method is None:
+        def build(children: list) -> Any:
+            kept = select(children)
+            if expand1 and len(kept) == 1:
+                return kept[0]
+            return lark.Tree(name, kept)
+        return build
+    if expand1:
+        def single_or_call(children: list) -> Any:
+            kept = select(children)
+            return kept[0] if len(kept) == 1 else method(kept)
+        return single_or_call
+    if select is not None and getattr(select, "__name__", "") == "<lambda>" and len(_plan(rule)[0]) == len(rule.expansion) \
+            and not _plan(rule)[1] and all(not s and not k for _, s, k in _plan(rule)[0]):
+        return method  # every child kept as is: call the method directly
+    return lambda children: method(select(children))
+
+
+def make_callbacks(rules: list, transformer: Any) -> list:
+    return [make_callback(rule, transformer) for rule in rules]
