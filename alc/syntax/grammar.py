@@ -69,7 +69,7 @@ def load_grammar() -> Grammar:
     """Build (once per process) the LALR table of grammar/al.lark."""
     text = grammar_text()
     parser = lark.Lark(text, parser="lalr", lexer=_ExternalLexer, start=list(START_SYMBOLS),
-                       maybe_placeholders=True, cache=False)
+                       maybe_placeholders=True, cache=True)
     table = parser.parser.parser._parse_table
     rules = list(parser.rules)
     rule_index = {id(rule): i for i, rule in enumerate(rules)}
