@@ -83,6 +83,7 @@ SIMPLE_OPTION_RE = re.compile(r"([^\W\d]\w*)" + _WS + "=" + _WS + r"('[^']*(?:''
 
 _FILTER_RE = re.compile(r"""[^()'";{}]*(?:(\()|(\))|('[^']*(?:''[^']*)*')|("[^"\n]*")|([;{}'"])|$)""")
 
+_PREAMBLE_RE = re.compile(r"(?:\s+|//[^\n]*|/\*[\s\S]*?\*/|\#[^\n]*)*")
 _DIRECTIVE_RE = re.compile(r"#[ \t]*([A-Za-z]*)([^\n]*)")
 _INACTIVE_RE = re.compile(r"^[ \t]*#[ \t]*(if|elif|else|endif)\b([^\n]*)", re.MULTILINE | re.IGNORECASE)
 _COND_TOKEN_RE = re.compile(r"\s*(?:(\()|(\))|([^\W\d]\w*)|(\S))")
@@ -183,7 +184,7 @@ class Lexer:
     """
 
     __slots__ = ("source", "text", "pos", "end", "symbols", "diagnostics", "trivia",
-                 "depth", "pp_depth", "_peeked", "_peek_state", "_seen_token", "_match", "_punct")
+                 "depth", "pp_depth", "_peeked", "_peek_state", "_match", "_punct")
 
     def __init__(self, source: SourceFile, symbols: frozenset[str] | set[str],
                  start: int = 0, end: Optional[int] = None, pp_depth: int = 0,
@@ -200,7 +201,6 @@ class Lexer:
         self.pp_depth = pp_depth
         self._peeked: Optional[Token] = None
         self._peek_state: tuple = ()
-        self._seen_token = start > 0
         self._match = _TOKEN_RE.match
 
     # -- public API -------------------------------------------------------
@@ -214,7 +214,7 @@ class Lexer:
 
     def peek(self) -> Token:
         if self._peeked is None:
-            self._peek_state = (self.pos, self.depth, self.pp_depth, len(self.trivia), self._seen_token)
+            self._peek_state = (self.pos, self.depth, self.pp_depth, len(self.trivia))
             self._peeked = self.next()
         return self._peeked
 
@@ -230,26 +230,23 @@ class Lexer:
             if i is None:
                 self.pos = end
                 return ("$END", "", end, end)
-            start, stop = m.span(i)
-            self.pos = stop
+            s = m.group(i)
+            self.pos = stop = m.end()
             if i == _WORD:
-                self._seen_token = True
-                return ("WORD", m.group(i), start, stop)
+                return ("WORD", s, stop - len(s), stop)
             if i == _PUNCT:
-                self._seen_token = True
-                s = m.group(i)
                 if s == "{":
                     self.depth += 1
                 elif s == "}":
                     self.depth -= 1
-                return (self._punct[s], s, start, stop)
-            if i <= _NUMBER:
-                self._seen_token = True
-                if i == _QIDENT:
-                    return ("QIDENT", m.group(i), start, stop)
-                if i == _STRING:
-                    return ("STRING", m.group(i), start, stop)
-                return (self._number_kind(m.group(i)), m.group(i), start, stop)
+                return (self._punct[s], s, stop - len(s), stop)
+            if i == _QIDENT:
+                return ("QIDENT", s, stop - len(s), stop)
+            if i == _STRING:
+                return ("STRING", s, stop - len(s), stop)
+            if i == _NUMBER:
+                return (self._number_kind(s), s, stop - len(s), stop)
+            start = stop - len(s)
             if i == _HASH and self._at_line_start(start):
                 self.pos = self._directive(start)
                 continue
@@ -336,7 +333,7 @@ class Lexer:
         back to where the peek started, directives included."""
         if self._peeked is not None:
             self._peeked = None
-            self.pos, self.depth, self.pp_depth, n_trivia, self._seen_token = self._peek_state
+            self.pos, self.depth, self.pp_depth, n_trivia = self._peek_state
             del self.trivia[n_trivia:]
 
     # -- the scanner ------------------------------------------------------
@@ -397,7 +394,7 @@ class Lexer:
             return stop
         if name in ("define", "undef"):
             self.trivia.append(Trivia(name, arg, span))
-            if self._seen_token:
+            if self._token_before(start):
                 self._error("ALC0106", f"`#{name}` must come before the first token of the file", start, stop)
             elif not re.fullmatch(r"[^\W\d]\w*", arg):
                 self._error("ALC0104", f"`#{name}` needs one symbol name", start, stop)
@@ -408,6 +405,10 @@ class Lexer:
             return stop
         self._error("ALC0105", f"unknown preprocessor directive `#{m.group(1)}`", start, stop)
         return stop
+
+    def _token_before(self, pos: int) -> bool:
+        """Is there a token (not a comment, blank or directive line) before ``pos``?"""
+        return _PREAMBLE_RE.match(self.text, 0, pos).end() < pos
 
     def _condition(self, arg: str, start: int, stop: int) -> bool:
         try:
