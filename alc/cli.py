@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("explain", help="explain a diagnostic code")
     p.add_argument("code")
     p.set_defaults(run=cmd_explain)
+
+    p = sub.add_parser("inspect", help="show the manifest and objects of a .app package")
+    p.add_argument("app", metavar="APP", help="a .app file")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=cmd_inspect)
     return parser
 
 
@@ -67,6 +72,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if text is None:
         raise UsageError(f"unknown diagnostic code `{args.code}`")
     print(text)
+    return EXIT_OK
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from .package import PackageError, read_package
+    from .package.inspect import render_text
+    try:
+        package = read_package(args.app)
+    except PackageError as exc:
+        print(str(exc.with_path(args.app)), file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(package.to_json(), indent=2) if args.format == "json" else render_text(package))
     return EXIT_OK
 
 

@@ -75,6 +75,86 @@ CODES: dict[str, Code] = _codes(
     Code("ALC0199", "internal error",
          "alc met a condition it does not handle while reading this file. This is a bug in alc; "
          "the message names the exception. The other files are still read."),
+    # 04xx: project manifest (app.json), packages (.app) and emit
+    Code("ALC0400", "app.json cannot be read",
+         "The project's app.json is missing, unreadable, or not UTF-8 text."),
+    Code("ALC0401", "app.json is not valid JSON",
+         "app.json must be one JSON object. The position points at the first character the JSON reader "
+         "could not accept (a missing comma or quote, a trailing comma, a comment)."),
+    Code("ALC0402", "required app.json field missing",
+         "`id`, `name`, `publisher` and `version` are required in app.json; each dependency needs "
+         "`id` (or the legacy `appId`) and `version`, and each id range `from` and `to`."),
+    Code("ALC0403", "app.json field has the wrong type",
+         "A field holds a JSON value of the wrong kind: a number where a string is expected, an object "
+         "where an array is expected, and so on."),
+    Code("ALC0404", "malformed GUID",
+         "App ids (`id`, dependency `id`/`appId`, `internalsVisibleTo` ids) are GUIDs written as "
+         "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx with hexadecimal digits."),
+    Code("ALC0405", "malformed version",
+         "`version`, `platform`, `application` and dependency versions are four non-negative integers "
+         "Major.Minor.Build.Revision (such as 1.0.0.0); `runtime` is Major.Minor (such as 13.0)."),
+    Code("ALC0406", "invalid id range",
+         "An id range needs 1 <= from <= to <= 2147483647."),
+    Code("ALC0407", "overlapping id ranges",
+         "Two entries of `idRanges` (or `idRange` and an entry of `idRanges`) share object ids. "
+         "Merge them into one range."),
+    Code("ALC0408", "both idRange and idRanges",
+         "`idRange` is the legacy single range; a project gives either it or `idRanges`, not both."),
+    Code("ALC0409", "showMyCode ignored",
+         "`resourceExposurePolicy` replaced the legacy `showMyCode` flag. When both are present the policy "
+         "applies and `showMyCode` is ignored."),
+    Code("ALC0410", "invalid app.json value",
+         "A field has a value the compiler does not accept: an empty `name` or `publisher`, a `target` "
+         "other than Cloud or OnPrem, a preprocessor symbol that is not an identifier, or a dependency "
+         "whose `id` and `appId` disagree."),
+    Code("ALC0411", "unknown feature",
+         "`features` lists a name the AL compiler does not know; it has no effect. Known features are "
+         "ExcludeGeneratedTranslations, GenerateCaptions, GenerateLockedTranslations, NoImplicitWith, "
+         "NoPromotedActionProperties and TranslationFile."),
+    Code("ALC0412", "duplicate dependency",
+         "Two entries of `dependencies` name the same app id. Keep one, with the higher minimum version."),
+    Code("ALC0413", "app depends on itself",
+         "A dependency names the app's own id."),
+    Code("ALC0420", "package cannot be read",
+         "The .app file could not be opened or read from disk."),
+    Code("ALC0421", "not a .app package",
+         "A .app file starts with a 40-byte header: `NAVX`, header size 40, header version 2, the package "
+         "GUID, the payload length and `NAVX` again. This file's header does not match."),
+    Code("ALC0422", "truncated or inconsistent package",
+         "The payload length in the header does not match the file: the file was cut short, or has "
+         "unexpected bytes after the payload (only a signature block, `NXSB`, may follow)."),
+    Code("ALC0423", "runtime package",
+         "The payload starts with `.NEA`: this is a runtime package made by a Business Central server "
+         "(Get-NAVAppRuntimePackage). Its content is encrypted with Microsoft's proprietary scheme, which "
+         "alc does not read. Use the app's ordinary package or its symbol package instead."),
+    Code("ALC0424", "corrupt package payload",
+         "The payload after the header is not a readable zip archive, or an entry is corrupt "
+         "(bad checksum, unsupported compression, encryption)."),
+    Code("ALC0425", "package exceeds limits",
+         "alc refuses packages that would expand beyond safe limits (a zip bomb): too many entries, too "
+         "much uncompressed data in total or in one entry, an entry with an extreme compression ratio, "
+         "or a manifest or symbol file too large to parse."),
+    Code("ALC0426", "unsafe entry name",
+         "A zip entry name is absolute, contains `..` segments, backslashes, drive letters or control "
+         "characters. Such names could write outside a folder when the package is extracted."),
+    Code("ALC0427", "duplicate package entry",
+         "Two zip entries have the same name (package part names compare case-insensitively)."),
+    Code("ALC0428", "invalid manifest XML",
+         "NavxManifest.xml is not well-formed XML, or its root is not a `Package` element."),
+    Code("ALC0429", "forbidden XML construct",
+         "Package XML must not contain a DOCTYPE, entity declarations or external references; "
+         "alc rejects them to rule out entity-expansion and external-entity attacks."),
+    Code("ALC0430", "invalid SymbolReference.json",
+         "SymbolReference.json is not valid UTF-8 JSON of the expected shape. The message names the "
+         "element path (such as `Tables[3].Fields[2].Id`) whose value has the wrong type."),
+    Code("ALC0431", "missing package entry",
+         "A required entry (NavxManifest.xml) is not in the package."),
+    Code("ALC0432", "invalid manifest value",
+         "A NavxManifest.xml attribute has a malformed value: an app id that is not a GUID, a version "
+         "that is not Major.Minor.Build.Revision, an id range that is not a pair of integers."),
+    Code("ALC0440", "package cannot be written",
+         "The .app file could not be written: the target folder is missing or not writable, or the "
+         "disk is full. No partial package is left behind."),
 )
 
 

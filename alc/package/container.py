@@ -1,0 +1,434 @@
+"""The `.app` container: a 40-byte NAVX header followed by a zip (OPC) payload.
+
+Writing is deterministic: entries in a fixed order, one timestamp, fixed
+attributes, and a package GUID derived from the bytes of the zip, so the same
+entries give the same file. Files are written to a temporary name in the
+target folder and renamed, so a failed write leaves nothing behind.
+
+Reading checks everything: header fields, lengths, the signature trailer,
+entry count and sizes (zip bombs), entry names (path traversal), duplicate
+names, compression methods. Each failure is one ``PackageError``.
+
+>>> data = app_bytes({"NavxManifest.xml": b"<Package/>", "src/Table Extension/x.al": b"table 1 X { }"})
+>>> data[:4], len(data) > 40
+(b'NAVX', True)
+>>> c = read_container(data)
+>>> c.names
+('NavxManifest.xml', 'src/Table Extension/x.al', '[Content_Types].xml')
+>>> c.raw_names[1]
+'src/Table%20Extension/x.al'
+>>> c.read("src/Table Extension/x.al")
+b'table 1 X { }'
+>>> app_bytes({"a.xml": b"1"}) == app_bytes({"a.xml": b"1"})
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import struct
+import tempfile
+import uuid
+import zipfile
+import zlib
+from typing import Iterable, Mapping, Optional, Union
+from urllib.parse import quote, unquote
+
+import attrs
+
+from .errors import DEFAULT_LIMITS, Limits, PackageError, RuntimePackageError
+
+__all__ = ["HEADER_SIZE", "MAGIC", "Header", "Container", "app_bytes", "write_app", "read_container",
+           "open_container", "encode_entry_name", "decode_entry_name", "entry_order", "content_types_xml",
+           "package_guid"]
+
+MAGIC = b"NAVX"
+SIGNATURE_MAGIC = b"NXSB"
+RUNTIME_MAGIC = b".NEA"
+HEADER_SIZE = 40
+HEADER_VERSION = 2
+_HEADER = struct.Struct("<4sII16sq4s")
+assert _HEADER.size == HEADER_SIZE
+
+CONTENT_TYPES = "[Content_Types].xml"
+MANIFEST = "NavxManifest.xml"
+_CT_NAMESPACE = "http://schemas.openxmlformats.org/package/2006/content-types"
+_PACKAGE_NAMESPACE = uuid.UUID("6c1f3a52-8d2e-5b7a-9c44-2f6e0a1d7b35")
+"""Namespace of the package GUIDs alc derives (uuid5 over the payload's SHA-256)."""
+
+# One fixed timestamp for every entry: 1980-01-01 00:00:00, the first DOS date.
+_DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1
+_UTF8_FLAG = 0x0800
+_ZIP_VERSION = 20
+_SAFE_CHARS = "!$&'()*+,;=:@~"   # RFC 3986 pchar, besides unreserved characters
+
+
+# ------------------------------------------------------------------- names --
+
+def encode_entry_name(name: str) -> str:
+    """Percent-encode each segment of an entry name, as real packages do.
+
+    >>> encode_entry_name("src/Table Extension/50% off.al")
+    'src/Table%20Extension/50%25%20off.al'
+    >>> encode_entry_name("[Content_Types].xml")
+    '[Content_Types].xml'
+    """
+    if name == CONTENT_TYPES:
+        return name
+    return "/".join(quote(part, safe=_SAFE_CHARS) for part in name.split("/"))
+
+
+def decode_entry_name(raw: str) -> str:
+    """The entry name with percent-escapes decoded; PackageError when unsafe.
+
+    >>> decode_entry_name("src/Codeunit%20Ext/a.al")
+    'src/Codeunit Ext/a.al'
+    >>> decode_entry_name("src/../../etc/passwd")
+    Traceback (most recent call last):
+    alc.package.errors.PackageError: error ALC0426: unsafe entry name `src/../../etc/passwd`: `..` segment
+    """
+    name = raw if raw == CONTENT_TYPES else unquote(raw, errors="strict")
+    problem = _name_problem(raw) or _name_problem(name)
+    if problem:
+        raise PackageError("ALC0426", f"unsafe entry name `{_printable(raw)}`: {problem}")
+    return name
+
+
+def _name_problem(name: str) -> Optional[str]:
+    if not name:
+        return "empty name"
+    if "\\" in name:
+        return "backslash"
+    if any(ord(c) < 32 or c == "\x7f" for c in name):
+        return "control character"
+    if name.startswith("/"):
+        return "absolute path"
+    if len(name) >= 2 and name[1] == ":":
+        return "drive letter"
+    parts = name.split("/")
+    if any(p in ("..", ".") for p in parts):
+        return "`..` segment" if ".." in parts else "`.` segment"
+    if any(p == "" for p in parts[:-1]):
+        return "empty path segment"
+    return None
+
+
+def _printable(text: str) -> str:
+    out = "".join(c if 32 <= ord(c) < 127 else f"\\x{ord(c):02x}" for c in text[:200])
+    return out + ("..." if len(text) > 200 else "")
+
+
+_RANKS = (("NavxManifest.xml", 0), ("src/", 1), ("DocComments.xml", 2), ("entitlement/", 3), ("perm/", 4),
+          ("SymbolReference.json", 5), ("MediaIdListing.xml", 6), ("Translations/", 7), ("navigation.xml", 8),
+          ("layout/", 9), ("logo/", 10))
+
+
+def entry_order(name: str) -> tuple:
+    """Sort key giving real alc output's entry order: the manifest, sources,
+    doc comments, entitlements, permissions, symbols, media, translations,
+    navigation, layouts, logo, anything else, and `[Content_Types].xml` last;
+    names sorted (ordinally) within each group.
+
+    >>> sorted(["SymbolReference.json", "[Content_Types].xml", "src/b.al", "NavxManifest.xml", "src/a.al"],
+    ...        key=entry_order)
+    ['NavxManifest.xml', 'src/a.al', 'src/b.al', 'SymbolReference.json', '[Content_Types].xml']
+    """
+    if name == CONTENT_TYPES:
+        return (99, name)
+    for prefix, rank in _RANKS:
+        if name == prefix or (prefix.endswith("/") and name.startswith(prefix)):
+            return (rank, name)
+    return (50, name)
+
+
+def content_types_xml(names: Iterable[str]) -> bytes:
+    """The OPC `[Content_Types].xml`: one empty-typed Default per extension
+    (an Override for names without one), UTF-8 with a BOM, as real packages."""
+    defaults: list[str] = []
+    overrides: list[str] = []
+    for name in names:
+        base = name.rsplit("/", 1)[-1]
+        if "." in base.strip("."):
+            ext = base.rsplit(".", 1)[1].lower()
+            if ext not in defaults:
+                defaults.append(ext)
+        else:
+            overrides.append(encode_entry_name(name))
+    body = "".join(f'<Default Extension="{_xml_attr(e)}" ContentType="" />' for e in defaults)
+    body += "".join(f'<Override PartName="/{_xml_attr(n)}" ContentType="" />' for n in overrides)
+    text = f'<?xml version="1.0" encoding="utf-8"?><Types xmlns="{_CT_NAMESPACE}">{body}</Types>'
+    return b"\xef\xbb\xbf" + text.encode("utf-8")
+
+
+def _xml_attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ------------------------------------------------------------------ writing --
+
+def _zip_bytes(entries: list[tuple[str, bytes]]) -> bytes:
+    """A minimal deflate zip with fixed metadata (our own writer, because
+    zipfile does not let every field be fixed: flags, versions, attributes)."""
+    out = io.BytesIO()
+    central = []
+    for name, data in entries:
+        raw_name = name.encode("utf-8")
+        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+        packed = comp.compress(data) + comp.flush()
+        crc = zlib.crc32(data)
+        if len(data) >= 0xFFFFFFFF or len(packed) >= 0xFFFFFFFF or out.tell() >= 0xFFFFFFFF:
+            raise PackageError("ALC0440", f"entry `{name}` is too large for a zip without zip64")
+        offset = out.tell()
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, _ZIP_VERSION, _UTF8_FLAG, 8, _DOS_TIME, _DOS_DATE,
+                              crc, len(packed), len(data), len(raw_name), 0))
+        out.write(raw_name)
+        out.write(packed)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, _ZIP_VERSION, _ZIP_VERSION, _UTF8_FLAG, 8,
+                                   _DOS_TIME, _DOS_DATE, crc, len(packed), len(data), len(raw_name), 0, 0, 0, 0,
+                                   0, offset) + raw_name)
+    start = out.tell()
+    for record in central:
+        out.write(record)
+    size = out.tell() - start
+    if len(entries) > 0xFFFF:
+        raise PackageError("ALC0440", "too many entries for a zip without zip64")
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), size, start, 0))
+    return out.getvalue()
+
+
+def package_guid(payload: bytes) -> uuid.UUID:
+    """The package GUID alc writes: derived from the payload, so rebuilding the
+    same content gives the same GUID (real alc draws a random one)."""
+    return uuid.uuid5(_PACKAGE_NAMESPACE, hashlib.sha256(payload).hexdigest())
+
+
+def app_bytes(entries: Union[Mapping[str, bytes], Iterable[tuple[str, bytes]]],
+              package_id: Optional[uuid.UUID] = None) -> bytes:
+    """The bytes of a `.app`: header + zip of ``entries`` (logical, unencoded
+    names) plus a generated `[Content_Types].xml`."""
+    items = dict(entries.items() if isinstance(entries, Mapping) else entries)
+    items.pop(CONTENT_TYPES, None)
+    for name in items:
+        if _name_problem(name):
+            raise PackageError("ALC0440", f"cannot write entry `{_printable(name)}`: {_name_problem(name)}")
+    names = sorted(items, key=entry_order)
+    ordered = [(encode_entry_name(n), items[n]) for n in names]
+    ordered.append((CONTENT_TYPES, content_types_xml(names)))
+    payload = _zip_bytes(ordered)
+    guid = package_id if package_id is not None else package_guid(payload)
+    header = _HEADER.pack(MAGIC, HEADER_SIZE, HEADER_VERSION, guid.bytes_le, len(payload), MAGIC)
+    return header + payload
+
+
+def write_app(path: str, entries: Union[Mapping[str, bytes], Iterable[tuple[str, bytes]]],
+              package_id: Optional[uuid.UUID] = None) -> uuid.UUID:
+    """Write a `.app` atomically (temporary file in the same folder, then
+    rename); returns the package GUID. PackageError ALC0440 when it cannot."""
+    data = app_bytes(entries, package_id)
+    folder = os.path.dirname(os.path.abspath(path))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise PackageError("ALC0440", f"cannot write package: {exc.strerror or exc}", path) from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+    return uuid.UUID(bytes_le=data[12:28])
+
+
+# ------------------------------------------------------------------ reading --
+
+@attrs.frozen
+class Header:
+    package_id: uuid.UUID
+    payload_length: int
+    signed: bool = False
+
+
+@attrs.frozen
+class _Entry:
+    name: str
+    info: zipfile.ZipInfo = attrs.field(eq=False, repr=False)
+
+
+@attrs.frozen(eq=False)
+class Container:
+    """An opened package: header facts and the zip's entries, read on demand."""
+    header: Header
+    entries: tuple[_Entry, ...]
+    zip: zipfile.ZipFile = attrs.field(repr=False)
+    limits: Limits = attrs.field(default=DEFAULT_LIMITS, repr=False)
+    _index: dict = attrs.field(factory=dict, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        for entry in self.entries:
+            self._index[entry.name.casefold()] = entry
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.entries)
+
+    @property
+    def raw_names(self) -> tuple[str, ...]:
+        return tuple(e.info.filename for e in self.entries)
+
+    def has(self, name: str) -> bool:
+        return name.casefold() in self._index
+
+    def size(self, name: str) -> int:
+        return self._entry(name).info.file_size
+
+    def _entry(self, name: str) -> _Entry:
+        entry = self._index.get(name.casefold())
+        if entry is None:
+            raise PackageError("ALC0431", f"the package has no `{name}`")
+        return entry
+
+    def read(self, name: str, max_size: Optional[int] = None) -> bytes:
+        """The bytes of one entry; PackageError when corrupt or too large."""
+        info = self._entry(name).info
+        limit = self.limits.max_entry_size if max_size is None else max_size
+        if info.file_size > limit:
+            raise PackageError("ALC0425", f"entry `{name}` expands to {info.file_size} bytes, over the limit "
+                                          f"of {limit}")
+        try:
+            with self.zip.open(info) as f:
+                data = f.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+                RuntimeError) as exc:
+            raise PackageError("ALC0424", f"entry `{name}` is corrupt: {exc}") from None
+        if len(data) != info.file_size:
+            raise PackageError("ALC0424", f"entry `{name}` is corrupt: size differs from its header")
+        return data
+
+
+def open_container(path: str, limits: Limits = DEFAULT_LIMITS) -> Container:
+    """Open a `.app` file (see :func:`read_container`)."""
+    try:
+        size = os.path.getsize(path)
+        if size > limits.max_file_size:
+            raise PackageError("ALC0425", f"file is {size} bytes, over the limit of {limits.max_file_size}", path)
+        with open(path, "rb") as f:
+            data = f.read(limits.max_file_size + 1)
+    except OSError as exc:
+        raise PackageError("ALC0420", f"cannot read package: {exc.strerror or exc}", path) from None
+    try:
+        return read_container(data, limits)
+    except PackageError as exc:
+        raise exc.with_path(path)
+
+
+def read_header(data: bytes) -> Header:
+    """Check the NAVX header and what follows the payload."""
+    if len(data) < HEADER_SIZE:
+        if data[:4] != MAGIC[:len(data[:4])]:
+            raise PackageError("ALC0421", f"not a .app package: wrong magic `{_printable(data[:4].decode('latin-1'))}`")
+        raise PackageError("ALC0422", f"truncated package: {len(data)} bytes, shorter than the 40-byte header")
+    magic, size, version, guid, length, magic2 = _HEADER.unpack_from(data)
+    if magic != MAGIC:
+        raise PackageError("ALC0421", f"not a .app package: wrong magic `{_printable(magic.decode('latin-1'))}`")
+    if size != HEADER_SIZE:
+        raise PackageError("ALC0421", f"not a .app package: header size {size}, expected {HEADER_SIZE}")
+    if version != HEADER_VERSION:
+        raise PackageError("ALC0421", f"unsupported .app header version {version}, expected {HEADER_VERSION}")
+    if magic2 != MAGIC:
+        raise PackageError("ALC0421", "not a .app package: the header does not end with `NAVX`")
+    if length < 0 or HEADER_SIZE + length > len(data):
+        raise PackageError("ALC0422", f"truncated package: the header announces {length} payload bytes, "
+                                      f"the file holds {len(data) - HEADER_SIZE}")
+    trailer = data[HEADER_SIZE + length:]
+    signed = False
+    if trailer:
+        offset_ok = len(trailer) >= 12 and struct.unpack_from("<I", trailer, len(trailer) - 8)[0] == HEADER_SIZE + length
+        if not (trailer[:4] == SIGNATURE_MAGIC and trailer[-4:] == SIGNATURE_MAGIC and offset_ok):
+            raise PackageError("ALC0422", f"payload length mismatch: {len(trailer)} unexpected bytes after the "
+                                          f"{length}-byte payload")
+        signed = True
+    return Header(uuid.UUID(bytes_le=guid), length, signed)
+
+
+def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
+    """Check a package's bytes and index its zip entries; nothing is expanded yet."""
+    if len(data) > limits.max_file_size:
+        raise PackageError("ALC0425", f"file is {len(data)} bytes, over the limit of {limits.max_file_size}")
+    header = read_header(data)
+    payload = memoryview(data)[HEADER_SIZE:HEADER_SIZE + header.payload_length]
+    if bytes(payload[:4]) == RUNTIME_MAGIC:
+        raise RuntimePackageError("ALC0423", "this is a runtime package made by a Business Central server "
+                                             "(encrypted `.NEA` payload); alc cannot read it")
+    _check_directory(payload, limits)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(payload))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error,
+            UnicodeDecodeError, NotImplementedError, OverflowError) as exc:
+        raise PackageError("ALC0424", f"the payload is not a valid zip archive: {exc}") from None
+    return Container(header, _check_entries(infos, limits), zf, limits)
+
+
+_DIRECTORY_BYTES_PER_ENTRY = 512
+
+
+def _check_directory(payload, limits: Limits) -> None:
+    """Bound the central directory before zipfile parses it: zipfile builds
+    an object per record of the directory, whatever count the zip claims."""
+    tail = bytes(payload[-(0xFFFF + 22):])
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise PackageError("ALC0424", "the payload is not a valid zip archive: no end of central directory")
+    count, size = struct.unpack_from("<HI", tail, at + 10)
+    locator = at - 20
+    if (count == 0xFFFF or size == 0xFFFFFFFF) and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+        offset = struct.unpack_from("<Q", tail, locator + 8)[0]
+        record = bytes(payload[offset:offset + 56]) if offset < len(payload) else b""
+        if len(record) == 56 and record[:4] == b"PK\x06\x06":
+            count, size = struct.unpack_from("<QQ", record, 32)
+    if count > limits.max_entries:
+        raise PackageError("ALC0425", f"the package has {count} entries, over the limit of {limits.max_entries}")
+    if size > limits.max_entries * _DIRECTORY_BYTES_PER_ENTRY + 0xFFFF:
+        raise PackageError("ALC0425", f"the zip directory is {size} bytes, too large for "
+                                      f"{limits.max_entries} entries")
+
+
+def _check_entries(infos: list, limits: Limits) -> tuple[_Entry, ...]:
+    if len(infos) > limits.max_entries:
+        raise PackageError("ALC0425", f"the package has {len(infos)} entries, over the limit of {limits.max_entries}")
+    total = 0
+    seen: dict[str, str] = {}
+    entries = []
+    for info in infos:
+        if info.is_dir() and info.file_size == 0:
+            decode_entry_name(info.filename.rstrip("/"))
+            continue
+        name = decode_entry_name(info.filename)
+        if info.flag_bits & 0x1:
+            raise PackageError("ALC0424", f"entry `{name}` is encrypted")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise PackageError("ALC0424", f"entry `{name}` uses unsupported compression method {info.compress_type}")
+        if info.file_size > limits.max_entry_size:
+            raise PackageError("ALC0425", f"entry `{name}` expands to {info.file_size} bytes, over the limit "
+                                          f"of {limits.max_entry_size}")
+        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise PackageError("ALC0425", f"entry `{name}` expands {info.file_size // max(info.compress_size, 1)} "
+                                          f"times (limit {limits.max_ratio}): a zip bomb")
+        total += info.file_size
+        if total > limits.max_total_size:
+            raise PackageError("ALC0425", f"the entries expand to more than {limits.max_total_size} bytes in total")
+        key = name.casefold()
+        if key in seen:
+            raise PackageError("ALC0427", f"entry `{_printable(name)}` appears twice")
+        seen[key] = name
+        entries.append(_Entry(name, info))
+    return tuple(entries)

@@ -1,0 +1,53 @@
+"""`alc inspect` text output: a package's identity, dependencies, capabilities and objects.
+
+>>> from alc.project import AppManifest, Version
+>>> from alc.package.manifest import NavxManifest
+>>> from alc.package.symbols import SymbolReference, TableExtension
+>>> from alc.package.reader import read_package, write_package
+>>> app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Hello", "Me", Version(1, 0, 0, 0))
+>>> ext = TableExtension(id=50100, name="Cust Ext", target="Customer")
+>>> pkg = read_package(write_package(None, NavxManifest(app), SymbolReference(table_extensions=(ext,))))
+>>> print(render_text(pkg).splitlines()[-1])
+  tableextension 50100 "Cust Ext" extends Customer
+"""
+
+from __future__ import annotations
+
+from .altext import name as al_name
+from .reader import Package
+
+__all__ = ["render_text"]
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def render_text(package: Package) -> str:
+    a = package.app
+    lines = [f"{a.name} {a.version} by {a.publisher}",
+             f"  app id:          {a.id}",
+             f"  package id:      {package.package_id}"]
+    if a.runtime or a.platform or a.application or a.target:
+        facts = [f"{k} {v}" for k, v in (("runtime", a.runtime), ("platform", a.platform),
+                                         ("application", a.application), ("target", a.target)) if v]
+        lines.append(f"  built for:       {', '.join(facts)}")
+    rp = package.manifest.runtime_package
+    lines.append(f"  runtime package: {_yes(rp is not None)}"
+                 + (f" (platform {rp.platform})" if rp is not None and rp.platform else ""))
+    lines.append(f"  source:          {_yes(package.has_source)}"
+                 + (f" ({len(package.source_files)} files)" if package.has_source else ""))
+    if package.signed:
+        lines.append("  signed:          yes")
+    lines.append(f"dependencies ({len(a.dependencies)}):")
+    lines.extend(f"  {d.name} {d.version} by {d.publisher} ({d.id})" for d in a.dependencies)
+    if package.manifest.capabilities:
+        lines.append("capabilities: " + ", ".join(package.manifest.capabilities))
+    objects = list(package.symbols.objects())
+    lines.append(f"objects ({len(objects)}):")
+    for o in objects:
+        ident = f" {o.id}" if o.id is not None else ""
+        target = f" extends {al_name(o.target)}" if o.is_extension and o.target else ""
+        space = f"{o.namespace}." if o.namespace else ""
+        lines.append(f"  {o.kind}{ident} {space}{al_name(o.name)}{target}")
+    return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""Whole packages: ``read_package`` (.app -> Package) and ``write_package``.
+
+A Package holds the manifest, the symbols, the entry names, whether the
+package carries `src/`, and whether it is an alc runtime package. A Business
+Central runtime package (encrypted `.NEA` payload) raises RuntimePackageError.
+
+>>> import os, tempfile
+>>> from alc.project import AppManifest, Version
+>>> from alc.package.manifest import NavxManifest
+>>> from alc.package.symbols import SymbolReference, Codeunit
+>>> app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Hello", "Me", Version(1, 0, 0, 0))
+>>> path = os.path.join(tempfile.mkdtemp(), "Me_Hello_1.0.0.0.app")
+>>> _ = write_package(path, NavxManifest(app), SymbolReference(codeunits=(Codeunit(id=50100, name="Hello"),)),
+...                   sources={"Hello.Codeunit.al": b"codeunit 50100 Hello { }"})
+>>> pkg = read_package(path)
+>>> pkg.app.name, pkg.has_source, pkg.entries[:2], [o["name"] for o in pkg.objects()]
+('Hello', True, ('NavxManifest.xml', 'src/Hello.Codeunit.al'), ['Hello'])
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Mapping, Optional, Union
+
+import attrs
+
+from ..project import AppManifest
+from .container import Container, app_bytes, open_container, read_container, write_app
+from .errors import DEFAULT_LIMITS, Limits, PackageError
+from .manifest import NavxManifest, read_manifest, write_manifest
+from .symbols import SymbolReference, read_symbols, write_symbols
+
+__all__ = ["Package", "read_package", "write_package", "package_entries", "MANIFEST", "SYMBOLS"]
+
+MANIFEST = "NavxManifest.xml"
+SYMBOLS = "SymbolReference.json"
+
+
+@attrs.frozen(eq=False)
+class Package:
+    path: Optional[str]
+    package_id: uuid.UUID
+    manifest: NavxManifest
+    symbols: SymbolReference
+    entries: tuple[str, ...]
+    signed: bool = False
+    container: Optional[Container] = attrs.field(default=None, repr=False)
+
+    @property
+    def app(self) -> AppManifest:
+        return self.manifest.app
+
+    @property
+    def has_source(self) -> bool:
+        return any(name.casefold().startswith("src/") for name in self.entries)
+
+    @property
+    def runtime_package(self) -> bool:
+        """An alc runtime package (Microsoft's encrypted ones are never read)."""
+        return self.manifest.runtime_package is not None
+
+    @property
+    def source_files(self) -> tuple[str, ...]:
+        return tuple(n for n in self.entries if n.casefold().startswith("src/"))
+
+    def read(self, name: str) -> bytes:
+        if self.container is None:
+            raise PackageError("ALC0431", f"the package has no `{name}`", self.path)
+        try:
+            return self.container.read(name)
+        except PackageError as exc:
+            raise exc.with_path(self.path) if self.path else exc
+
+    def objects(self) -> list[dict]:
+        """Every object: type (AL keyword), id (None for kinds without ids),
+        name (without its namespace), and target for extension objects."""
+        return [{"type": o.kind, "id": o.id, "name": o.name,
+                 "target": (o.target if o.is_extension else None)} for o in self.symbols.objects()]
+
+    def to_json(self) -> dict:
+        """The `alc inspect --format json` document."""
+        a = self.app
+        return {
+            "id": a.id, "name": a.name, "publisher": a.publisher, "version": str(a.version),
+            "runtime_package": self.runtime_package, "has_source": self.has_source,
+            "dependencies": [{"id": d.id, "name": d.name, "publisher": d.publisher, "version": str(d.version)}
+                             for d in a.dependencies],
+            "capabilities": list(self.manifest.capabilities),
+            "objects": self.objects(),
+        }
+
+
+def read_package(source: Union[str, bytes], limits: Limits = DEFAULT_LIMITS) -> Package:
+    """Read a `.app` (a path or its bytes): PackageError on anything wrong,
+    RuntimePackageError for a Business Central runtime package."""
+    path = source if isinstance(source, str) else None
+    container = open_container(source, limits) if path else read_container(source, limits)
+    try:
+        if not container.has(MANIFEST):
+            raise PackageError("ALC0431", f"the package has no `{MANIFEST}`")
+        manifest = read_manifest(container.read(MANIFEST, limits.max_xml_size), limits)
+        symbols = SymbolReference()
+        if container.has(SYMBOLS):
+            symbols = read_symbols(container.read(SYMBOLS, limits.max_json_size), limits)
+    except PackageError as exc:
+        raise exc.with_path(path) if path else exc
+    return Package(path, container.header.package_id, manifest, symbols, container.names, container.header.signed,
+                   container)
+
+
+def package_entries(manifest: NavxManifest, symbols: SymbolReference, sources: Mapping[str, bytes] = {},
+                    extra: Mapping[str, bytes] = {}) -> dict[str, bytes]:
+    """The entries of a package: manifest, symbols, `src/<path>` for each
+    source (paths relative to the project, `/`-separated), and ``extra``."""
+    entries = {MANIFEST: write_manifest(manifest), SYMBOLS: write_symbols(symbols)}
+    for rel, data in sources.items():
+        entries["src/" + rel.replace("\\", "/").lstrip("/")] = data
+    entries.update(extra)
+    return entries
+
+
+def write_package(path: Optional[str], manifest: NavxManifest, symbols: SymbolReference,
+                  sources: Mapping[str, bytes] = {}, extra: Mapping[str, bytes] = {}) -> bytes:
+    """Write a package deterministically (atomically, when ``path`` is given);
+    returns its bytes."""
+    entries = package_entries(manifest, symbols, sources, extra)
+    data = app_bytes(entries)
+    if path is not None:
+        write_app(path, entries)
+    return data

@@ -1,0 +1,653 @@
+"""SymbolReference.json <-> the symbol model.
+
+The reader takes what real Business Central files hold (APP-FORMAT.md §3):
+a UTF-8 BOM, trailing NUL padding (server-made symbol packages), properties
+as `{"Name","Value"}` or `{"Value","Name"}`, every collection optional,
+objects nested under `Namespaces` (recursively; the namespace is the dotted
+path), `TargetObject` as a name or `#<app id>#name`, and `Target` for report
+extensions. Every value is type-checked: a wrong one is one PackageError
+(ALC0430) naming its path, such as `Tables[3].Fields[2].Id`.
+
+The writer produces the same shape (newer property order, defaults left out,
+one line, UTF-8 with BOM); reading what it wrote gives an equal model.
+
+>>> from alc.package.symbols import SymbolReference, TableExtension
+>>> data = b'\\xef\\xbb\\xbf{"TableExtensions":[{"Id":50100,"Name":"Cust Ext",' \\
+...        b'"TargetObject":"#437dbf0e84ff417a965ded2bb9650972#Customer"}]}\\x00\\x00'
+>>> ext = read_symbols(data).table_extensions[0]
+>>> ext.target, ext.target_app
+('Customer', '437dbf0e-84ff-417a-965d-ed2bb9650972')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Union
+
+from ..project import guid_from_hex
+from .errors import DEFAULT_LIMITS, Limits, PackageError
+from .symbols import (OBJECT_CLASSES, COLLECTION_ATTRS, Action, ActionChange, Attribute, Control, ControlChange,
+                      EnumValue, Field, FieldGroup, FieldGroupChange, FieldModification, Key, Method, Module,
+                      Parameter, Permission, Property, QueryColumn, QueryDataItem, ReportColumn, ReportDataItem,
+                      RequestPage, RequestPageExtension, Subtype, SymbolReference, TypeDef, Variable, View,
+                      ViewChange, XmlPortNode)
+from . import symbols as m
+
+__all__ = ["read_symbols", "write_symbols", "symbols_to_json", "symbols_from_json",
+           "CONTROL_KINDS", "ACTION_KINDS", "CHANGE_KINDS", "XMLPORT_NODE_KINDS", "PERMISSION_OBJECTS",
+           "rights_to_value", "value_to_rights"]
+
+CONTROL_KINDS = ("area", "group", "cuegroup", "repeater", "fixed", "grid", "part", "systempart", "field", "label",
+                 "usercontrol", "chartpart")
+ACTION_KINDS = ("area", "group", "action", "separator", "actionref", "customaction", "systemaction",
+                "fileuploadaction")
+CHANGE_KINDS = ("add", "addfirst", "addlast", "addbefore", "addafter", "movefirst", "movelast", "movebefore",
+                "moveafter", "modify")
+XMLPORT_NODE_KINDS = ("textelement", "textattribute", "tableelement", "fieldelement", "fieldattribute",
+                      "tableattribute")   # tableattribute = 5 is alc's own number
+PERMISSION_OBJECTS = {0: "tabledata", 1: "table", 3: "report", 5: "codeunit", 6: "xmlport", 8: "page", 9: "query",
+                      10: "system"}
+_RIGHTS = "RIMDX"
+
+_OMIT = object()
+_TARGET_RE = re.compile(r"^#([0-9A-Fa-f]{32})#(.*)$", re.S)
+
+
+# ------------------------------------------------------------------- errors --
+
+class _BadValue(Exception):
+    """A value of the wrong type; each level adds its key while unwinding,
+    so the happy path pays nothing for error paths."""
+
+    def __init__(self, what: str, value: Any):
+        self.what, self.value, self.path = what, value, []
+
+    def to_error(self) -> PackageError:
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in reversed(self.path)).lstrip(".")
+        return PackageError("ALC0430", f"SymbolReference.json: `{where or '(top level)'}` must be {self.what}, "
+                                       f"got {_kind_of(self.value)}")
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "a string", list: "an array", dict: "an object", type(None): "null"}.get(type(value), "a value")
+
+
+def rights_to_value(rights: str) -> int:
+    """`RIMDX` letters (lowercase = indirect) to the permission bit set.
+
+    >>> rights_to_value("RIMD"), rights_to_value("rX")
+    (15, 48)
+    """
+    value = 0
+    for c in rights:
+        i = _RIGHTS.find(c.upper())
+        if i >= 0:
+            value |= (1 << i) << (5 if c.islower() else 0)
+    return value
+
+
+def value_to_rights(value: int) -> str:
+    """The inverse of :func:`rights_to_value`.
+
+    >>> value_to_rights(15), value_to_rights(48)
+    ('RIMD', 'rX')
+    """
+    return "".join(c.lower() if value & (1 << (i + 5)) else c for i, c in enumerate(_RIGHTS)
+                   if value & ((1 << i) | (1 << (i + 5))))
+
+
+# ------------------------------------------------------------------ codecs --
+
+def _at(exc: _BadValue, segment) -> _BadValue:
+    exc.path.append(segment)
+    return exc
+
+
+class _Str:
+    def __init__(self, keep: bool = False):
+        self.keep = keep
+
+    def load(self, v):
+        if type(v) is str:
+            return v
+        if isinstance(v, bool):
+            return "1" if v else "0"
+        if isinstance(v, (int, float)):
+            return str(v)
+        raise _BadValue("a string", v)
+
+    def dump(self, v):
+        return v if (v or self.keep) else _OMIT
+
+
+_TEXT = _Str()
+
+
+class _Int:
+    def __init__(self, keep: bool = False):
+        self.keep = keep
+
+    def load(self, v):
+        if type(v) is int:
+            return v
+        if type(v) is str and re.fullmatch(r"-?\d{1,19}", v.strip()):
+            return int(v)
+        if type(v) is float and v.is_integer():
+            return int(v)
+        raise _BadValue("an integer", v)
+
+    def dump(self, v):
+        if v is None:
+            return _OMIT
+        return v if (v or self.keep) else _OMIT
+
+
+class _Bool:
+    def load(self, v):
+        if type(v) is bool:
+            return v
+        if type(v) is int and v in (0, 1):
+            return bool(v)
+        if type(v) is str and v.strip().casefold() in ("true", "false", "1", "0"):
+            return v.strip().casefold() in ("true", "1")
+        raise _BadValue("true or false", v)
+
+    def dump(self, v):
+        return True if v else _OMIT
+
+
+_BOOL = _Bool()
+
+
+class _List:
+    def __init__(self, item):
+        self.item = item
+
+    def load(self, v):
+        if type(v) is not list:
+            raise _BadValue("an array", v)
+        load = self.item.load
+        out = []
+        for i, x in enumerate(v):
+            try:
+                out.append(load(x))
+            except _BadValue as exc:
+                raise _at(exc, i)
+        return tuple(out)
+
+    def dump(self, v):
+        return [self.item.dump(x) for x in v] if v else _OMIT
+
+
+class _Record:
+    def __init__(self, cls):
+        self.cls = cls
+
+    def load(self, v):
+        return _load(self.cls, v)
+
+    def dump(self, v):
+        return _OMIT if v is None else _dump(v)
+
+
+def _records(cls) -> _List:
+    return _List(_Record(cls))
+
+
+def _freeze(v):
+    if type(v) is dict:
+        return tuple((k, _freeze(x)) for k, x in v.items())
+    if type(v) is list:
+        return ("[",) + tuple(_freeze(x) for x in v)
+    return (type(v), v)
+
+
+class _Shared(_Record):
+    """A record read once per distinct JSON value (types repeat endlessly)."""
+
+    def __init__(self, cls):
+        super().__init__(cls)
+        self.cache: dict = {}
+
+    def load(self, v):
+        if type(v) is not dict:
+            raise _BadValue("an object", v)
+        key = _freeze(v)
+        obj = self.cache.get(key)
+        if obj is None:
+            if len(self.cache) > 100_000:
+                self.cache.clear()
+            obj = self.cache[key] = _load(self.cls, v)
+        return obj
+
+
+class _Kind:
+    """An enum stored as an int; the model keeps the AL keyword. Unknown
+    numbers survive as `#n`."""
+
+    def __init__(self, names):
+        self.by_number = dict(names) if isinstance(names, dict) else dict(enumerate(names))
+        self.by_name = {v: k for k, v in self.by_number.items()}
+
+    def load(self, v):
+        if type(v) is int:
+            return self.by_number.get(v, f"#{v}")
+        if type(v) is str:
+            key = v.strip().casefold()
+            if key in self.by_name:
+                return key
+            if key.lstrip("-").isdigit():
+                return self.by_number.get(int(key), f"#{int(key)}")
+        raise _BadValue("a kind number", v)
+
+    def dump(self, v):
+        if v in self.by_name:
+            return self.by_name[v]
+        if v.startswith("#") and v[1:].lstrip("-").isdigit():
+            return int(v[1:])
+        if not v:
+            return _OMIT
+        raise ValueError(f"unknown kind `{v}`")
+
+
+class _Rights:
+    def load(self, v):
+        if type(v) is int:
+            return v
+        if type(v) is str:
+            s = v.strip()
+            return int(s) if s.isdigit() else rights_to_value(s)
+        raise _BadValue("a permission value", v)
+
+    def dump(self, v):
+        return v
+
+
+class _Props:
+    """The fast path for the most numerous node: `[{"Name":..,"Value":..}]`.
+    Equal properties are shared (a read of a large file repeats a few
+    thousand of them a million times)."""
+
+    def __init__(self):
+        self.cache: dict = {}
+
+    def load(self, v):
+        if type(v) is not list:
+            raise _BadValue("an array", v)
+        out = []
+        cache = self.cache
+        for i, p in enumerate(v):
+            if type(p) is not dict:
+                raise _at(_BadValue("an object", p), i)
+            name, value = p.get("Name", ""), p.get("Value", "")
+            if type(name) is not str or type(value) is not str:
+                try:
+                    name = _TEXT.load(name)
+                except _BadValue as exc:
+                    raise _at(_at(exc, "Name"), i)
+                try:
+                    value = "" if value is None else _TEXT.load(value)
+                except _BadValue as exc:
+                    raise _at(_at(exc, "Value"), i)
+            key = (name, value)
+            prop = cache.get(key)
+            if prop is None:
+                if len(cache) > 100_000:
+                    cache.clear()
+                prop = cache[key] = Property(name, value)
+            out.append(prop)
+        return tuple(out)
+
+    def dump(self, v):
+        return [{"Name": p.name, "Value": p.value} for p in v] if v else _OMIT
+
+
+class _Arguments:
+    """Attribute arguments: `[{"Value": "false"}, ...]`."""
+
+    def load(self, v):
+        if type(v) is not list:
+            raise _BadValue("an array", v)
+        out = []
+        for i, a in enumerate(v):
+            if type(a) is dict:
+                a = a.get("Value", "")
+            try:
+                out.append(_TEXT.load(a if a is not None else ""))
+            except _BadValue as exc:
+                raise _at(exc, i)
+        return tuple(out)
+
+    def dump(self, v):
+        return [{"Value": a} for a in v] if v else _OMIT
+
+
+class _Target:
+    """`TargetObject` (or `Target`) as `name` or `#<32 hex app id>#name`;
+    sets both ``target`` and ``target_app``."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def load_into(self, d, kw):
+        key = self.key if self.key in d else ("Target" if "Target" in d else "TargetObject")
+        v = d.get(key)
+        if v is None:
+            return
+        try:
+            text = _TEXT.load(v)
+        except _BadValue as exc:
+            raise _at(exc, key)
+        match = _TARGET_RE.match(text)
+        if match:
+            kw["target_app"] = guid_from_hex(match.group(1))
+            text = match.group(2)
+        kw["target"] = text
+
+    def dump_into(self, out, obj):
+        if obj.target_app:
+            out[self.key] = f"#{obj.target_app.replace('-', '')}#{obj.target}"
+        elif obj.target:
+            out[self.key] = obj.target
+
+
+class _Access:
+    """`IsLocal` / `IsInternal` / `IsProtected` flags <-> ``access``."""
+    FLAGS = (("IsLocal", "local"), ("IsInternal", "internal"), ("IsProtected", "protected"))
+
+    def load_into(self, d, kw):
+        for key, access in self.FLAGS:
+            if key in d:
+                try:
+                    flag = _BOOL.load(d[key])
+                except _BadValue as exc:
+                    raise _at(exc, key)
+                if flag:
+                    kw["access"] = access
+                    return
+        modifier = d.get("AccessModifier")
+        if type(modifier) is str and modifier.casefold() in ("local", "internal", "protected", "public"):
+            kw["access"] = modifier.casefold()
+
+    def dump_into(self, out, obj):
+        for key, access in self.FLAGS:
+            if obj.access == access:
+                out[key] = True
+
+
+# ------------------------------------------------------------------- specs --
+
+S, SK, I, IK, B = _Str(), _Str(keep=True), _Int(), _Int(keep=True), _Bool()
+OI = IK   # object ids: None is left out, 0 is kept
+SL, IL, PROPS, TYPE = _List(_Str(keep=True)), _List(_Int(keep=True)), _Props(), _Shared(TypeDef)
+CHANGE = _Kind(CHANGE_KINDS)
+
+SPECS: dict[type, tuple] = {
+    Subtype: (("name", "Name", SK), ("id", "Id", IK), ("is_empty", "IsEmpty", B), ("module_id", "ModuleId", S)),
+    TypeDef: (("name", "Name", SK), ("array_dimensions", "ArrayDimensions", IL), ("temporary", "Temporary", B),
+              ("subtype", "Subtype", _Record(Subtype)), ("option_members", "OptionMembers", SL),
+              ("type_arguments", "TypeArguments", _records(TypeDef))),
+    Variable: (("name", "Name", SK), ("type", "TypeDefinition", TYPE), ("protected", "Protected", B)),
+    Parameter: (("name", "Name", SK), ("by_ref", "IsVar", B), ("type", "TypeDefinition", TYPE)),
+    Attribute: (("name", "Name", SK), ("arguments", "Arguments", _Arguments())),
+    Method: (("id", "Id", IK), ("name", "Name", SK), ("method_kind", "MethodKind", I),
+             ("parameters", "Parameters", _records(Parameter)), ("return_type", "ReturnTypeDefinition",
+                                                                   TYPE),
+             ("attributes", "Attributes", _records(Attribute)), ("access", None, _Access())),
+    Field: (("id", "Id", IK), ("name", "Name", SK), ("type", "TypeDefinition", TYPE),
+            ("properties", "Properties", PROPS)),
+    Key: (("name", "Name", SK), ("field_names", "FieldNames", SL), ("properties", "Properties", PROPS)),
+    FieldGroup: (("id", "Id", I), ("name", "Name", SK), ("field_names", "FieldNames", SL),
+                 ("properties", "Properties", PROPS)),
+    FieldModification: (("id", "Id", I), ("name", "Name", SK), ("properties", "Properties", PROPS)),
+    FieldGroupChange: (("anchor", "Anchor", SK), ("kind", "ChangeKind", CHANGE), ("field_names", "FieldNames", SL)),
+    Action: (("kind", "Kind", _Kind(ACTION_KINDS)), ("id", "Id", I), ("name", "Name", SK),
+             ("properties", "Properties", PROPS)),
+    Control: (("kind", "Kind", _Kind(CONTROL_KINDS)), ("id", "Id", I), ("name", "Name", SK),
+              ("type", "TypeDefinition", TYPE), ("properties", "Properties", PROPS)),
+    View: (("name", "Name", SK), ("properties", "Properties", PROPS)),
+    EnumValue: (("name", "Name", SK), ("ordinal", "Ordinal", IK), ("properties", "Properties", PROPS)),
+    ReportColumn: (("name", "Name", SK), ("source_expression", "SourceExpression", S),
+                   ("owning_data_item", "OwningDataItemName", S), ("properties", "Properties", PROPS)),
+    QueryColumn: (("name", "Name", SK), ("source_column", "SourceColumn", S), ("properties", "Properties", PROPS)),
+    Permission: (("object_type", "PermissionObject", _Kind(PERMISSION_OBJECTS)), ("id", "Id", IK),
+                 ("object_name", "ObjectName", S), ("value", "Value", _Rights())),
+    Module: (("app_id", "AppId", SK), ("name", "Name", SK), ("publisher", "Publisher", SK)),
+}
+# Recursive members refer to themselves, so they are added once the classes have specs.
+SPECS[Action] += (("actions", "Actions", _records(Action)),)
+SPECS[Control] += (("controls", "Controls", _records(Control)), ("actions", "Actions", _records(Action)))
+SPECS[ControlChange] = (("anchor", "Anchor", SK), ("kind", "ChangeKind", CHANGE),
+                        ("controls", "Controls", _records(Control)), ("properties", "Properties", PROPS),
+                        ("targets", "Targets", SL))
+SPECS[ActionChange] = (("anchor", "Anchor", SK), ("kind", "ChangeKind", CHANGE),
+                       ("actions", "Actions", _records(Action)), ("properties", "Properties", PROPS),
+                       ("targets", "Targets", SL))
+SPECS[ViewChange] = (("anchor", "Anchor", SK), ("kind", "ChangeKind", CHANGE), ("views", "Views", _records(View)),
+                     ("properties", "Properties", PROPS), ("targets", "Targets", SL))
+SPECS[ReportDataItem] = (("name", "Name", SK), ("related_table", "RelatedTable", S),
+                         ("owning_data_item", "OwningDataItemName", S),
+                         ("columns", "Columns", _records(ReportColumn)),
+                         ("data_items", "DataItems", _records(ReportDataItem)), ("properties", "Properties", PROPS))
+SPECS[QueryDataItem] = (("name", "Name", SK), ("related_table", "RelatedTable", S),
+                        ("columns", "Columns", _records(QueryColumn)), ("filters", "Filters", _records(QueryColumn)),
+                        ("data_items", "DataItems", _records(QueryDataItem)), ("properties", "Properties", PROPS))
+SPECS[XmlPortNode] = (("kind", "Kind", _Kind(XMLPORT_NODE_KINDS)), ("name", "Name", SK),
+                      ("expression", "Expression", S), ("properties", "Properties", PROPS),
+                      ("children", "Schema", _records(XmlPortNode)))
+SPECS[RequestPage] = (("controls", "Controls", _records(Control)), ("actions", "Actions", _records(Action)),
+                      ("properties", "Properties", PROPS))
+SPECS[RequestPageExtension] = (("control_changes", "ControlChanges", _records(ControlChange)),
+                               ("action_changes", "ActionChanges", _records(ActionChange)))
+
+_HEAD = (("id", "Id", OI), ("name", "Name", SK))
+_TAIL = (("properties", "Properties", PROPS), ("variables", "Variables", _records(Variable)),
+         ("methods", "Methods", _records(Method)), ("reference_source_file", "ReferenceSourceFileName", S))
+_OWN = {
+    m.Table: (("fields", "Fields", _records(Field)), ("keys", "Keys", _records(Key)),
+              ("field_groups", "FieldGroups", _records(FieldGroup))),
+    m.TableExtension: (("fields", "Fields", _records(Field)), ("keys", "Keys", _records(Key)),
+                       ("field_groups", "FieldGroups", _records(FieldGroup)),
+                       ("field_modifications", "FieldModifications", _records(FieldModification)),
+                       ("field_group_changes", "FieldGroupChanges", _records(FieldGroupChange))),
+    m.Page: (("controls", "Controls", _records(Control)), ("actions", "Actions", _records(Action)),
+             ("views", "Views", _records(View))),
+    m.Codeunit: (("implemented_interfaces", "ImplementedInterfaces", SL),),
+    m.Report: (("data_items", "DataItems", _records(ReportDataItem)),
+               ("request_page", "RequestPage", _Record(RequestPage))),
+    m.ReportExtension: (("data_items", "DataItems", _records(ReportDataItem)),
+                        ("columns", "Columns", _records(ReportColumn)),
+                        ("request_page", "RequestPage", _Record(RequestPageExtension))),
+    m.Query: (("elements", "Elements", _records(QueryDataItem)),),
+    m.XmlPort: (("schema", "Schema", _records(XmlPortNode)), ("request_page", "RequestPage", _Record(RequestPage))),
+    m.Enum: (("values", "Values", _records(EnumValue)), ("implemented_interfaces", "ImplementedInterfaces", SL)),
+    m.EnumExtension: (("values", "Values", _records(EnumValue)),),
+    m.Interface: (("extended_interfaces", "ExtendedInterfaces", SL),),
+    m.PermissionSet: (("permissions", "Permissions", _records(Permission)),),
+    m.PermissionSetExtension: (("permissions", "Permissions", _records(Permission)),),
+    m.ControlAddIn: (("events", "Events", _records(Method)),),
+}
+_PAGE_EXT = (("control_changes", "ControlChanges", _records(ControlChange)),
+             ("action_changes", "ActionChanges", _records(ActionChange)),
+             ("view_changes", "ViewChanges", _records(ViewChange)))
+_OWN[m.PageExtension] = _OWN[m.PageCustomization] = _PAGE_EXT
+
+for _cls in OBJECT_CLASSES:
+    _target = ((("target", None, _Target("Target" if _cls is m.ReportExtension else "TargetObject")),)
+               if _cls.is_extension else ())
+    SPECS[_cls] = _HEAD + _target + _OWN.get(_cls, ()) + _TAIL
+
+_CLASS_BY_COLLECTION = {cls.collection: cls for cls in OBJECT_CLASSES}
+
+
+# ------------------------------------------------------------ load / dump --
+
+def _load(cls, d, extra=None):
+    if type(d) is not dict:
+        raise _BadValue("an object", d)
+    kw = {} if extra is None else dict(extra)
+    for attr, key, codec in SPECS[cls]:
+        if key is None:
+            codec.load_into(d, kw)
+            continue
+        v = d.get(key)
+        if v is not None:
+            try:
+                kw[attr] = codec.load(v)
+            except _BadValue as exc:
+                raise _at(exc, key)
+    return cls(**kw)
+
+
+def _dump(obj) -> dict:
+    out: dict = {}
+    for attr, key, codec in SPECS[type(obj)]:
+        if key is None:
+            codec.dump_into(out, obj)
+            continue
+        j = codec.dump(getattr(obj, attr))
+        if j is not _OMIT:
+            out[key] = j
+    return out
+
+
+def _load_collections(d: dict, namespace, groups: dict) -> None:
+    for key, cls in _CLASS_BY_COLLECTION.items():
+        items = d.get(key)
+        if items is None:
+            continue
+        if type(items) is not list:
+            raise _at(_BadValue("an array", items), key)
+        extra = {"namespace": namespace} if namespace else None
+        bucket = groups[COLLECTION_ATTRS[key]]
+        for i, item in enumerate(items):
+            try:
+                bucket.append(_load(cls, item, extra))
+            except _BadValue as exc:
+                raise _at(_at(exc, i), key)
+    spaces = d.get("Namespaces")
+    if spaces is None:
+        return
+    if type(spaces) is not list:
+        raise _at(_BadValue("an array", spaces), "Namespaces")
+    for i, ns in enumerate(spaces):
+        try:
+            if type(ns) is not dict:
+                raise _BadValue("an object", ns)
+            try:
+                name = _TEXT.load(ns.get("Name", ""))
+            except _BadValue as exc:
+                raise _at(exc, "Name")
+            full = f"{namespace}.{name}" if namespace and name else (name or namespace)
+            _load_collections(ns, full, groups)
+        except _BadValue as exc:
+            raise _at(_at(exc, i), "Namespaces")
+
+
+def symbols_from_json(data: dict) -> SymbolReference:
+    """The model of parsed SymbolReference.json data; PackageError (ALC0430)
+    naming the path of a value of the wrong type."""
+    try:
+        return _from_json(data)
+    except _BadValue as exc:
+        raise exc.to_error() from None
+    finally:
+        PROPS.cache.clear()
+        TYPE.cache.clear()
+
+
+def _from_json(data) -> SymbolReference:
+    if type(data) is not dict:
+        raise _BadValue("an object", data)
+    groups: dict[str, list] = {attr: [] for attr in COLLECTION_ATTRS.values()}
+    _load_collections(data, None, groups)
+    identity = {}
+    for attr, key in (("runtime_version", "RuntimeVersion"), ("app_id", "AppId"), ("name", "Name"),
+                      ("publisher", "Publisher"), ("version", "Version")):
+        if data.get(key) is not None:
+            try:
+                identity[attr] = _TEXT.load(data[key])
+            except _BadValue as exc:
+                raise _at(exc, key)
+    modules = data.get("InternalsVisibleToModules")
+    ivt = ()
+    if modules is not None:
+        try:
+            ivt = _records(Module).load(modules)
+        except _BadValue as exc:
+            raise _at(exc, "InternalsVisibleToModules")
+    return SymbolReference(**identity, internals_visible_to=ivt, **groups)
+
+
+def read_symbols(data: Union[bytes, str], limits: Limits = DEFAULT_LIMITS) -> SymbolReference:
+    """Parse SymbolReference.json bytes; PackageError when too large or malformed."""
+    if len(data) > limits.max_json_size:
+        raise PackageError("ALC0425", f"SymbolReference.json is {len(data)} bytes, over the limit of "
+                                      f"{limits.max_json_size}")
+    if isinstance(data, bytes):
+        data = data.rstrip(b"\x00 \t\r\n")
+        while data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PackageError("ALC0430", f"SymbolReference.json is not UTF-8 (byte {exc.start})") from None
+    else:
+        text = data.lstrip("\ufeff").rstrip("\x00 \t\r\n")
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PackageError("ALC0430", f"SymbolReference.json is not valid JSON: {exc.msg} "
+                                      f"(line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:
+        raise PackageError("ALC0430", "SymbolReference.json is nested too deeply") from None
+    try:
+        return symbols_from_json(parsed)
+    except RecursionError:
+        raise PackageError("ALC0430", "SymbolReference.json is nested too deeply") from None
+
+
+def _namespace_tree(objects) -> dict:
+    root: dict = {"objects": {}, "children": {}}
+    for obj in objects:
+        node = root
+        for part in (obj.namespace.split(".") if obj.namespace else ()):
+            node = node["children"].setdefault(part, {"objects": {}, "children": {}})
+        node["objects"].setdefault(obj.collection, []).append(obj)
+    return root
+
+
+def _dump_node(node: dict, out: dict) -> dict:
+    for cls in OBJECT_CLASSES:
+        items = node["objects"].get(cls.collection)
+        if items:
+            out[cls.collection] = [_dump(o) for o in items]
+    if node["children"]:
+        out["Namespaces"] = [_dump_node(node["children"][name], {"Name": name})
+                             for name in sorted(node["children"])]
+    return out
+
+
+def symbols_to_json(ref: SymbolReference) -> dict:
+    """The JSON data of a model, keys in the order real files use."""
+    out: dict = {}
+    if ref.runtime_version:
+        out["RuntimeVersion"] = ref.runtime_version
+    _dump_node(_namespace_tree(ref.objects()), out)
+    if ref.internals_visible_to:
+        out["InternalsVisibleToModules"] = [_dump(mod) for mod in ref.internals_visible_to]
+    for attr, key in (("app_id", "AppId"), ("name", "Name"), ("publisher", "Publisher"), ("version", "Version")):
+        if getattr(ref, attr):
+            out[key] = getattr(ref, attr)
+    return out
+
+
+def write_symbols(ref: SymbolReference) -> bytes:
+    """SymbolReference.json bytes: UTF-8 with BOM, one line."""
+    text = json.dumps(symbols_to_json(ref), ensure_ascii=False, separators=(",", ":"))
+    return b"\xef\xbb\xbf" + text.encode("utf-8")
