@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 from typing import Iterable, Optional, Sequence
 
 import attrs
@@ -22,7 +23,7 @@ import attrs
 from .source import Span
 
 __all__ = ["Severity", "Label", "Diagnostic", "CODES", "Code", "explain",
-           "render_concise", "render_json", "sort_key", "has_errors"]
+           "render_concise", "render_json", "render_sarif", "sort_key", "has_errors", "to_dict"]
 
 
 class Severity(enum.Enum):
@@ -72,9 +73,151 @@ CODES: dict[str, Code] = _codes(
     Code("ALC0107", "malformed declaration",
          "An element is not allowed where it stands (a `key` outside `keys`, a `field` without a type, "
          "an action inside `layout`) or lacks a required argument."),
+    # 02xx: semantic rules (compile)
+    Code("ALC0201", "duplicate object id",
+         "Object ids are unique per object type, across the app and all its dependencies."),
+    Code("ALC0202", "duplicate object name",
+         "Object names are unique per object type (and namespace), across the app and its dependencies."),
+    Code("ALC0203", "object id outside idRanges",
+         "Every object id must lie in one of the ranges of `idRanges` (or `idRange`) in app.json."),
+    Code("ALC0204", "object name too long",
+         "Object names may have at most 30 characters."),
+    Code("ALC0205", "extension target not found",
+         "The object a tableextension, pageextension, reportextension, enumextension, permissionsetextension "
+         "or profileextension extends is declared neither in the app nor in its dependencies."),
+    Code("ALC0206", "duplicate field id in table extension",
+         "A field a table extension adds must have an id that the target table and the extensions of it "
+         "in the dependencies do not use."),
+    Code("ALC0207", "duplicate field name in table extension",
+         "A field a table extension adds must have a name that the target table and the extensions of it "
+         "in the dependencies do not use."),
+    Code("ALC0208", "modify of an unknown field",
+         "`modify(Field)` in a table extension must name a field of the target table."),
+    Code("ALC0209", "property not changeable by an extension",
+         "A table extension may change only these field properties: AllowInCustomizations, BlankZero, "
+         "Caption, CaptionClass, CaptionML, ClosingDates, DataCaptionFields, Description, DrillDownPageId, "
+         "LookupPageId, MaskType, OptionCaption, OptionCaptionML, TableRelation, ToolTip, ToolTipML."),
+    Code("ALC0210", "anchor not found",
+         "`addfirst`, `addlast`, `addafter`, `addbefore` and the `move` operations of a page extension must "
+         "name a control, group, area or action of the target page, or one that an extension adds."),
+    Code("ALC0211", "modify of an unknown control or action",
+         "`modify(Name)` in a page extension must name a control or action of the target page."),
+    Code("ALC0212", "source table not found",
+         "A page's `SourceTable` must name a table of the app or its dependencies."),
+    Code("ALC0213", "unknown field in page control",
+         "A field control whose source is `Rec.Field` must name a field (or method) of the page's source table."),
+    Code("ALC0214", "unknown table in TableRelation or CalcFormula",
+         "TableRelation and CalcFormula must name tables of the app or its dependencies."),
+    Code("ALC0215", "unknown field in TableRelation or CalcFormula",
+         "The fields a TableRelation or CalcFormula names (target field, where conditions, field(...) "
+         "references to the current table) must exist."),
+    Code("ALC0216", "duplicate enum value ordinal",
+         "A value an enum extension adds must have an ordinal the enum and its other extensions do not use."),
+    Code("ALC0217", "duplicate enum value name",
+         "A value an enum extension adds must have a name the enum and its other extensions do not use."),
+    Code("ALC0218", "event publisher not found",
+         "`[EventSubscriber]` must name an object (by ObjectType and reference) that exists."),
+    Code("ALC0219", "event not found",
+         "`[EventSubscriber]` must name an event the object publishes: a procedure with [IntegrationEvent], "
+         "[BusinessEvent] or [InternalEvent], or a platform event such as OnAfterInsertEvent."),
+    Code("ALC0220", "unknown object in type",
+         "A Record, Codeunit, Page, Report, Query, XmlPort, Enum or Interface type must name an existing object."),
+    Code("ALC0221", "possible platform object",
+         "A reference resolves to no object of the app or its dependencies, and no platform System package is "
+         "in the package cache, so it may be a platform object (Company, User, system codeunits...). It is a "
+         "warning; with the System package present it becomes an error with the rule's own code."),
+    Code("ALC0450", "unreadable license file",
+         "`--license` must name a JSON file: {\"ranges\": [{\"from\": 50000, \"to\": 99999}]} (an optional "
+         "\"type\" per range restricts it to one object type)."),
+    Code("ALC0451", "object outside the licensed ranges",
+         "A runtime package may hold only objects whose ids the license covers."),
     Code("ALC0199", "internal error",
          "alc met a condition it does not handle while reading this file. This is a bug in alc; "
          "the message names the exception. The other files are still read."),
+    # 024x: dependency resolution and the package cache (alc/deps.py, alc/package_cache.py)
+    Code("ALC0240", "dependency not in the package cache",
+         "No package with the dependency's app id is in the package cache folder (`.alpackages` by default, "
+         "or --packagecachepath). Dependencies are found by app id; download the symbols or copy the .app "
+         "into the cache. For a dependency of a package rather than of the app, the notes show the chain "
+         "of apps that needs it."),
+    Code("ALC0241", "dependency version too old",
+         "The package cache holds the dependency, but only versions lower than the minimum version asked "
+         "for (`version` in app.json is a minimum: the highest version in the cache is chosen). The message "
+         "names the versions found. For the implicit `application` and `platform` dependencies this is a "
+         "warning and the older package is used."),
+    Code("ALC0242", "dependency cycle",
+         "Apps depend on each other in a circle, shown as `A --> B --> A` where `-->` reads \"depends on\". "
+         "Business Central cannot publish such apps; move what they share into an app both depend on."),
+    Code("ALC0243", "dependency id does not match the package cache",
+         "No package has the dependency's id, but a package with the dependency's name and publisher has "
+         "another id (the AL compiler's AL1042). Use the id of that package, or add the intended one."),
+    Code("ALC0244", "dependency renamed",
+         "The package with the dependency's id has another name or publisher than app.json says (the AL "
+         "compiler's AL1076). Dependencies resolve by id, so this is information only; update the name "
+         "and publisher in app.json."),
+    Code("ALC0245", "same name, publisher and version with different ids",
+         "Two packages in the package cache have the same name, publisher and version but different app "
+         "ids. Dependencies resolve by id, but such a cache is almost always a mistake (a re-created app, "
+         "a stale copy); keep the package the projects depend on."),
+    Code("ALC0246", "package in the package cache skipped",
+         "A .app file in the package cache could not be read and is left out: the message says why (the "
+         "ALC042x code of the package reader in parentheses). Business Central runtime packages (`.NEA` "
+         "payload, made by Get-NAVAppRuntimePackage) cannot be compiled against; use symbol packages."),
+    Code("ALC0247", "package cache folder unreadable",
+         "A package cache folder does not exist or cannot be listed; it contributes no packages."),
+    Code("ALC0248", "package in the package cache twice",
+         "Two .app files hold the same app id and version. The first by file name is used and the others "
+         "are ignored; remove the extra copies."),
+    # 03xx: merge (the apps installed together on one tenant)
+    Code("ALC0301", "conflicting property modifications",
+         "Two apps, neither depending on the other (directly or transitively), set the same property of the "
+         "same element (object, field, control, action) to different values. Which value a tenant sees depends "
+         "on the order the apps are applied in. With the same value there is no conflict; when one app "
+         "depends on the other, the dependent's value wins. Policy `strict` (Dynamics NAV) reports an error; "
+         "`last-wins` (Business Central) keeps the value of the app applied last and warns for each override."),
+    Code("ALC0302", "duplicate field id",
+         "Two apps add a field with the same id to one table, or an extension adds a field whose id the table "
+         "already has (AL0206). Only the first field is kept."),
+    Code("ALC0303", "duplicate field name",
+         "Two apps add a field with the same name to one table, or an extension adds a field whose name the "
+         "table already has (AL0155). Names compare case-insensitively. Only the first field is kept."),
+    Code("ALC0304", "duplicate control or action",
+         "Two apps add a control or an action with the same name to one page (or report request page), or an "
+         "extension adds one whose name the page already has. Only the first is kept."),
+    Code("ALC0305", "duplicate enum value",
+         "Two apps add a value with the same ordinal or the same name to one enum, or an extension adds one "
+         "the enum already has. Only the first is kept."),
+    Code("ALC0306", "conflicting moves",
+         "Two apps, neither depending on the other, move the same control or action to different places. "
+         "Where it ends up depends on the order the apps are applied in; policies as for ALC0301."),
+    Code("ALC0307", "anchor not found",
+         "An add, move or modify names a control, action, field or data item that the merged object does not "
+         "have, often because the app that adds it is not in the set. Business Central ignores such a move or "
+         "modify (AL1416) and puts such an added control at a default location (AL1417): alc puts it at the "
+         "end of the first area."),
+    Code("ALC0308", "duplicate object id",
+         "Two apps declare objects of the same kind with the same id (AL0264): they cannot be installed "
+         "together. The object of the app applied first is kept."),
+    Code("ALC0309", "duplicate object name",
+         "Two apps declare objects of the same kind with the same name (AL0197; names compare "
+         "case-insensitively, with their namespace): they cannot be installed together."),
+    Code("ALC0310", "extension target not found",
+         "An extension object extends an object that none of the apps in the set declares; its changes are "
+         "not applied."),
+    Code("ALC0311", "missing dependency",
+         "An app depends on an app (or, through app.json `application`, on the Microsoft application) that is "
+         "not in the set of apps."),
+    Code("ALC0312", "dependency version too low",
+         "An app depends on an app in the set whose version is below the declared minimum version."),
+    Code("ALC0313", "dependency cycle",
+         "Apps depend on each other in a cycle, `A --> B --> A`; no install order exists. The apps of the "
+         "cycle are applied together, ordered by app id."),
+    Code("ALC0314", "duplicate element",
+         "Two apps add an element with the same name to one object: a key, field group, view, report data item "
+         "or column, layout or label. Only the first is kept."),
+    Code("ALC0315", "app given twice",
+         "Two packages of one app (the same app id) are in the set; one tenant has one version of an app. The "
+         "higher version is used."),
     # 04xx: project manifest (app.json), packages (.app) and emit
     Code("ALC0400", "app.json cannot be read",
          "The project's app.json is missing, unreadable, or not UTF-8 text."),
@@ -231,3 +374,32 @@ def to_dict(d: Diagnostic, cwd: Optional[str] = None) -> dict:
 
 def render_json(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None) -> str:
     return json.dumps([to_dict(d, cwd) for d in sorted(diagnostics, key=sort_key)], indent=2)
+
+
+def render_sarif(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None) -> str:
+    """SARIF 2.1.0, for code-scanning tools (alc compile --errorlog)."""
+    from . import __version__
+    rules = sorted({d.code for d in diagnostics})
+    results = []
+    for d in sorted(diagnostics, key=sort_key):
+        result: dict = {"ruleId": d.code, "level": {"error": "error", "warning": "warning"}.get(str(d.severity), "note"),
+                        "message": {"text": d.message}}
+        if d.span is not None and d.span.source is not None:
+            path, line, col = d.location(cwd)
+            end_line, end_col = d.span.source.line_col(d.span.end)
+            result["locations"] = [{"physicalLocation": {
+                "artifactLocation": {"uri": path.replace(os.sep, "/")},
+                "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}}}]
+        results.append(result)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "alc", "version": __version__, "informationUri": "https://github.com/",
+                                "rules": [{"id": code, "shortDescription": {"text": CODES[code].title if code in CODES else code},
+                                           "fullDescription": {"text": CODES[code].explanation if code in CODES else code}}
+                                          for code in rules]}},
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2)

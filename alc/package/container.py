@@ -222,6 +222,12 @@ def app_bytes(entries: Union[Mapping[str, bytes], Iterable[tuple[str, bytes]]],
     return header + payload
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_app(path: str, entries: Union[Mapping[str, bytes], Iterable[tuple[str, bytes]]],
               package_id: Optional[uuid.UUID] = None) -> uuid.UUID:
     """Write a `.app` atomically (temporary file in the same folder, then
@@ -235,6 +241,7 @@ def write_app(path: str, entries: Union[Mapping[str, bytes], Iterable[tuple[str,
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a package is an ordinary file
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:

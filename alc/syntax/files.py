@@ -190,3 +190,61 @@ def parse_files(paths: Iterable[str], defines: Iterable[str] = (), jobs: Optiona
         roundtrip_failures=tuple(s.path for s in summaries if s.roundtrip is False),
         roundtrip_checked=sum(1 for s in summaries if s.roundtrip is not None),
     )
+
+
+# -- parsing for the compiler: IR back, bodies as text but syntax-checked ------
+
+@attrs.frozen
+class ParsedFile:
+    path: str
+    unit: Optional[object]          # CompilationUnit, None when unreadable
+    diagnostics: tuple
+    size: int = 0
+
+
+def parse_unit(path: str, symbols: frozenset, check_bodies: bool = True) -> ParsedFile:
+    """Parse one file for compilation: declarations eagerly, code bodies kept
+    as text (LazyBody) so the IR stays small, yet every body is parsed once
+    here so that its syntax errors are reported."""
+    from .api import parse_body, parse_source
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        source = SourceFile.from_bytes(path, data)
+    except (OSError, DecodeError) as exc:
+        diag = Diagnostic(code="ALC0100", severity=Severity.ERROR, message=f"cannot read file: {exc}",
+                          span=Span(SourceFile(path, ""), 0, 0))
+        return ParsedFile(path, None, (diag,))
+    try:
+        result = parse_source(source, symbols, lazy_bodies=True)
+        diagnostics = list(result.diagnostics)
+        if check_bodies:
+            from ..ir.visit import walk
+            from ..ir import nodes as ir
+            for node in walk(result.unit):
+                if type(node) is ir.LazyBody:
+                    diagnostics.extend(parse_body(node)[1])
+    except Exception as exc:  # a bug in alc must not hide the other files' results
+        diag = Diagnostic(code="ALC0199", severity=Severity.ERROR,
+                          message=f"internal error: {type(exc).__name__}: {exc}", span=Span(source, 0, 0))
+        return ParsedFile(path, None, (diag,), len(data))
+    return ParsedFile(path, result.unit, tuple(diagnostics), len(data))
+
+
+def _parse_batch(batch: list) -> list:
+    return [parse_unit(*args) for args in batch]
+
+
+def parse_units(paths: Sequence[str], symbols: frozenset, jobs: Optional[int] = None,
+                check_bodies: bool = True) -> list[ParsedFile]:
+    """Parse files for compilation, in ``jobs`` processes; results in ``paths`` order."""
+    tasks = [(p, symbols, check_bodies) for p in paths]
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(tasks) < 8:
+        return _parse_batch(tasks)
+    nbatches = min(len(tasks), jobs * 8)
+    batches = [tasks[i::nbatches] for i in range(nbatches)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(_parse_batch, batches))
+    by_path = {r.path: r for batch in results for r in batch}
+    return [by_path[p] for p in paths]

@@ -1,0 +1,200 @@
+"""`alc compile`: a project folder (app.json + .al files) -> a .app package.
+
+The pipeline is a sequence of stages, each returning values plus
+diagnostics: read app.json; resolve dependencies from the package cache;
+read their symbols; parse the sources (both cores, code bodies checked but
+kept as text); build the symbol table; run the semantic rules; and, when no
+error was found, emit the package (manifest, symbols, metadata, sources) to
+a temporary file renamed into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Optional
+
+import attrs
+
+from .diagnostics import Diagnostic, Severity, has_errors
+from .source import SourceFile, Span
+
+__all__ = ["CompileOptions", "CompileResult", "compile_project", "default_output_name", "LicenseError"]
+
+
+@attrs.frozen
+class CompileOptions:
+    project: str = "."
+    package_cache: tuple = ()          # folders; default: <project>/.alpackages
+    out: Optional[str] = None          # default: <project>/<Publisher>_<Name>_<Version>.app
+    runtime: bool = False              # a runtime package: no src/ unless include_source
+    include_source: bool = False
+    license: Optional[str] = None      # JSON file of licensed id ranges (runtime packages)
+    defines: tuple = ()
+    jobs: Optional[int] = None
+
+
+@attrs.frozen
+class CompileResult:
+    diagnostics: tuple
+    output: Optional[str] = None       # the package written, None when there were errors
+    usable: bool = True                # False: the input itself is unusable (exit 2)
+    objects: tuple = ()
+    timings: dict = attrs.Factory(dict)
+    files: int = 0
+    bytes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.usable and not has_errors(self.diagnostics)
+
+
+class LicenseError(ValueError):
+    """The license file cannot be read."""
+
+
+def default_output_name(manifest) -> str:
+    """`<Publisher>_<Name>_<Version>.app`, as alc.exe names it."""
+    return f"{manifest.publisher}_{manifest.name}_{manifest.version}.app".replace("/", "_").replace("\\", "_")
+
+
+def project_sources(project: str) -> list[str]:
+    """The project's .al files, recursively, skipping hidden folders such as .alpackages."""
+    found = []
+    for root, dirs, files in os.walk(project):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(os.path.join(root, f) for f in files if f.lower().endswith(".al"))
+    return sorted(found)
+
+
+def compile_project(options: CompileOptions) -> CompileResult:
+    from .deps import resolve
+    from .package_cache import scan_package_cache
+    from .project import load_app_json
+    from .syntax.files import parse_units
+
+    timings: dict = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+
+    project = options.project
+    diagnostics: list[Diagnostic] = []
+    app_json = os.path.join(project, "app.json")
+    if not os.path.isfile(app_json):
+        diagnostics.append(Diagnostic.error("ALC0400", f"no app.json in `{project}`"))
+        return CompileResult(tuple(diagnostics), usable=False)
+    manifest, diags = load_app_json(app_json)
+    diagnostics.extend(diags)
+    if manifest is None:
+        return CompileResult(tuple(diagnostics), usable=False)
+    lap("manifest")
+
+    cache = options.package_cache or (os.path.join(project, ".alpackages"),)
+    index = scan_package_cache([c for c in cache if os.path.isdir(c)])
+    diagnostics.extend(index.diagnostics)
+    resolution = resolve(manifest, index, _read_text(app_json))
+    diagnostics.extend(resolution.diagnostics)
+    dep_symbols = _dependency_symbols(resolution, diagnostics)
+    lap("dependencies")
+
+    symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
+    paths = project_sources(project)
+    parsed = parse_units(paths, symbols, jobs=options.jobs)
+    objects = []
+    for p in parsed:
+        diagnostics.extend(p.diagnostics)
+        if p.unit is not None:
+            objects.extend(p.unit.objects)
+    lap("parse")
+
+    from .package.symbols_ir import symbols_from_ir
+    from .semantic.checks import run_checks
+    from .semantic.context import CheckContext
+    from .semantic.model import AppSymbols, SymbolTable
+    project_symbols = symbols_from_ir(objects, manifest)
+    apps = [AppSymbols(manifest.id, manifest.name, project_symbols, is_project=True,
+                       publisher=manifest.publisher, version=str(manifest.version))] + dep_symbols
+    table = SymbolTable(apps, platform_available=resolution.has_platform)
+    ctx = CheckContext(tuple(objects), table, manifest)
+    diagnostics.extend(run_checks(ctx))
+    if options.runtime and options.license:
+        diagnostics.extend(_license_check(options.license, objects))
+    lap("check")
+
+    result_kw = dict(objects=tuple(objects), timings=timings, files=len(paths),
+                     bytes=sum(p.size for p in parsed))
+    if has_errors(diagnostics):
+        return CompileResult(tuple(diagnostics), **result_kw)
+    out = options.out or os.path.join(project, default_output_name(manifest))
+    from .emit.package import emit_package
+    try:
+        emit_package(out, manifest, objects, project_symbols, project, paths, table,
+                     runtime=options.runtime, include_source=options.include_source or not options.runtime)
+    except Exception as exc:  # a write failure is reported, never half-written
+        from .package.errors import PackageError
+        if not isinstance(exc, PackageError):
+            raise
+        diagnostics.append(Diagnostic.error(exc.code, str(exc)))
+        return CompileResult(tuple(diagnostics), **result_kw)
+    lap("emit")
+    return CompileResult(tuple(diagnostics), output=out, **result_kw)
+
+
+def _read_text(path: str) -> Optional[SourceFile]:
+    try:
+        return SourceFile.read(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _dependency_symbols(resolution, diagnostics: list) -> list:
+    """The symbols of the packages the app sees (its direct dependencies and what they propagate)."""
+    from .package.errors import PackageError
+    from .semantic.model import AppSymbols
+    out = []
+    visible = {p.id for p in resolution.visible}
+    for pkg in resolution.packages:
+        if pkg.id not in visible and not _is_platform(resolution, pkg):
+            continue
+        try:
+            package = pkg.read()
+        except PackageError as exc:
+            diagnostics.append(Diagnostic.error(exc.code, f"cannot read `{pkg.path}`: {exc}"))
+            continue
+        a = package.app
+        out.append(AppSymbols(a.id, a.name, package.symbols, publisher=a.publisher, version=str(a.version)))
+    return out
+
+
+def _is_platform(resolution, pkg) -> bool:
+    return resolution.platform is not None and resolution.platform.id == pkg.id
+
+
+def _license_check(path: str, objects) -> list[Diagnostic]:
+    """A runtime package may hold only objects whose ids the license covers.
+
+    The license is a JSON file: ``{"ranges": [{"from": 50000, "to": 99999}, ...]}``
+    (optionally per object type: ``{"from", "to", "type": "table"}``)."""
+    try:
+        with open(path, "rb") as f:
+            data = json.loads(f.read().decode("utf-8-sig"))
+        ranges = data["ranges"] if isinstance(data, dict) else data
+        parsed = [(int(r["from"]), int(r["to"]), (r.get("type") or "").lower() or None) for r in ranges]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [Diagnostic.error("ALC0450", f"cannot read license file `{path}`: {exc}",
+                                 Span(SourceFile(path, ""), 0, 0))]
+    out = []
+    for obj in objects:
+        oid = getattr(obj, "id", None)
+        if oid is None:
+            continue
+        if not any(lo <= oid <= hi and (kind is None or kind == obj.kind) for lo, hi, kind in parsed):
+            out.append(Diagnostic.error("ALC0451", f"{obj.kind} `{obj.name}` (id {oid}) is outside the licensed "
+                                        "ranges; a runtime package may only hold licensed objects", obj.span))
+    return out

@@ -1,0 +1,1 @@
+"""Emission: IR objects -> package entries (metadata documents)."""

@@ -1,0 +1,22 @@
+"""The semantic rules, one module per family; each adds diagnostics to the context.
+
+>>> [rule.__name__ for rule in RULES]
+['check_objects', 'check_tables', 'check_pages', 'check_enums', 'check_events', 'check_types']
+"""
+
+from .enums import check_enums
+from .events import check_events
+from .objects import check_objects
+from .pages import check_pages
+from .tables import check_tables
+from .variables import check_types
+
+RULES = (check_objects, check_tables, check_pages, check_enums, check_events, check_types)
+
+__all__ = ["RULES", "run_checks"]
+
+
+def run_checks(ctx) -> list:
+    for rule in RULES:
+        rule(ctx)
+    return ctx.diagnostics
