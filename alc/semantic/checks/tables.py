@@ -85,43 +85,44 @@ def _relation(ctx: CheckContext, current: str, prop: ir.Property) -> None:
     if type(value) is ir.TableRelationValue:
         for alt in value.alternatives():
             for link in alt.condition or ():
-                _current_field(ctx, current, link.field, prop)
-            target = _target(ctx, alt.target, prop)
+                _current_field(ctx, current, link.field, prop, link.span)
+            target = _target(ctx, alt.target, prop, alt.span)
             if target is not None:
                 _links(ctx, target, current, alt.where, prop)
     elif type(value) is ir.CalcFormulaValue:
-        target = _target(ctx, value.target, prop)
+        target = _target(ctx, value.target, prop, value.span)
         if target is not None:
             _links(ctx, target, current, value.where, prop)
 
 
-def _target(ctx: CheckContext, parts: tuple, prop: ir.Property) -> Optional[str]:
+def _target(ctx: CheckContext, parts: tuple, prop: ir.Property, span) -> Optional[str]:
     """Resolve `Table[.Field]` (the table may be namespace-qualified); the table name, or None."""
     table, field = ".".join(parts), None
     if not ctx.table.find("table", table) and len(parts) > 1:
         table, field = ".".join(parts[:-1]), parts[-1]
     if not ctx.table.find("table", table):
-        ctx.unresolved("table", table, "ALC0214", f"{prop.name} names an unknown table", prop.span)
+        ctx.unresolved("table", table, "ALC0214", f"{prop.name} names an unknown table", span or prop.span)
         return None
     if field is not None:
-        _field_of(ctx, table, field, prop, "ALC0215")
+        _field_of(ctx, table, field, prop, span)
     return table
 
 
 def _links(ctx: CheckContext, target: str, current: str, links: tuple, prop: ir.Property) -> None:
     for link in links:
-        _field_of(ctx, target, ".".join(link.field), prop, "ALC0215")
+        _field_of(ctx, target, ".".join(link.field), prop, link.span)
         if link.kind == "field" and len(link.value) == 1:
-            _current_field(ctx, current, link.value, prop)
+            _current_field(ctx, current, link.value, prop, link.span)
 
 
-def _current_field(ctx: CheckContext, table: str, parts: tuple, prop: ir.Property) -> None:
+def _current_field(ctx: CheckContext, table: str, parts: tuple, prop: ir.Property, span) -> None:
     if len(parts) == 1:
-        _field_of(ctx, table, parts[0], prop, "ALC0215")
+        _field_of(ctx, table, parts[0], prop, span)
 
 
-def _field_of(ctx: CheckContext, table: str, field: str, prop: ir.Property, code: str) -> None:
+def _field_of(ctx: CheckContext, table: str, field: str, prop: ir.Property, span) -> None:
     key = fold(field)
     if key in SYSTEM_FIELDS or key in ctx.table.table_fields(table):
         return
-    ctx.error(code, f"{prop.name} names field `{field}`, which table `{table}` does not have", prop.span)
+    ctx.error("ALC0215", f"{prop.name} names field `{field}`, which table `{table}` does not have",
+              span or prop.span)
