@@ -730,6 +730,42 @@ def test_lazy_bodies_print_verbatim():
     assert check_roundtrip(lazy)
 
 
+SPLIT_BODIES = """
+codeunit 50100 C
+{
+    procedure P()
+#if CLEAN
+    begin
+        A();
+#else
+    begin
+        B();
+#endif
+    end;
+
+    procedure Q()
+    begin
+        A();
+#if CLEAN
+    end;
+#else
+        B();
+    end;
+#endif
+}
+"""
+
+
+@pytest.mark.parametrize("symbols", [(), ("CLEAN",)])
+@pytest.mark.parametrize("lazy", [False, True])
+def test_bodies_that_split_preprocessor_groups(symbols, lazy):
+    result = parse_text(SPLIT_BODIES, symbols=symbols, lazy_bodies=lazy)
+    assert result.ok
+    assert check_roundtrip(result, symbols)
+    text = print_unit(result.unit)
+    assert ("#if" in text) is lazy  # eager bodies are printed from the IR, without directives
+
+
 def test_samples_round_trip():
     paths = discover([os.path.join(REPO, "samples")])
     assert paths
@@ -826,6 +862,16 @@ def test_deep_left_chain_prints_without_recursion():
     text = print_expr(tree)
     assert text.startswith("'x' + 'y' + 'y'") and text.count("+") == 5000
     assert same_ir(tree, tree) and not same_ir(tree, b("+", tree, A))
+
+
+def test_nesting_too_deep_to_print_is_a_difference_not_a_crash():
+    tree = A
+    for _ in range(5000):
+        tree = b("-", A, tree)  # right-nested: every level is a parenthesized recursion
+    result = parse_text("codeunit 1 C { procedure P() begin end; }")
+    proc = attrs.evolve(result.objects[0].procedures[0], body=ir.Block((ir.Exit(tree),)))
+    unit = attrs.evolve(result.unit, objects=(attrs.evolve(result.objects[0], procedures=(proc,)),))
+    assert check_roundtrip(attrs.evolve(result, unit=unit)) is False
 
 
 def test_statement_targets_are_parenthesized_when_not_names():

@@ -21,6 +21,7 @@ end;
 
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 from ..ir import nodes as ir
@@ -166,11 +167,36 @@ _STATEMENTS = {
 def body_lines(body: Any, level: int) -> list[str]:
     """A code body with its `;`: a Block, or a lazy body's text verbatim."""
     if isinstance(body, ir.LazyBody):
-        first, *rest = body.text.split("\n")
-        return [pad(level) + first, *rest[:-1], rest[-1] + ";"] if rest else [pad(level) + first + ";"]
+        return _lazy_lines(body.text, level)
     lines = _block(body if body is not None else ir.Block(()), level)
     lines[-1] += ";"
     return lines
+
+
+_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*(if|elif|else|endif)\b", re.MULTILINE | re.IGNORECASE)
+
+# Opens a preprocessor group that is always taken (nobody defines this symbol).
+_ALWAYS = "#if not ALC_PRINTER_NEVER_DEFINED"
+
+
+def _lazy_lines(text: str, level: int) -> list[str]:
+    """A lazy body's text, verbatim. A body can start or end inside an `#if`
+    group whose other half lies outside it (`#if X begin A; #else begin B;
+    #endif end`); such a group is completed around the body, with a group
+    that is always taken, so that the text lexes as it did.
+
+    >>> _lazy_lines("begin\\n#else\\nend", 1)
+    ['#if not ALC_PRINTER_NEVER_DEFINED', '    begin', '#else', 'end;', '#endif']
+    """
+    depth = lowest = 0
+    for m in _DIRECTIVE.finditer(text):
+        word = m.group(1).lower()
+        depth += {"if": 1, "endif": -1}.get(word, 0)
+        lowest = min(lowest, depth - 1 if word in ("elif", "else") else depth)
+    first, *rest = text.split("\n")
+    lines = [pad(level) + first, *rest]
+    lines[-1] += ";"
+    return [_ALWAYS] * -lowest + lines + ["#endif"] * (depth - lowest)
 
 
 # ------------------------------------------------------------ declarations --
