@@ -126,6 +126,11 @@ CODES: dict[str, Code] = _codes(
          "A reference resolves to no object of the app or its dependencies, and no platform System package is "
          "in the package cache, so it may be a platform object (Company, User, system codeunits...). It is a "
          "warning; with the System package present it becomes an error with the rule's own code."),
+    Code("ALC0433", "no metadata in package",
+         "Merging and checking need the complete object metadata alc writes into its packages; symbol-only "
+         "packages made by a server and packages from other compilers carry only symbols."),
+    Code("ALC0434", "damaged metadata",
+         "The package's metadata/ entries are not alc IR (the file was altered or written by another tool)."),
     Code("ALC0450", "unreadable license file",
          "`--license` must name a JSON file: {\"ranges\": [{\"from\": 50000, \"to\": 99999}]} (an optional "
          "\"type\" per range restricts it to one object type)."),

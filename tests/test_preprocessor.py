@@ -549,8 +549,6 @@ def test_if_without_endif_in_a_skipped_branch_points_at_the_if():
     assert [o.name for o in result.objects] == ["A"]
 
 
-@pytest.mark.xfail(strict=True, reason="an unclosed `#if` whose branch is taken is reported at the end "
-                                      "of the file instead of at the `#if` line")
 def test_if_without_endif_in_a_taken_branch_points_at_the_if():
     text = "codeunit 50100 A\n{\n}\n\n#if X\ncodeunit 50101 B\n{\n}\n"
     result = parse_text(text, symbols=["X"])

@@ -74,8 +74,8 @@ def test_lazy_bodies_parse_to_the_same_ir(case):
 
 # Known span bugs, each pinned by a strict xfail test below; the span checks
 # skip them so that they test everything else.
-NO_SPAN_BUGS = {ir.TableViewValue}
-OUTSIDE_PARENT_BUGS = {(ir.Event, ir.Parameter), (ir.Procedure, ir.Parameter)}
+NO_SPAN_BUGS: set = set()
+OUTSIDE_PARENT_BUGS: set = set()
 # Attributes stand before the declaration they belong to.
 OUTSIDE_PARENT_BY_DESIGN = {ir.Attribute}
 
@@ -110,19 +110,16 @@ def _one(text, kind):
     return next(n for n in walk(parse_text(text).unit) if type(n) is kind)
 
 
-@pytest.mark.xfail(strict=True, reason="TableViewValue is built without a span")
 def test_table_view_value_has_a_span():
     view = _one("page 50100 P { SourceTableView = sorting(\"No.\") where(A = const(1)); }", ir.TableViewValue)
     assert view.span is not None and view.span.text == 'sorting("No.") where(A = const(1))'
 
 
-@pytest.mark.xfail(strict=True, reason="the span of an event ends at its name, before its parameters")
 def test_event_span_covers_its_parameters():
     event = _one("controladdin C { event Clicked(Id: Text); }", ir.Event)
     assert event.span.text == "event Clicked(Id: Text)"
 
 
-@pytest.mark.xfail(strict=True, reason="the span of a procedure without body or return type ends at its name")
 def test_bodiless_procedure_span_covers_its_parameters():
     proc = _one("interface I { procedure Run(Id: Text); }", ir.Procedure)
     assert proc.span.text == "procedure Run(Id: Text)"

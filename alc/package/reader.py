@@ -77,6 +77,24 @@ class Package:
         return [{"type": o.kind, "id": o.id, "name": o.name,
                  "target": (o.target if o.is_extension else None)} for o in self.symbols.objects()]
 
+    @property
+    def has_metadata(self) -> bool:
+        from ..emit.metadata import INDEX
+        return INDEX in self.entries
+
+    def ir_objects(self) -> list:
+        """The complete IR of every object, from the compiled metadata (alc packages);
+        PackageError when the package has none (symbol-only and foreign packages)."""
+        from ..emit.metadata import INDEX, read_metadata
+        from ..ir.serialize import SerializationError
+        if not self.has_metadata:
+            raise PackageError("ALC0433", "the package carries no alc metadata (a symbols-only or foreign package)",
+                               self.path)
+        try:
+            return read_metadata(self.read, self.read(INDEX), self.path or "<package>")
+        except (SerializationError, ValueError, UnicodeDecodeError) as exc:
+            raise PackageError("ALC0434", f"damaged metadata: {exc}", self.path) from None
+
     def to_json(self) -> dict:
         """The `alc inspect --format json` document."""
         a = self.app

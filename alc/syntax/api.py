@@ -72,9 +72,9 @@ def parse_source(source: SourceFile, symbols: Iterable[str] = (), lazy_bodies: b
             objects.append(item)
     unit = ir.CompilationUnit(source.path, namespace, tuple(usings), tuple(objects),
                               span=Span(source, 0, len(source.text)))
-    if lexer.pp_depth > 0:
+    for start in lexer.open_ifs:  # groups whose taken branch ran to the end of the file
         diagnostics.append(Diagnostic.error("ALC0104", "`#if` has no matching `#endif`",
-                                            Span(source, len(source.text), len(source.text))))
+                                            Span(source, start, start + 3)))
     return ParseResult(unit, diagnostics, tuple(lexer.trivia), source.text.count("\n") + 1)
 
 

@@ -184,7 +184,7 @@ class Lexer:
     """
 
     __slots__ = ("source", "text", "pos", "end", "symbols", "diagnostics", "trivia",
-                 "depth", "pp_depth", "_peeked", "_peek_state", "_match", "_punct")
+                 "depth", "pp_depth", "open_ifs", "_peeked", "_peek_state", "_match", "_punct")
 
     def __init__(self, source: SourceFile, symbols: frozenset[str] | set[str],
                  start: int = 0, end: Optional[int] = None, pp_depth: int = 0,
@@ -199,6 +199,7 @@ class Lexer:
         self.trivia: list[Trivia] = []
         self.depth = 0
         self.pp_depth = pp_depth
+        self.open_ifs: list[int] = []   # where the open #if groups start (for errors)
         self._peeked: Optional[Token] = None
         self._peek_state: tuple = ()
         self._match = _TOKEN_RE.match
@@ -214,7 +215,7 @@ class Lexer:
 
     def peek(self) -> Token:
         if self._peeked is None:
-            self._peek_state = (self.pos, self.depth, self.pp_depth, len(self.trivia))
+            self._peek_state = (self.pos, self.depth, self.pp_depth, len(self.trivia), tuple(self.open_ifs))
             self._peeked = self.next()
         return self._peeked
 
@@ -333,7 +334,8 @@ class Lexer:
         back to where the peek started, directives included."""
         if self._peeked is not None:
             self._peeked = None
-            self.pos, self.depth, self.pp_depth, n_trivia = self._peek_state
+            self.pos, self.depth, self.pp_depth, n_trivia, open_ifs = self._peek_state
+            self.open_ifs[:] = open_ifs
             del self.trivia[n_trivia:]
 
     # -- the scanner ------------------------------------------------------
@@ -373,6 +375,7 @@ class Lexer:
         span = Span(self.source, start, stop)
         if name == "if":
             self.pp_depth += 1
+            self.open_ifs.append(start)
             self.trivia.append(Trivia(name, arg, span))
             return stop if self._condition(arg, start, stop) else self._skip_inactive(stop, start)
         if name in ("elif", "else"):
@@ -387,7 +390,7 @@ class Lexer:
             if self.pp_depth == 0:
                 self._error("ALC0104", "`#endif` without `#if`", start, stop)
             else:
-                self.pp_depth -= 1
+                self._close_if()
             return stop
         if name in ("region", "endregion", "pragma"):
             self.trivia.append(Trivia(name, arg, span))
@@ -429,7 +432,7 @@ class Lexer:
             elif name == "endif":
                 if nesting == 0:
                     self.trivia.append(Trivia("endif", "", span))
-                    self.pp_depth -= 1
+                    self._close_if()
                     return m.end()
                 nesting -= 1
             elif nesting == 0:
@@ -438,7 +441,7 @@ class Lexer:
                 if name == "else" or self._condition(arg, m.start(), m.end()):
                     return m.end()
         self._error("ALC0104", "`#if` has no matching `#endif`", if_start, if_start + 3)
-        self.pp_depth -= 1
+        self._close_if()
         return self.end
 
     def _skip_to_endif(self, pos: int, start: int) -> int:
@@ -450,9 +453,15 @@ class Lexer:
             elif name == "endif":
                 if nesting == 0:
                     self.trivia.append(Trivia("endif", "", Span(self.source, m.start(), m.end())))
-                    self.pp_depth -= 1
+                    self._close_if()
                     return m.end()
                 nesting -= 1
-        self._error("ALC0104", "`#if` has no matching `#endif`", start, start + 1)
-        self.pp_depth -= 1
+        if_start = self.open_ifs[-1] if self.open_ifs else start
+        self._error("ALC0104", "`#if` has no matching `#endif`", if_start, if_start + 3)
+        self._close_if()
         return self.end
+
+    def _close_if(self) -> None:
+        self.pp_depth -= 1
+        if self.open_ifs:
+            self.open_ifs.pop()

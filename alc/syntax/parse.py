@@ -54,7 +54,9 @@ def describe_token(tok: Token) -> str:
         return "end of file"
     if kind == "CODE_BODY":
         return "`begin`"
-    if text is None:
+    if kind == "SIMPLE_PROPERTY":  # the text slot holds the regex match of the whole property
+        return f"`{text.group(1)}`"
+    if not isinstance(text, str):
         return kind.lower()
     if len(text) > 40:
         text = text[:37] + "..."
@@ -272,8 +274,11 @@ class Driver:
         while True:
             a = actions[states[-1]].get("$END")
             if a is None or a >= 0:
-                expected = self._expected(states[-2] if len(states) > 1 else states[-1])
-                message = "object ends too early" + (f"; expected one of {', '.join(expected)}" if expected and len(expected) <= 6 else "")
+                expected = self._expected(states[-1])
+                at_eof = last[0] == "$END"
+                message = "unexpected end of file" if at_eof else "object ends too early"
+                if expected and len(expected) <= 6:
+                    message += "; expected " + (expected[0] if len(expected) == 1 else "one of " + ", ".join(expected))
                 diag = Diagnostic.error("ALC0101", message, Span(lexer.source, last[2], last[3]))
                 raise SyntaxFailure(diag, nxt, skip=False)
             origin, size, callback = rules[~a]

@@ -254,27 +254,18 @@ class DeclLowering:
 
     def table_view(self, c):
         sorting, order, where = (), None, ()
-        clauses = []
-        first, last = self._view_bounds(c)
-        for clause in c:
-            if clause[0] == "sorting":
-                sorting = clause[1]
-            elif clause[0] == "order":
-                order = clause[1]
-            else:  # a where clause: a tuple of links
-                where = clause
-                clauses.append("where")
-                continue
-            clauses.append(clause[0])
-        return ir.TableViewValue(sorting, order, where, tuple(clauses), span=Span(self.source, first, last))
+        for kind, value, _, _ in c:
+            if kind == "sorting":
+                sorting = value
+            elif kind == "order":
+                order = value
+            else:
+                where = value
+        return ir.TableViewValue(sorting, order, where, tuple(x[0] for x in c),
+                                 span=Span(self.source, c[0][2], c[-1][3]))
 
-    def _view_bounds(self, c) -> tuple:
-        """Start and end offsets of a table view's clauses."""
-        def bounds(clause):
-            if clause[0] in ("sorting", "order"):
-                return clause[2], clause[3]
-            return clause[0].span.start, clause[-1].span.end  # links; the clause's own parens aside
-        return bounds(c[0])[0], bounds(c[-1])[1]
+    def view_where(self, c):
+        return ("where", c[1], c[0][2], c[2][3])
 
     def sorting_clause(self, c):
         return ("sorting", tuple(q.text for q in c[1:-1]), c[0][2], c[-1][3])
@@ -333,7 +324,7 @@ class DeclLowering:
 
     # -- procedures, triggers, events -------------------------------------------
     def trigger(self, c):
-        kw, name, params, ret, var_section, body = c
+        kw, name, params, _rpar, ret, var_section, body = c
         ret_name, ret_type = ret if ret is not None else (None, None)
         variables = _variables(var_section)
         return ir.Trigger(name, params or (), ret_type, ret_name, variables, body,
@@ -344,11 +335,11 @@ class DeclLowering:
         return _token_text(first) if second is None else f"{_token_text(first)}::{_token_text(second)}"
 
     def procedure(self, c):
-        access, kw, name, params, ret, impl = c
+        access, kw, name, params, rpar, ret, impl = c
         ret_name, ret_type = ret if ret is not None else (None, None)
         variables, body = impl if impl is not None else ((), None)
         first = access if access is not None else kw
-        last = body if body is not None else (ret_type if ret_type is not None else name)
+        last = body if body is not None else (ret_type if ret_type is not None else rpar)
         return ir.Procedure(_token_text(name), params or (), ret_type, ret_name,
                             access[1].lower() if access is not None else "public", (), variables, body,
                             span=self.span(first, last))
@@ -358,8 +349,8 @@ class DeclLowering:
         return (_variables(var_section), body)
 
     def event_decl(self, c):
-        kw, name, params = c
-        return ir.Event(_token_text(name), params or (), span=self.span(kw, name))
+        kw, name, params, rpar = c
+        return ir.Event(_token_text(name), params or (), span=self.span(kw, rpar))
 
     def code_body(self, c):
         x = c[0]
