@@ -39,6 +39,34 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     p.set_defaults(run=cmd_parse)
 
+    p = sub.add_parser("generate", help="write a large generated base app and extensions (benchmarks, tests)")
+    p.add_argument("out", metavar="OUT", help="folder to write base/, ext001/... and generated.json into")
+    for name, default, text in (("tables", 50, "tables in the base app"), ("pages", 50, "pages in the base app"),
+                                ("codeunits", 25, "codeunits in the base app"),
+                                ("extensions", 5, "extension apps"), ("deltas", 10, "deltas per extension"),
+                                ("depth", 3, "longest dependency chain of extensions (1: on the base only)"),
+                                ("seed", 0, "random seed; the same seed gives the same files")):
+        p.add_argument(f"--{name}", type=int, default=default, metavar="N", help=f"{text} (default {default})")
+    p.add_argument("--enums", type=int, default=None, metavar="N", help="enums in the base app (default tables/8)")
+    p.add_argument("--conflict-rate", type=float, default=0.05, metavar="R",
+                   help="share of deltas that collide on purpose (default 0.05)")
+    p.add_argument("--force", action="store_true", help="replace what an earlier run wrote in OUT")
+    p.set_defaults(run=cmd_generate)
+
+    p = sub.add_parser("compile", help="compile a project folder into a .app package")
+    p.add_argument("--project", default=".", metavar="DIR", help="the project folder, with app.json (default: .)")
+    p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
+                   help="folder of dependency packages (repeatable; default: <project>/.alpackages)")
+    p.add_argument("--out", metavar="FILE", help="the package to write (default: <Publisher>_<Name>_<Version>.app)")
+    p.add_argument("--runtime", action="store_true", help="build a runtime package (no source)")
+    p.add_argument("--include-source", action="store_true", help="keep the source in a runtime package")
+    p.add_argument("--license", metavar="FILE", help="licensed object id ranges (JSON), checked for --runtime")
+    p.add_argument("--define", "-D", action="append", default=[], metavar="SYMBOL", help="preprocessor symbol")
+    p.add_argument("--errorlog", metavar="FILE", help="write the diagnostics as SARIF 2.1.0")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    p.set_defaults(run=cmd_compile)
+
     p = sub.add_parser("explain", help="explain a diagnostic code")
     p.add_argument("code")
     p.set_defaults(run=cmd_explain)
@@ -50,9 +78,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# alc.exe spells switches `/project:DIR`; alc accepts them next to `--project DIR`.
+_ALC_EXE_SWITCHES = frozenset(("project", "packagecachepath", "out", "errorlog", "define", "d"))
+
+
+def _translate_switches(argv: Sequence[str]) -> list[str]:
+    """`/project:App` -> `--project=App` (only for alc.exe's switch names, so paths stay paths).
+
+    >>> _translate_switches(["compile", "/project:App", "/d:CLEAN27", "/work/x"])
+    ['compile', '--project=App', '--define=CLEAN27', '/work/x']
+    """
+    out = []
+    for arg in argv:
+        name, sep, value = arg[1:].partition(":")
+        if arg.startswith("/") and sep and name.lower() in _ALC_EXE_SWITCHES:
+            name = "define" if name.lower() == "d" else name.lower()
+            out.append(f"--{name}={value}")
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_translate_switches(sys.argv[1:] if argv is None else argv))
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -65,6 +114,90 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    import os
+    import time
+    from .generate import Options, clean_output, generate
+    options = Options(tables=args.tables, pages=args.pages, codeunits=args.codeunits, extensions=args.extensions,
+                      deltas=args.deltas, depth=args.depth, conflict_rate=args.conflict_rate, seed=args.seed,
+                      enums=args.enums)
+    problems = options.problems()
+    if problems:
+        raise UsageError("; ".join(problems))
+    if os.path.isfile(args.out):
+        raise UsageError(f"not a folder: {args.out}")
+    if os.path.isdir(args.out) and os.listdir(args.out):
+        if not args.force:
+            raise UsageError(f"{args.out} is not empty (use --force to replace an earlier run)")
+        clean_output(args.out)
+    start = time.perf_counter()
+    manifest = generate(args.out, options)
+    seconds = time.perf_counter() - start
+    totals = manifest["totals"]
+    kinds = ", ".join(f"{k} {v}" for k, v in totals["objects_by_kind"].items())
+    print(f"apps: {totals['apps']} (max depth {totals['max_depth']})")
+    print(f"objects: {totals['objects']} ({kinds})")
+    print(f"deltas: {totals['deltas']}  conflicts: {totals['conflicts']}")
+    print(f"bytes: {totals['bytes']}  time: {seconds:.2f} s  ({totals['objects'] / seconds:.0f} objects/s)")
+    return EXIT_OK
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    import os
+    from .compiler import CompileOptions, compile_project
+    from .diagnostics import render_sarif, sort_key, to_dict
+    if not os.path.isdir(args.project):
+        raise UsageError(f"no such project folder: {args.project}")
+    for folder in args.packagecachepath:
+        if not os.path.isdir(folder):
+            raise UsageError(f"no such package cache folder: {folder}")
+    if args.license and not os.path.isfile(args.license):
+        raise UsageError(f"no such license file: {args.license}")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    options = CompileOptions(project=args.project, package_cache=tuple(args.packagecachepath), out=args.out,
+                             runtime=args.runtime, include_source=args.include_source, license=args.license,
+                             defines=tuple(args.define), jobs=args.jobs)
+    result = compile_project(options)
+    diagnostics = sorted(result.diagnostics, key=sort_key)
+    if args.errorlog:
+        _write_text(args.errorlog, render_sarif(diagnostics))
+    if args.format == "json":
+        print(json.dumps({"output": result.output, "files": result.files, "objects": len(result.objects),
+                          "bytes": result.bytes, "seconds": round(sum(result.timings.values()), 3),
+                          "timings": result.timings, "diagnostics": [to_dict(d) for d in diagnostics]}, indent=2))
+    else:
+        for d in diagnostics:
+            path, line, col = d.location()
+            prefix = f"{path}({line},{col}): " if path else ""
+            print(f"{prefix}{d.severity} {d.code}: {d.message}")
+        errors = sum(1 for d in diagnostics if d.is_error)
+        warnings = len(diagnostics) - errors
+        seconds = sum(result.timings.values())
+        if result.output:
+            print(f"wrote {result.output}: {len(result.objects)} objects from {result.files} files "
+                  f"in {seconds:.1f} s ({warnings} warnings)")
+        elif result.usable:
+            print(f"compilation failed: {errors} errors, {warnings} warnings; no package written")
+    if not result.usable:
+        return EXIT_USAGE
+    return EXIT_OK if result.ok else EXIT_DIAGNOSTICS
+
+
+def _write_text(path: str, text: str) -> None:
+    """Write a report next to its final name, then rename (never half-written)."""
+    import os
+    import tempfile
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".alc-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

@@ -72,7 +72,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     from .deps import resolve
     from .package_cache import scan_package_cache
     from .project import load_app_json
-    from .syntax.files import parse_units
+    from .syntax.files import BodyCheck, parse_units
 
     timings: dict = {}
     clock = time.perf_counter()
@@ -105,19 +105,23 @@ def compile_project(options: CompileOptions) -> CompileResult:
 
     symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
     paths = project_sources(project)
-    parsed = parse_units(paths, symbols, jobs=options.jobs)
+    parsed = parse_units(paths, symbols)
     objects = []
     for p in parsed:
         diagnostics.extend(p.diagnostics)
         if p.unit is not None:
             objects.extend(p.unit.objects)
+    bodies = BodyCheck(parsed, options.jobs)   # code bodies are checked in the background
     lap("parse")
 
     from .package.symbols_ir import symbols_from_ir
     from .semantic.checks import run_checks
     from .semantic.context import CheckContext
     from .semantic.model import AppSymbols, SymbolTable
-    project_symbols = symbols_from_ir(objects, manifest)
+    from .semantic.checks.objects import is_moved
+    # Objects moved out to another app (`ObsoleteState = Moved`) are stubs: their
+    # symbols belong to the app they moved to.
+    project_symbols = symbols_from_ir([o for o in objects if not is_moved(o)], manifest)
     apps = [AppSymbols(manifest.id, manifest.name, project_symbols, is_project=True,
                        publisher=manifest.publisher, version=str(manifest.version))] + dep_symbols
     table = SymbolTable(apps, platform_available=resolution.has_platform)
@@ -126,6 +130,8 @@ def compile_project(options: CompileOptions) -> CompileResult:
     if options.runtime and options.license:
         diagnostics.extend(_license_check(options.license, objects))
     lap("check")
+    diagnostics.extend(bodies.diagnostics())
+    lap("bodies")
 
     result_kw = dict(objects=tuple(objects), timings=timings, files=len(paths),
                      bytes=sum(p.size for p in parsed))

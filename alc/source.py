@@ -64,16 +64,29 @@ class SourceFile:
     Offsets everywhere in alc are indexes into ``text`` (after BOM removal).
     """
 
-    __slots__ = ("path", "text", "_line_starts")
+    __slots__ = ("path", "_text", "_line_starts", "_from_disk")
 
-    def __init__(self, path: str, text: str):
+    def __init__(self, path: str, text: Optional[str]):
         self.path = path
-        self.text = text
+        self._text = text
         self._line_starts: Optional[list[int]] = None
+        self._from_disk = False
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            try:
+                with open(self.path, "rb") as f:
+                    self._text = decode(f.read())
+            except (OSError, DecodeError):
+                self._text = ""
+        return self._text
 
     @classmethod
     def from_bytes(cls, path: str, data: bytes) -> "SourceFile":
-        return cls(path, decode(data))
+        src = cls(path, decode(data))
+        src._from_disk = True
+        return src
 
     @classmethod
     def read(cls, path: str) -> "SourceFile":
@@ -106,7 +119,17 @@ class SourceFile:
         return f"SourceFile({self.path!r})"
 
     def __reduce__(self):
+        # Between processes a file on disk travels as its path; its text is read
+        # again on first use (parsed IR would otherwise carry every source text).
+        if self._text is None or (self.path and os.path.isfile(self.path) and self._from_disk):
+            return (_reopen, (self.path,))
         return (SourceFile, (self.path, self.text))
+
+
+def _reopen(path: str) -> SourceFile:
+    src = SourceFile(path, None)
+    src._from_disk = True
+    return src
 
 
 class Span(NamedTuple):

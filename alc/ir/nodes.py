@@ -27,7 +27,19 @@ def node(cls):
     """Make ``cls`` a frozen IR node with a keyword-only, equality-blind span."""
     cls.__annotations__ = {**cls.__annotations__, "span": "Optional[Span]"}
     cls.span = attrs.field(default=None, eq=False, repr=False, kw_only=True)
-    return attrs.frozen(cls)
+    cls = attrs.frozen(cls)
+    names = tuple(f.name for f in attrs.fields(cls))
+    cls.__reduce__ = lambda self: (_rebuild, (type(self), tuple(getattr(self, n) for n in names)))
+    cls._field_names = names
+    return cls
+
+
+def _rebuild(cls, values):
+    """Unpickle a node without running its __init__ (its fields were valid when pickled)."""
+    obj = object.__new__(cls)
+    for name, value in zip(cls._field_names, values):
+        object.__setattr__(obj, name, value)
+    return obj
 
 
 def names_equal(a: Optional[str], b: Optional[str]) -> bool:

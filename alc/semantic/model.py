@@ -124,13 +124,16 @@ class SymbolTable:
                     self._extensions[(EXTENSION_OF[kind], fold(_target_name(obj.target)))].append(entry)
 
     # -- lookup --------------------------------------------------------------------
-    def find(self, kind: str, name: str) -> list[Entry]:
-        """Objects of ``kind`` named ``name`` (simple or namespace-qualified)."""
+    def find(self, kind: str, name: str, exact: bool = False) -> list[Entry]:
+        """Objects of ``kind`` named ``name`` (simple or namespace-qualified).
+
+        Unless ``exact``, a dotted name that matches nothing is tried by its
+        last part: a namespace alc does not know the spelling of."""
         key = fold(_target_name(name))
         found = self._by_name[kind].get(key)
         if found:
             return found
-        if "." in key:  # `Microsoft.Sales.Customer.Customer` with an unknown namespace spelling
+        if "." in key and not exact:
             return self._by_name[kind].get(key.rsplit(".", 1)[1], [])
         return []
 

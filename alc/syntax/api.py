@@ -29,6 +29,7 @@ class ParseResult:
     diagnostics: list
     trivia: tuple = ()
     lines: int = 0
+    lazy_bodies: tuple = ()     # with lazy_bodies=True: every code body kept as text
 
     @property
     def objects(self) -> tuple:
@@ -75,7 +76,8 @@ def parse_source(source: SourceFile, symbols: Iterable[str] = (), lazy_bodies: b
     for start in lexer.open_ifs:  # groups whose taken branch ran to the end of the file
         diagnostics.append(Diagnostic.error("ALC0104", "`#if` has no matching `#endif`",
                                             Span(source, start, start + 3)))
-    return ParseResult(unit, diagnostics, tuple(lexer.trivia), source.text.count("\n") + 1)
+    return ParseResult(unit, diagnostics, tuple(lexer.trivia), source.text.count("\n") + 1,
+                       tuple(lowering.lazy_bodies))
 
 
 def parse_text(text: str, path: str = "<text>", symbols: Iterable[str] = (), lazy_bodies: bool = False) -> ParseResult:

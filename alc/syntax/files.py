@@ -192,7 +192,11 @@ def parse_files(paths: Iterable[str], defines: Iterable[str] = (), jobs: Optiona
     )
 
 
-# -- parsing for the compiler: IR back, bodies as text but syntax-checked ------
+# -- parsing for the compiler -------------------------------------------------
+# The compiler keeps the IR in its own process (sending IR between processes
+# costs as much as parsing it): it parses declarations here, code bodies kept
+# as text, while worker processes parse the bodies only to report their
+# syntax errors, receiving file spans and sending back diagnostics.
 
 @attrs.frozen
 class ParsedFile:
@@ -200,13 +204,12 @@ class ParsedFile:
     unit: Optional[object]          # CompilationUnit, None when unreadable
     diagnostics: tuple
     size: int = 0
+    bodies: tuple = ()              # the LazyBody nodes, for the body check
 
 
-def parse_unit(path: str, symbols: frozenset, check_bodies: bool = True) -> ParsedFile:
-    """Parse one file for compilation: declarations eagerly, code bodies kept
-    as text (LazyBody) so the IR stays small, yet every body is parsed once
-    here so that its syntax errors are reported."""
-    from .api import parse_body, parse_source
+def parse_unit(path: str, symbols: frozenset) -> ParsedFile:
+    """Parse one file's declarations; code bodies stay text (LazyBody)."""
+    from .api import parse_source
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -217,34 +220,60 @@ def parse_unit(path: str, symbols: frozenset, check_bodies: bool = True) -> Pars
         return ParsedFile(path, None, (diag,))
     try:
         result = parse_source(source, symbols, lazy_bodies=True)
-        diagnostics = list(result.diagnostics)
-        if check_bodies:
-            from ..ir.visit import walk
-            from ..ir import nodes as ir
-            for node in walk(result.unit):
-                if type(node) is ir.LazyBody:
-                    diagnostics.extend(parse_body(node)[1])
     except Exception as exc:  # a bug in alc must not hide the other files' results
         diag = Diagnostic(code="ALC0199", severity=Severity.ERROR,
                           message=f"internal error: {type(exc).__name__}: {exc}", span=Span(source, 0, 0))
         return ParsedFile(path, None, (diag,), len(data))
-    return ParsedFile(path, result.unit, tuple(diagnostics), len(data))
+    return ParsedFile(path, result.unit, tuple(result.diagnostics), len(data), result.lazy_bodies)
 
 
-def _parse_batch(batch: list) -> list:
-    return [parse_unit(*args) for args in batch]
+def parse_units(paths: Sequence[str], symbols: frozenset) -> list[ParsedFile]:
+    return [parse_unit(p, symbols) for p in paths]
 
 
-def parse_units(paths: Sequence[str], symbols: frozenset, jobs: Optional[int] = None,
-                check_bodies: bool = True) -> list[ParsedFile]:
-    """Parse files for compilation, in ``jobs`` processes; results in ``paths`` order."""
-    tasks = [(p, symbols, check_bodies) for p in paths]
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(tasks) < 8:
-        return _parse_batch(tasks)
-    nbatches = min(len(tasks), jobs * 8)
-    batches = [tasks[i::nbatches] for i in range(nbatches)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(_parse_batch, batches))
-    by_path = {r.path: r for batch in results for r in batch}
-    return [by_path[p] for p in paths]
+def _check_bodies(batch: list) -> list:
+    """Worker: parse the given body ranges of each file; return their diagnostics."""
+    from ..ir import nodes as ir
+    from .api import parse_body
+    out = []
+    for path, ranges in batch:
+        try:
+            with open(path, "rb") as f:
+                source = SourceFile.from_bytes(path, f.read())
+        except (OSError, DecodeError):
+            continue  # reported when the file was parsed
+        for start, end, depth, symbols in ranges:
+            try:
+                out.extend(parse_body(ir.LazyBody(Span(source, start, end), depth, symbols))[1])
+            except Exception as exc:
+                out.append(Diagnostic(code="ALC0199", severity=Severity.ERROR,
+                                      message=f"internal error: {type(exc).__name__}: {exc}",
+                                      span=Span(source, start, start)))
+    return out
+
+
+class BodyCheck:
+    """Syntax-check every code body of parsed files, in worker processes
+    while the caller goes on; ``diagnostics()`` waits for the result."""
+
+    def __init__(self, parsed: Sequence[ParsedFile], jobs: Optional[int] = None):
+        work = [(p.path, [(b.span.start, b.span.end, b.pp_depth, b.symbols) for b in p.bodies])
+                for p in parsed if p.bodies]
+        self._pool = None
+        self._futures: list = []
+        self._local: Optional[list] = None
+        jobs = jobs or os.cpu_count() or 1
+        if jobs <= 1 or len(work) < 8:
+            self._local = _check_bodies(work)
+            return
+        nbatches = min(len(work), jobs * 8)
+        self._pool = ProcessPoolExecutor(max_workers=jobs)
+        self._futures = [self._pool.submit(_check_bodies, work[i::nbatches]) for i in range(nbatches)]
+
+    def diagnostics(self) -> list:
+        if self._local is not None:
+            return self._local
+        try:
+            return [d for f in self._futures for d in f.result()]
+        finally:
+            self._pool.shutdown()

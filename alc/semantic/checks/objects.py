@@ -21,7 +21,7 @@ def check_objects(ctx: CheckContext) -> None:
     by_name: dict = {}
     for obj in ctx.objects:
         kind = obj.kind
-        if kind == "dotnet":
+        if kind == "dotnet" or is_moved(obj):
             continue
         if kind not in _NO_ID and obj.id is not None:
             _unique(ctx, by_id, (kind, obj.id), obj, "ALC0201", f"{kind} id `{obj.id}`")
@@ -43,6 +43,13 @@ def check_objects(ctx: CheckContext) -> None:
                           f"the limit is {MAX_NAME}", obj.span)
         if kind in EXTENSION_OF and getattr(obj, "target", ""):
             ctx.resolve(EXTENSION_OF[kind], obj.target, "ALC0205", f"target of {kind} `{obj.name}`", obj.span)
+
+
+def is_moved(obj) -> bool:
+    """`ObsoleteState = Moved` (with `MovedTo`): a stub left where an object moved out to another app."""
+    prop = obj.get_property("ObsoleteState")
+    value = prop.value.single if prop is not None and hasattr(prop.value, "single") else None
+    return getattr(value, "value", "").casefold() == "moved" if value is not None else False
 
 
 def _unique(ctx: CheckContext, seen: dict, key, obj, code: str, what: str) -> None:

@@ -4,6 +4,7 @@ field (or method) of the source table; a page extension's anchors and
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Optional
 
 from ...ir import nodes as ir
@@ -16,6 +17,9 @@ STANDARD_AREAS = {
     "action": frozenset(("processing", "navigation", "reporting", "creation", "promoted", "prompting",
                          "promptguide", "sections", "embedding", "systemactions")),
 }
+
+# The promoted-action groups every page has, one per PromotedActionCategories entry.
+PROMOTED_CATEGORY = re.compile(r"(?i)category_(new|process|report|category\d+)\Z")
 
 ANCHORED_OPS = frozenset(("addfirst", "addlast", "addafter", "addbefore", "movefirst", "movelast",
                           "moveafter", "movebefore", "modify"))
@@ -114,7 +118,8 @@ def _anchor(ctx: CheckContext, change: ir.Change, known: set, what: str, page: s
     if change.op not in ANCHORED_OPS or change.anchor is None:
         return
     if fold(change.anchor) not in known and not (change.op in ("addfirst", "addlast")
-                                                  and fold(change.anchor) in STANDARD_AREAS[what]):
+                                                  and fold(change.anchor) in STANDARD_AREAS[what]) \
+            and not (what == "action" and PROMOTED_CATEGORY.match(change.anchor)):
         code = "ALC0211" if change.op == "modify" else "ALC0210"
         ctx.error(code, f"`{change.op}` names {what} `{change.anchor}`, which page `{page}` does not have",
                   change.span)

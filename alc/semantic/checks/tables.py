@@ -97,8 +97,12 @@ def _relation(ctx: CheckContext, current: str, prop: ir.Property) -> None:
 
 def _target(ctx: CheckContext, parts: tuple, prop: ir.Property, span) -> Optional[str]:
     """Resolve `Table[.Field]` (the table may be namespace-qualified); the table name, or None."""
+    # `"G/L Account"."No."` is a table and a field; `Microsoft.Sales.Customer.Customer` is a
+    # qualified table. A table named by all but the last part wins, then the whole name.
     table, field = ".".join(parts), None
-    if not ctx.table.find("table", table) and len(parts) > 1:
+    if len(parts) > 1 and ctx.table.find("table", ".".join(parts[:-1]), exact=True):
+        table, field = ".".join(parts[:-1]), parts[-1]
+    elif not ctx.table.find("table", table) and len(parts) > 1:
         table, field = ".".join(parts[:-1]), parts[-1]
     if not ctx.table.find("table", table):
         ctx.unresolved("table", table, "ALC0214", f"{prop.name} names an unknown table", span or prop.span)

@@ -28,12 +28,14 @@ class Lowering(CodeLowering, DeclLowering, ObjectLowering):
         self.diagnostics: list = []
         self.lexer: Any = None
         self._symbols: Optional[frozenset] = None
+        self.lazy_bodies: list = []
 
     def begin_file(self, source: Any, diagnostics: list, lexer: Any) -> None:
         self.source = source
         self.diagnostics = diagnostics
         self.lexer = lexer
         self._symbols = None
+        self.lazy_bodies: list = []   # the code bodies kept as text, in source order
 
     def file_symbols(self) -> frozenset:
         """The symbols in force for this file (app symbols plus its #define lines)."""

@@ -355,7 +355,9 @@ class DeclLowering:
     def code_body(self, c):
         x = c[0]
         if type(x) is tuple:  # CODE_BODY: kept as text, parsed on demand
-            return ir.LazyBody(Span(self.source, x[2], x[3]), x[1], self.file_symbols())
+            body = ir.LazyBody(Span(self.source, x[2], x[3]), x[1], self.file_symbols())
+            self.lazy_bodies.append(body)
+            return body
         return x
 
     # -- types ------------------------------------------------------------------
