@@ -5,10 +5,11 @@ Sizes follow ``sizes.py``: the base has about 1,000 / 10,000 / 100,000
 objects (40 % tables, 40 % pages, 20 % enums) and there is one extension
 app per ten base objects, each with exactly 20 deltas: 5 new fields, 2
 field captions, 4 new controls, 3 control properties, 1 move, 2 new
-actions, 2 new enum values and a page caption. Each extension depends on
-the base and on up to two earlier extensions, and picks its targets at
-random, so unrelated apps sometimes touch the same control: the property
-and move conflicts the engine reports are real ones. The target for the
+actions, 2 new enum values and a page caption. Each extension picks its
+targets at random, so unrelated apps sometimes touch the same control: the
+property and move conflicts the engine reports are real ones. Dependencies
+are three levels deep, as in ``sizes.py``: an extension depends on the base
+and on one or two recent extensions of the level below. The target for the
 10k size (1,000 extensions x 20 deltas) is under 2 s.
 ``extra_info`` carries the counts and deltas per second.
 """
@@ -28,6 +29,7 @@ BASE_ID = "00000000-0000-0000-0000-000000000000"
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 ROUNDS = {"1k": 5, "10k": 3, "100k": 1}
 FIELDS, GENERAL, DETAILS, ACTIONS, VALUES = 10, 8, 4, 3, 4
+DEPTH = 3
 
 
 def _text(value: str) -> ir.Values:
@@ -94,10 +96,14 @@ def build_apps(objects: int, seed: int = 1) -> list:
     tables = pages = objects * 2 // 5
     enums = objects - tables - pages
     apps = [base]
+    levels: list = [[] for _ in range(DEPTH)]      # apps by dependency depth (as sizes.py: depth 3)
     for n in range(1, objects // 10 + 1):
         deps = [Dependency(BASE_ID, "Base Application", "Microsoft", V1)]
-        for other in sorted(set(rng.sample(range(1, n), min(n - 1, rng.randint(0, 2))))):
+        level = rng.randrange(DEPTH) if n > 20 else 0
+        below = levels[level - 1][-50:] if level else []
+        for other in sorted(set(rng.sample(below, min(len(below), rng.randint(1, 2))))):
             deps.append(Dependency(apps[other].id, apps[other].manifest.name, "Bench", V1))
+        levels[level if below or not level else 0].append(n)
         manifest = AppManifest(f"{rng.getrandbits(32):08x}-0000-4000-8000-{n:012d}", f"Extension {n}", "Bench", V1,
                                dependencies=deps)
         apps.append(App(manifest, _extension(n, rng, tables, pages, enums)))
