@@ -72,7 +72,6 @@ def compile_project(options: CompileOptions) -> CompileResult:
     from .deps import resolve
     from .package_cache import scan_package_cache
     from .project import load_app_json
-    from .syntax.files import BodyCheck, parse_units
 
     timings: dict = {}
     clock = time.perf_counter()
@@ -105,47 +104,54 @@ def compile_project(options: CompileOptions) -> CompileResult:
 
     symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
     paths = project_sources(project)
-    parsed = parse_units(paths, symbols)
-    objects = []
-    for p in parsed:
-        diagnostics.extend(p.diagnostics)
-        if p.unit is not None:
-            objects.extend(p.unit.objects)
-    bodies = BodyCheck(parsed, options.jobs)   # code bodies are checked in the background
-    lap("parse")
-
-    from .package.symbols_ir import symbols_from_ir
-    from .semantic.checks import run_checks
+    from .package.symbols import SymbolReference
+    from .semantic.checks.objects import check_objects
     from .semantic.context import CheckContext
     from .semantic.model import AppSymbols, SymbolTable
-    from .semantic.checks.objects import is_moved
-    # Objects moved out to another app (`ObsoleteState = Moved`) are stubs: their
-    # symbols belong to the app they moved to.
-    project_symbols = symbols_from_ir([o for o in objects if not is_moved(o)], manifest)
-    apps = [AppSymbols(manifest.id, manifest.name, project_symbols, is_project=True,
-                       publisher=manifest.publisher, version=str(manifest.version))] + dep_symbols
-    table = SymbolTable(apps, platform_available=resolution.has_platform)
-    ctx = CheckContext(tuple(objects), table, manifest)
-    diagnostics.extend(run_checks(ctx))
+    from .workers import run_shares
+    shares = run_shares(paths, symbols, manifest, options.jobs)
+    try:
+        parts = shares.phase_one()
+        lap("parse")
+        headers = tuple(h for part in parts for h in part.headers)
+        for part in parts:
+            diagnostics.extend(part.diagnostics)
+        # Objects moved out to another app (`ObsoleteState = Moved`) are stubs:
+        # their symbols belong to the app they moved to (the shares leave them out).
+        project_symbols = SymbolReference.from_objects(
+            [o for part in parts for o in part.symbols], app_id=manifest.id, name=manifest.name,
+            publisher=manifest.publisher, version=str(manifest.version))
+        apps = [AppSymbols(manifest.id, manifest.name, project_symbols, is_project=True,
+                           publisher=manifest.publisher, version=str(manifest.version))] + dep_symbols
+        platform = resolution.has_platform
+        table = SymbolTable(apps, platform_available=platform)
+        ctx = CheckContext(headers, table, manifest)
+        check_objects(ctx)
+        diagnostics.extend(ctx.diagnostics)
+        diagnostics.extend(shares.phase_two(apps, platform))
+    finally:
+        shares.close()
     if options.runtime and options.license:
-        diagnostics.extend(_license_check(options.license, objects))
+        diagnostics.extend(_license_check(options.license, headers))
     lap("check")
-    diagnostics.extend(bodies.diagnostics())
-    lap("bodies")
 
-    result_kw = dict(objects=tuple(objects), timings=timings, files=len(paths),
-                     bytes=sum(p.size for p in parsed))
+    result_kw = dict(objects=headers, timings=timings, files=sum(p.files for p in parts),
+                     bytes=sum(p.bytes for p in parts))
     if has_errors(diagnostics):
         return CompileResult(tuple(diagnostics), **result_kw)
     out = options.out or os.path.join(project, default_output_name(manifest))
     from .emit.package import emit_package
+    from .package.errors import PackageError
+    metadata: dict = {}
+    for part in parts:
+        metadata.update(part.metadata)
+    capabilities = frozenset().union(*(p.capabilities for p in parts))
+    prerequisites = tuple(dict.fromkeys(q for p in parts for q in p.prerequisites))
     try:
-        emit_package(out, manifest, objects, project_symbols, project, paths, table,
-                     runtime=options.runtime, include_source=options.include_source or not options.runtime)
-    except Exception as exc:  # a write failure is reported, never half-written
-        from .package.errors import PackageError
-        if not isinstance(exc, PackageError):
-            raise
+        emit_package(out, manifest, headers, metadata, capabilities, prerequisites, project_symbols, project,
+                     paths, table, runtime=options.runtime,
+                     include_source=options.include_source or not options.runtime)
+    except PackageError as exc:  # reported; the package is never half-written
         diagnostics.append(Diagnostic.error(exc.code, str(exc)))
         return CompileResult(tuple(diagnostics), **result_kw)
     lap("emit")

@@ -20,7 +20,8 @@ from typing import Callable, Iterable
 
 from ..ir.serialize import from_json, to_json
 
-__all__ = ["metadata_entries", "read_metadata", "INDEX", "FORMAT_VERSION"]
+__all__ = ["metadata_entries", "object_entries", "index_entry", "entry_name", "read_metadata", "INDEX",
+           "FORMAT_VERSION"]
 
 INDEX = "metadata/index.json"
 FORMAT_VERSION = 1
@@ -40,20 +41,32 @@ def entry_name(obj) -> str:
     return f"metadata/{obj.kind}/{_UNSAFE.sub('_', name)[:60]}-{digest}.json"
 
 
-def metadata_entries(objects: Iterable) -> dict[str, bytes]:
-    """Entries for ``objects`` (deterministic bytes: sorted keys, no spaces)."""
+def object_entries(objects: Iterable) -> dict[str, bytes]:
+    """One entry per object (deterministic bytes: sorted keys, no spaces)."""
     entries: dict[str, bytes] = {}
-    index = []
     for obj in objects:
         name = entry_name(obj)
         if name in entries:  # two objects with one key (a duplicate the checks reported)
             name = name[:-5] + f"-{len(entries)}.json"
         entries[name] = _dumps(to_json(obj))
-        index.append({"kind": obj.kind, "id": getattr(obj, "id", None), "name": getattr(obj, "name", None),
-                      "namespace": getattr(obj, "namespace", None), "entry": name,
-                      "target": getattr(obj, "target", None)})
+    return entries
+
+
+def index_entry(objects: Iterable) -> bytes:
+    """`metadata/index.json`: kind, id, name, namespace, target and entry of each object
+    (anything with those attributes: IR objects or object headers)."""
+    index = [{"kind": o.kind, "id": getattr(o, "id", None), "name": getattr(o, "name", None),
+              "namespace": getattr(o, "namespace", None), "entry": entry_name(o),
+              "target": getattr(o, "target", None)} for o in objects]
     index.sort(key=lambda e: e["entry"])
-    entries[INDEX] = _dumps({"format": FORMAT_VERSION, "objects": index})
+    return _dumps({"format": FORMAT_VERSION, "objects": index})
+
+
+def metadata_entries(objects: Iterable) -> dict[str, bytes]:
+    """Every object's entry plus the index."""
+    objects = list(objects)
+    entries = object_entries(objects)
+    entries[INDEX] = index_entry(objects)
     return entries
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import os
 from typing import Iterable, Optional
 
-from ..package.capabilities import capabilities, prerequisites
+from ..package.capabilities import CAPABILITIES
 from ..package.manifest import NavxManifest, Prerequisite, RuntimePackageInfo
 from ..package.reader import write_package
-from .metadata import metadata_entries
+from .metadata import INDEX, index_entry
 
 __all__ = ["emit_package", "source_entries"]
 
@@ -25,26 +25,31 @@ def source_entries(project: str, paths: Iterable[str]) -> dict[str, bytes]:
     return out
 
 
-def _resolved_prerequisites(objects, table) -> tuple:
+def _resolved(prerequisites, table) -> tuple:
     """Prerequisites with the ids of their targets when the symbol table knows them."""
     out = []
-    for p in prerequisites(objects):
+    for p in prerequisites:
         kind = p.object_type.lower()
         found = table.find(kind, p.name) if table is not None else []
         ids = {e.obj.id for e in found if not e.app.is_project}
         out.append(Prerequisite(p.object_type, p.name, ids.pop() if len(ids) == 1 else None))
-    return tuple(out)
+    return tuple(sorted(set(out), key=lambda p: (p.object_type, p.name.casefold(), p.id or 0)))
 
 
-def emit_package(out: str, manifest, objects, symbols, project: str, paths, table=None,
-                 runtime: bool = False, include_source: bool = True) -> bytes:
-    """Write the package for ``objects`` to ``out`` (atomically); returns its bytes."""
+def emit_package(out: str, manifest, headers, metadata: dict, capability_set, prerequisites, symbols,
+                 project: str, paths, table=None, runtime: bool = False, include_source: bool = True) -> bytes:
+    """Write the package to ``out`` (atomically); returns its bytes.
+
+    ``metadata`` holds every object's entry (emit.metadata.object_entries) and
+    ``headers`` the objects the index lists."""
     navx = NavxManifest(
         app=manifest,
-        capabilities=capabilities(objects),
-        prerequisites=_resolved_prerequisites(objects, table),
+        capabilities=tuple(c for c in CAPABILITIES if c in capability_set),
+        prerequisites=_resolved(prerequisites, table),
         runtime_package=RuntimePackageInfo(platform=manifest.platform, includes_source=include_source)
         if runtime else None,
     )
     sources = source_entries(project, paths) if include_source else {}
-    return write_package(out, navx, symbols, sources, metadata_entries(objects))
+    extra = dict(metadata)
+    extra[INDEX] = index_entry(headers)
+    return write_package(out, navx, symbols, sources, extra)

@@ -23,7 +23,8 @@ import attrs
 
 from ..package import symbols as sym
 
-__all__ = ["AppSymbols", "Entry", "SymbolTable", "fold", "SYSTEM_FIELDS", "PLATFORM_EVENTS"]
+__all__ = ["AppSymbols", "Entry", "SymbolTable", "fold", "SYSTEM_FIELDS", "PLATFORM_EVENTS", "is_moved_out",
+           "live_fields"]
 
 
 def _memo(method):
@@ -160,11 +161,8 @@ class SymbolTable:
     def table_fields(self, table: str) -> dict[str, tuple]:
         """fold(name) -> (Field, app) of a table and of every visible extension of it."""
         out: dict[str, tuple] = {}
-        for entry in self.find("table", table):
-            for f in entry.obj.fields:  # type: ignore[attr-defined]
-                out.setdefault(fold(f.name), (f, entry.app))
-        for entry in self.extensions_of("table", table):
-            for f in entry.obj.fields:  # type: ignore[attr-defined]
+        for entry in self.find("table", table) + self.extensions_of("table", table):
+            for f in live_fields(entry.obj):
                 out.setdefault(fold(f.name), (f, entry.app))
         return out
 
@@ -220,6 +218,18 @@ class SymbolTable:
                 for m in getattr(e.obj, "events", ()):
                     names.add(fold(m.name))
         return frozenset(names)
+
+
+def is_moved_out(properties) -> bool:
+    """`ObsoleteState = Moved` (with `MovedTo`): a stub left where a table or
+    field moved out to another app; its declaration belongs to that app."""
+    return any(p.name.casefold() == "obsoletestate" and str(p.value).strip("'\"").casefold() == "moved"
+               for p in properties)
+
+
+def live_fields(obj) -> list:
+    """The fields of a table or table extension symbol, moved-out stubs left out."""
+    return [f for f in obj.fields if not is_moved_out(f.properties)]  # type: ignore[attr-defined]
 
 
 def _target_name(target: str) -> str:

@@ -12,8 +12,11 @@ from .tables import check_tables
 from .variables import check_types
 
 RULES = (check_objects, check_tables, check_pages, check_enums, check_events, check_types)
+# The rules that look at one object at a time (run where the objects are);
+# check_objects compares all objects of the app and runs on their headers.
+SHARE_RULES = RULES[1:]
 
-__all__ = ["RULES", "run_checks"]
+__all__ = ["RULES", "SHARE_RULES", "run_checks"]
 
 
 def run_checks(ctx) -> list:

@@ -47,6 +47,8 @@ def check_objects(ctx: CheckContext) -> None:
 
 def is_moved(obj) -> bool:
     """`ObsoleteState = Moved` (with `MovedTo`): a stub left where an object moved out to another app."""
+    if hasattr(obj, "moved"):  # an object header
+        return obj.moved
     prop = obj.get_property("ObsoleteState")
     value = prop.value.single if prop is not None and hasattr(prop.value, "single") else None
     return getattr(value, "value", "").casefold() == "moved" if value is not None else False

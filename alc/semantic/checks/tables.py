@@ -7,7 +7,7 @@ from typing import Optional
 
 from ...ir import nodes as ir
 from ..context import CheckContext
-from ..model import SYSTEM_FIELDS, fold
+from ..model import SYSTEM_FIELDS, fold, live_fields
 
 # Field properties a table extension may change with `modify` (the "Extensible" ones).
 MODIFIABLE_FIELD_PROPERTIES = frozenset(fold(p) for p in (
@@ -60,11 +60,11 @@ def _foreign_fields(ctx: CheckContext, target: str, ext: ir.TableExtension) -> d
     """Fields of the target and of extensions from other apps (the project's own are checked as declared)."""
     out = {}
     for entry in ctx.table.find("table", target):
-        for f in entry.obj.fields:
+        for f in live_fields(entry.obj):
             out.setdefault(fold(f.name), (f, entry.app))
     for entry in ctx.table.extensions_of("table", target):
         if not entry.app.is_project:
-            for f in entry.obj.fields:
+            for f in live_fields(entry.obj):
                 out.setdefault(fold(f.name), (f, entry.app))
     return out
 

@@ -1,0 +1,193 @@
+"""The compiler's work on a share of the project's files, in-process or in a
+forked worker that keeps its IR between two phases.
+
+Phase 1 parses the files (code bodies syntax-checked, kept as text) and
+returns what the parent needs from them: diagnostics, the symbols of the
+objects, their metadata entries (bytes), light object headers, capabilities
+and prerequisites. Phase 2 receives every app's symbols, builds the symbol
+table and runs the semantic rules on the objects it holds.
+
+Only symbols and bytes cross the process boundary: parsed IR costs as much
+to pickle as to parse.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Optional, Sequence
+
+import attrs
+
+from .source import Span
+
+__all__ = ["ObjectHeader", "PhaseOne", "Share", "run_shares"]
+
+
+@attrs.frozen
+class ObjectHeader:
+    """What the object-level rules and the command line need of an object."""
+    kind: str
+    id: Optional[int]
+    name: Optional[str]
+    namespace: Optional[str]
+    target: Optional[str]
+    span: Optional[Span]
+    moved: bool = False
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.namespace}.{self.name}" if self.namespace else (self.name or "")
+
+
+@attrs.frozen
+class PhaseOne:
+    diagnostics: tuple
+    symbols: tuple            # SymbolObject items of the share's objects (moved-out stubs left out)
+    metadata: dict            # entry name -> bytes
+    headers: tuple
+    capabilities: frozenset
+    prerequisites: tuple
+    files: int
+    bytes: int
+
+
+class Share:
+    """The files one worker owns, and its IR once parsed."""
+
+    def __init__(self, paths: Sequence[str], symbols: frozenset, manifest):
+        self.paths = list(paths)
+        self.symbols = symbols
+        self.manifest = manifest
+        self.objects: list = []
+
+    def phase_one(self) -> PhaseOne:
+        from .emit.metadata import object_entries
+        from .package.capabilities import capabilities, prerequisites
+        from .package.symbols_ir import symbols_from_ir
+        from .semantic.checks.objects import is_moved
+        from .syntax.api import parse_body
+        from .syntax.files import parse_unit
+        diagnostics: list = []
+        size = 0
+        for path in self.paths:
+            parsed = parse_unit(path, self.symbols)
+            size += parsed.size
+            diagnostics.extend(parsed.diagnostics)
+            for body in parsed.bodies:
+                diagnostics.extend(parse_body(body)[1])
+            if parsed.unit is not None:
+                self.objects.extend(parsed.unit.objects)
+        live = [o for o in self.objects if not is_moved(o)]
+        headers = tuple(ObjectHeader(o.kind, getattr(o, "id", None), o.name, o.namespace,
+                                     getattr(o, "target", None), o.span, is_moved(o)) for o in self.objects)
+        return PhaseOne(
+            diagnostics=tuple(diagnostics),
+            symbols=tuple(symbols_from_ir(live).objects()),
+            metadata=object_entries(self.objects),
+            headers=headers,
+            capabilities=frozenset(capabilities(self.objects)),
+            prerequisites=tuple(prerequisites(self.objects)),
+            files=len(self.paths),
+            bytes=size,
+        )
+
+    def phase_two(self, apps: list, platform_available: bool) -> list:
+        from .semantic.checks import SHARE_RULES
+        from .semantic.context import CheckContext
+        from .semantic.model import SymbolTable
+        ctx = CheckContext(tuple(self.objects), SymbolTable(apps, platform_available), self.manifest)
+        for rule in SHARE_RULES:
+            rule(ctx)
+        return ctx.diagnostics
+
+
+def _worker(conn, share: Share) -> None:
+    """A forked worker: phase one, then phase two when the apps arrive."""
+    try:
+        conn.send(("ok", share.phase_one()))
+        message = conn.recv()
+        if message is None:
+            return
+        apps, platform = message
+        conn.send(("ok", share.phase_two(apps, platform)))
+    except BaseException as exc:  # report, never hang the parent
+        try:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        except Exception:
+            pass
+    finally:
+        conn.close()
+
+
+def _partition(paths: Sequence[str], n: int) -> list[list[str]]:
+    """Split files into ``n`` shares of about equal size (largest first, greedy)."""
+    sized = sorted(((os.path.getsize(p) if os.path.exists(p) else 0, p) for p in paths), reverse=True)
+    shares: list[list[str]] = [[] for _ in range(n)]
+    totals = [0] * n
+    for size, path in sized:
+        i = totals.index(min(totals))
+        shares[i].append(path)
+        totals[i] += size
+    return [sorted(s) for s in shares if s]
+
+
+class ShareRun:
+    """Shares running in forked workers (or in this process when ``jobs`` is 1)."""
+
+    def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int]):
+        jobs = jobs or os.cpu_count() or 1
+        import multiprocessing
+        try:
+            ctx = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform: one process
+            ctx, jobs = None, 1
+        self.local: Optional[Share] = None
+        self.workers: list = []
+        if jobs <= 1 or len(paths) < 16:
+            self.local = Share(paths, symbols, manifest)
+            return
+        for part in _partition(paths, jobs):
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_worker, args=(child, Share(part, symbols, manifest)), daemon=True)
+            proc.start()
+            child.close()
+            self.workers.append((proc, parent))
+
+    def phase_one(self) -> list[PhaseOne]:
+        if self.local is not None:
+            return [self.local.phase_one()]
+        return [self._receive(conn) for _, conn in self.workers]
+
+    def phase_two(self, apps: list, platform: bool) -> list:
+        if self.local is not None:
+            return self.local.phase_two(apps, platform)
+        for _, conn in self.workers:
+            conn.send((apps, platform))
+        out = []
+        for _, conn in self.workers:
+            out.extend(self._receive(conn))
+        return out
+
+    def close(self) -> None:
+        for proc, conn in self.workers:
+            try:
+                conn.close()
+            except OSError:
+                pass
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.terminate()
+
+    @staticmethod
+    def _receive(conn):
+        try:
+            status, value = conn.recv()
+        except EOFError:
+            raise RuntimeError("a compile worker stopped unexpectedly") from None
+        if status != "ok":
+            raise RuntimeError(f"a compile worker failed: {value}")
+        return value
+
+
+def run_shares(paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int]) -> ShareRun:
+    return ShareRun(paths, symbols, manifest, jobs)
