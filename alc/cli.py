@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--conflict-rate", type=float, default=0.05, metavar="R",
                    help="share of deltas that collide on purpose (default 0.05)")
     p.add_argument("--force", action="store_true", help="replace what an earlier run wrote in OUT")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     p.set_defaults(run=cmd_generate)
 
     p = sub.add_parser("compile", help="compile a project folder into a .app package")
@@ -126,6 +127,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     problems = options.problems()
     if problems:
         raise UsageError("; ".join(problems))
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     if os.path.isfile(args.out):
         raise UsageError(f"not a folder: {args.out}")
     if os.path.isdir(args.out) and os.listdir(args.out):
@@ -133,7 +136,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.out} is not empty (use --force to replace an earlier run)")
         clean_output(args.out)
     start = time.perf_counter()
-    manifest = generate(args.out, options)
+    manifest = generate(args.out, options, jobs=args.jobs)
     seconds = time.perf_counter() - start
     totals = manifest["totals"]
     kinds = ", ".join(f"{k} {v}" for k, v in totals["objects_by_kind"].items())

@@ -22,7 +22,7 @@ from typing import Optional
 
 import attrs
 
-from .base import BASE_KEY, write_base
+from .base import BASE_KEY, BaseJob
 from .catalog import Catalog
 from .deltas import plan_deltas
 from .extensions import write_extension
@@ -65,20 +65,25 @@ class Options:
         return self.enums if self.enums is not None else (max(1, self.tables // 8) if self.tables else 0)
 
 
-def generate(out: str, options: Options) -> dict:
-    """Write the projects under ``out`` and return the manifest (also in ``out/generated.json``)."""
+def generate(out: str, options: Options, jobs: Optional[int] = None) -> dict:
+    """Write the projects under ``out`` and return the manifest (also in
+    ``out/generated.json``). ``jobs`` worker processes write the base app
+    (default: one per core); the files do not depend on it."""
     problems = options.problems()
     if problems:
         raise ValueError("; ".join(problems))
     os.makedirs(out, exist_ok=True)
+    jobs = jobs or os.cpu_count() or 1
     with Sink() as sink:
-        return _generate(out, options, sink)
+        return _generate(out, options, sink, jobs)
 
 
-def _generate(out: str, o: Options, sink: Sink) -> dict:
-    cat = Catalog(o.seed, o.tables, o.pages, o.codeunits, o.enum_count)
-    base = write_base(cat, out, sink)
-    base_top = base.app_json["idRanges"][0]["to"]
+def _generate(out: str, o: Options, sink: Sink, jobs: int) -> dict:
+    counts = (o.tables, o.pages, o.codeunits, o.enum_count)
+    cat = Catalog(o.seed, *counts)
+    base_job = BaseJob(cat, out, sink, counts, jobs)
+    base_app = base_job.start()
+    base_top = base_app["idRanges"][0]["to"]
     range_size = max(100, -(-(o.deltas + 20) // 100) * 100)
     first = 50000 if base_top < 50000 else -(-(base_top + 1) // 100000) * 100000
     apps = plan_apps(o.seed, o.extensions, o.depth, first, range_size)
@@ -87,17 +92,19 @@ def _generate(out: str, o: Options, sink: Sink) -> dict:
     conflicts, slots = plan_conflicts(cat, apps, o.conflict_rate, o.deltas, o.seed, claimed, pool_start)
     pooled = sum(c.number is not None for c in conflicts)
     pool = (pool_start, pool_start + max(100, -(-pooled // 100) * 100) - 1)
-    entries = [_app_entry(BASE_KEY, base.app_json, [], 0, base.objects, 0, base.bytes)]
+    entries = []
     exported: dict = {}
     for i, app in enumerate(apps):
         mine = slots.get(i, [])
         plan = plan_deltas(cat, app, o.deltas, mine, exported, claimed, o.seed)
         in_pool = any(c.number is not None for c, _ in mine)
-        writer, exported[i] = write_extension(cat, plan, apps, exported, base.app_json, out,
+        writer, exported[i] = write_extension(cat, plan, apps, exported, base_app, out,
                                               pool if in_pool else None, sink)
         depends = [BASE_KEY] + [apps[d].key for d in app.deps]
         entries.append(_app_entry(app.key, writer.app_json, depends, app.depth, writer.objects, plan.deltas,
                                   writer.bytes))
+    base = base_job.finish()
+    entries.insert(0, _app_entry(BASE_KEY, base_app, [], 0, base.objects, 0, base.bytes))
     manifest = _manifest(o, entries, [c.to_json(cat, apps) for c in conflicts])
     sink.put(os.path.join(out, MANIFEST), (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
     return manifest

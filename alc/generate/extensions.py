@@ -43,14 +43,14 @@ def write_extension(cat: Catalog, plan: ExtPlan, apps: list, exported: dict, bas
         next_id[ext_kind] += 1
         ops = plan.ops[target]
         render = {"table": _tableextension, "page": _pageextension, "enum": _enumextension}[kind]
-        rel = out.write("Extensions", name, ext_kind, object_id, app.namespace,
-                        lambda src: render(cat, plan, src, object_id, name, index, ops, codeunit))
+        rel = out.new_path("Extensions", name, ext_kind, object_id)
+        out.write(rel, ext_kind, app.namespace, lambda src: render(cat, plan, src, object_id, name, index, ops, codeunit))
         for op in ops:
             conflict = op[-1] if op[0] in ("add_field", "modify_field", "modify_control", "add_value") else None
             if conflict is not None:
                 conflict.files[conflict.apps.index(app.index - 1)] = f"{app.key}/{rel}"
     rng = random.Random(f"{cat.seed}:extcode:{app.index}")
-    out.write("Codeunits", codeunit, "codeunit", app.id_range[0], app.namespace,
+    out.write(out.new_path("Codeunits", codeunit, "codeunit", app.id_range[0]), "codeunit", app.namespace,
               lambda src: _codeunit(cat, plan, apps, exported, src, codeunit, rng))
     return out, exported_of(plan, codeunit)
 

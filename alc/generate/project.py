@@ -16,7 +16,7 @@ from typing import Callable, Optional
 from .names import FileNames
 from .text import Source
 
-__all__ = ["AppWriter", "Sink", "app_json", "new_guid"]
+__all__ = ["AppWriter", "Sink", "app_json", "new_guid", "FILE_KINDS"]
 
 
 def new_guid(rng: random.Random) -> str:
@@ -94,15 +94,16 @@ class AppWriter:
         self.sink = sink
         self.app_json: Optional[dict] = None
 
-    def write(self, folder: str, name: str, kind: str, object_id: int, namespace: str,
-              render: Callable[[Source], None]) -> str:
-        """Render one object into ``src/<folder>/<Name>.<Kind>.al``; returns the path relative to the app."""
+    def new_path(self, folder: str, name: str, kind: str, object_id: int) -> str:
+        """A new file path for an object: ``src/<folder>/<Name>.<Kind>.al``."""
+        return self.files.path(f"src/{folder}", name, FILE_KINDS[kind], object_id)
+
+    def write(self, rel: str, kind: str, namespace: str, render: Callable[[Source], None]) -> None:
+        """Render one object of ``kind`` into ``rel`` (relative to the app)."""
         src = Source(namespace)
         render(src)
-        rel = self.files.path(f"src/{folder}", name, _FILE_KIND[kind], object_id)
         self._write(rel, src.text())
         self.objects[kind] = self.objects.get(kind, 0) + 1
-        return rel
 
     def write_app_json(self, data: dict) -> None:
         self.app_json = data
@@ -114,7 +115,7 @@ class AppWriter:
         self.bytes += len(data)
 
 
-_FILE_KIND = {"table": "Table", "page": "Page", "codeunit": "Codeunit", "enum": "Enum",
+FILE_KINDS = {"table": "Table", "page": "Page", "codeunit": "Codeunit", "enum": "Enum",
               "tableextension": "TableExt", "pageextension": "PageExt", "enumextension": "EnumExt"}
 
 
