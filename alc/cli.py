@@ -68,6 +68,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     p.set_defaults(run=cmd_compile)
 
+    p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
+    p.add_argument("apps", nargs="+", metavar="APP", help="the .app packages installed together (base included)")
+    p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
+                   help="where dependencies that are not given are taken from (repeatable)")
+    p.add_argument("--policy", choices=("strict", "last-wins"), default="strict",
+                   help="strict: conflicting property changes fail (NAV); last-wins: the app applied last wins, "
+                        "reported as warnings (Business Central)")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.set_defaults(run=cmd_check)
+
+    p = sub.add_parser("merged", help="show an object as a tenant with these apps sees it")
+    p.add_argument("object", metavar="OBJECT", help='KIND:ID or KIND:NAME, e.g. page:21 or page:"Customer Card"')
+    p.add_argument("apps", nargs="+", metavar="APP", help="the .app packages installed together")
+    p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR")
+    p.add_argument("--policy", choices=("strict", "last-wins"), default="strict")
+    p.add_argument("--format", choices=("al", "json"), default="al")
+    p.set_defaults(run=cmd_merged)
+
     p = sub.add_parser("explain", help="explain a diagnostic code")
     p.add_argument("code")
     p.set_defaults(run=cmd_explain)
@@ -201,6 +219,70 @@ def _write_text(path: str, text: str) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _load_apps(args: argparse.Namespace):
+    import os
+    from .package.apps import load_apps
+    from .package.errors import PackageError
+    for path in args.apps:
+        if not os.path.isfile(path):
+            raise UsageError(f"no such package: {path}")
+    for folder in args.packagecachepath:
+        if not os.path.isdir(folder):
+            raise UsageError(f"no such package cache folder: {folder}")
+    try:
+        return load_apps(args.apps, args.packagecachepath)
+    except PackageError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .diagnostics import render_sarif
+    from .merge import merge
+    result = merge(_load_apps(args), policy=args.policy)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2))
+    elif args.format == "sarif":
+        print(render_sarif(result.diagnostics()))
+    else:
+        names = {a.id: a.name for a in result.apps}
+        print("apps, in the order they apply: " + " --> ".join(names.get(i, i) for i in result.order))
+        for c in list(result.conflicts) + list(result.warnings):
+            severity = "error" if c in result.conflicts else "warning"
+            where = f"{c.object}" if c.object is not None else "apps"
+            print(f"{where}: {severity} {c.code}: {c.message}")
+            for a in c.apps:
+                print(f"    app `{a.name}` by {a.publisher} {a.version} ({a.id})")
+        print(f"{len(result.conflicts)} conflicts, {len(result.warnings)} warnings")
+    return EXIT_DIAGNOSTICS if result.conflicts else EXIT_OK
+
+
+def _object_spec(text: str) -> tuple:
+    """`page:21` -> ('page', 21); `page:"Customer Card"` -> ('page', 'Customer Card')."""
+    kind, sep, ident = text.partition(":")
+    if not sep or not kind or not ident:
+        raise UsageError(f"OBJECT must be KIND:ID or KIND:NAME, got `{text}`")
+    ident = ident.strip()
+    if ident.isdigit():
+        return kind.strip().lower(), int(ident)
+    if len(ident) >= 2 and ident[0] == ident[-1] and ident[0] in "\"'":
+        ident = ident[1:-1]
+    return kind.strip().lower(), ident
+
+
+def cmd_merged(args: argparse.Namespace) -> int:
+    from .merge import merge, merged_json, render_merged
+    kind, ident = _object_spec(args.object)
+    result = merge(_load_apps(args), policy=args.policy)
+    obj = result.find(kind, ident)
+    if obj is None:
+        raise UsageError(f"no {kind} `{ident}` in these apps")
+    if args.format == "json":
+        print(json.dumps(merged_json(obj, result.provenance), indent=2))
+    else:
+        print(render_merged(obj, result.provenance))
+    return EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

@@ -118,7 +118,7 @@ def object_ref(obj: Any) -> ObjectRef:
     >>> str(object_ref(ir.Table(18, "Customer")))
     'table 18 `Customer`'
     """
-    return ObjectRef(obj.kind, getattr(obj, "id", None), obj.full_name if obj.name is not None else "")
+    return ObjectRef(obj.kind, getattr(obj, "id", None), obj.name if obj.name is not None else "")
 
 
 def object_key(obj: Any) -> tuple:

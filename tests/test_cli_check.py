@@ -1,0 +1,84 @@
+"""alc check and alc merged on the sample packages."""
+
+import json
+
+import pytest
+
+from alc.cli import main
+
+from apps import compile_samples
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("cache"))
+    return folder, compile_samples(folder)
+
+
+def test_unrelated_apps_setting_one_property_conflict(packages, capsys):
+    cache, p = packages
+    assert main(["check", p["base"], p["loyalty"], p["shipping"]]) == 1
+    out = capsys.readouterr().out
+    assert "error ALC0301" in out and "`Demo Loyalty`" in out and "`Demo Shipping`" in out
+
+
+def test_layering_resolves_the_same_conflict(packages, capsys):
+    cache, p = packages
+    # loyalty-rewards depends on loyalty and sets Visible = true over it, as shipping does.
+    assert main(["check", p["base"], p["loyalty"], p["loyalty-rewards"], p["shipping"]]) == 0
+
+
+def test_json_output_and_dependencies_from_the_cache(packages, capsys):
+    cache, p = packages
+    code = main(["check", p["loyalty"], p["shipping"], "--packagecachepath", cache, "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert set(doc) == {"apps", "order", "conflicts", "warnings"}
+    assert [a["name"] for a in doc["apps"]][0] == "Demo Base"  # taken from the cache
+    (conflict,) = doc["conflicts"]
+    assert conflict["kind"] == "property" and conflict["property"] == "Visible"
+    assert conflict["object"] == {"type": "page", "id": 50000, "name": "Demo Customer Card"}
+    assert sorted(conflict["values"]) == ["false", "true"]
+
+
+def test_last_wins_turns_conflicts_into_warnings(packages, capsys):
+    cache, p = packages
+    assert main(["check", p["base"], p["loyalty"], p["shipping"], "--policy", "last-wins"]) == 0
+    assert "warning ALC0301" in capsys.readouterr().out
+
+
+def test_sarif(packages, capsys):
+    cache, p = packages
+    main(["check", p["base"], p["loyalty"], p["shipping"], "--format", "sarif"])
+    assert json.loads(capsys.readouterr().out)["runs"][0]["results"][0]["ruleId"] == "ALC0301"
+
+
+def test_merged_shows_provenance(packages, capsys):
+    cache, p = packages
+    assert main(["merged", 'page:"Demo Customer Card"', p["loyalty-rewards"], "--packagecachepath", cache]) == 0
+    out = capsys.readouterr().out
+    assert 'field("Reward Voucher Code"; Rec."Reward Voucher Code") // from Demo Loyalty Rewards' in out
+    assert "group(Loyalty) // from Demo Loyalty" in out
+    assert main(["merged", "page:50000", p["base"], "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", "nope.app"],
+    ["merged", "page", "x.app"],
+])
+def test_bad_input_exits_2(argv, capsys):
+    assert main(argv) == 2
+
+
+def test_unknown_object_exits_2(packages, capsys):
+    cache, p = packages
+    assert main(["merged", "table:99999", p["base"]]) == 2
+    assert "no table `99999`" in capsys.readouterr().err
+
+
+def test_a_package_that_is_not_an_app_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.app"
+    bad.write_bytes(b"NAVX" + b"\0" * 60)
+    assert main(["check", str(bad)]) == 2
+    assert "error" in capsys.readouterr().err
