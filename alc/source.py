@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import os
 from typing import NamedTuple, Optional
 
@@ -190,3 +191,6 @@ class Span(NamedTuple):
 
 
 NO_SPAN = Span(None, 0, 0)
+
+# Span((source, start, end)) without the Python-level __new__ of NamedTuple (hot in the parser).
+new_span = functools.partial(tuple.__new__, Span)

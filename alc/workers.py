@@ -65,7 +65,7 @@ class Share:
         from .package.capabilities import capabilities, prerequisites
         from .package.symbols_ir import symbols_from_ir
         from .semantic.checks.objects import is_moved
-        from .syntax.api import parse_body
+        from .syntax.api import check_body
         from .syntax.files import parse_unit
         diagnostics: list = []
         size = 0
@@ -74,7 +74,7 @@ class Share:
             size += parsed.size
             diagnostics.extend(parsed.diagnostics)
             for body in parsed.bodies:
-                diagnostics.extend(parse_body(body)[1])
+                diagnostics.extend(check_body(body))
             if parsed.unit is not None:
                 self.objects.extend(parsed.unit.objects)
         live = [o for o in self.objects if not is_moved(o)]

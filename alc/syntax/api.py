@@ -20,7 +20,7 @@ from .lexer import Trivia
 from .lower import Lowering, NamespaceDecl, UsingDecl
 from .parse import Driver, SyntaxFailure
 
-__all__ = ["ParseResult", "parse_source", "parse_text", "parse_body", "parse_expression", "driver"]
+__all__ = ["ParseResult", "parse_source", "parse_text", "parse_body", "check_body", "parse_expression", "driver"]
 
 
 @attrs.frozen
@@ -97,6 +97,26 @@ def parse_body(body: ir.LazyBody) -> tuple[Optional[ir.Block], list]:
     except SyntaxFailure as failure:
         diagnostics.append(failure.diagnostic)
         return None, diagnostics
+
+
+@functools.lru_cache(maxsize=1)
+def recognizer() -> Driver:
+    """A driver that builds no IR: for checking syntax only."""
+    return Driver(None, recognize_only=True)
+
+
+def check_body(body: ir.LazyBody) -> list:
+    """The syntax diagnostics of a lazy code body, without building its IR."""
+    drv = recognizer()
+    source = body.span.source
+    diagnostics: list[Diagnostic] = []
+    lexer = drv.new_lexer(source, body.symbols, diagnostics, start=body.span.start, end=body.span.end,
+                          pp_depth=body.pp_depth)
+    try:
+        drv.parse_fragment(lexer, "block")
+    except SyntaxFailure as failure:
+        diagnostics.append(failure.diagnostic)
+    return diagnostics
 
 
 def parse_expression(text: str) -> ir.Expr:

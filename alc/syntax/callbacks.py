@@ -63,6 +63,26 @@ def _filter(rule: Any) -> Callable[[list], list]:
         getter = itemgetter(*(i for i, _, _ in plan))
         return lambda children: list(getter(children))
 
+    if plan and plan[0][1] and plan[0][0] == 0 and not plan[0][2]:
+        # A left-recursive list (`x*` helpers: `__x_star: __x_star x`): the
+        # first child is the list so far; extend it in place (LALR values are
+        # never shared), so a list of n items costs O(n), not O(n^2).
+        rest = plan[1:]
+
+        def accumulate(children: list) -> list:
+            out = children[0]
+            for i, splice, nones in rest:
+                if nones:
+                    out.extend([None] * nones)
+                if splice:
+                    out.extend(children[i])
+                else:
+                    out.append(children[i])
+            if trailing:
+                out.extend([None] * trailing)
+            return out
+        return accumulate
+
     def general(children: list) -> list:
         out: list = []
         for i, splice, nones in plan:
@@ -105,3 +125,12 @@ def make_callback(rule: Any, transformer: Any) -> Callable[[list], Any]:
 
 def make_callbacks(rules: list, transformer: Any) -> list:
     return [make_callback(rule, transformer) for rule in rules]
+
+
+def _nothing(children: list) -> None:
+    return None
+
+
+def recognizer_callbacks(rules: list) -> list:
+    """Callbacks that build nothing: for checking syntax only (code bodies at compile time)."""
+    return [_nothing for _ in rules]

@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
-from .callbacks import is_passthrough, make_callbacks
+from .callbacks import is_passthrough, make_callbacks, recognizer_callbacks
 from .grammar import Grammar, load_grammar
 from .lexer import Lexer, Token
 
@@ -70,14 +70,16 @@ class Driver:
     """
 
     def __init__(self, transformer: Any = None, grammar: Optional[Grammar] = None,
-                 simple_properties: bool = True):
+                 simple_properties: bool = True, recognize_only: bool = False):
         self.grammar = grammar or load_grammar()
         self.transformer = transformer
         # The one-regex path for `Name = value;` properties (off: every property through the table).
-        self.simple_properties = simple_properties and transformer is not None
+        self.simple_properties = simple_properties and transformer is not None and not recognize_only
         g = self.grammar
         lark_rules = [rule for _, _, rule in g.rules]
-        self.callbacks = tuple(make_callbacks(lark_rules, transformer))
+        # recognize_only: the parse builds nothing and only its diagnostics count.
+        self.callbacks = tuple(recognizer_callbacks(lark_rules) if recognize_only
+                               else make_callbacks(lark_rules, transformer))
         self.actions = g.actions
         self.rules = tuple((origin, size, None if is_passthrough(rule) else cb)
                            for (origin, size, rule), cb in zip(g.rules, self.callbacks))

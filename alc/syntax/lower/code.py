@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...ir import nodes as ir
-from ...source import Span
+from ...source import Span, new_span
 
 
 def unquote_name(text: str) -> str:
@@ -50,22 +50,28 @@ class CodeLowering:
 
     # -- spans ----------------------------------------------------------------
     def span(self, first: Any, last: Any) -> Span:
-        return Span(self.source, start_of(first), end_of(last))
+        """From the start of ``first`` to the end of ``last`` (tokens or nodes)."""
+        return new_span((self.source,
+                         first[2] if type(first) is tuple else first.span[1],
+                         last[3] if type(last) is tuple else last.span[2]))
 
     def token_span(self, tok: tuple) -> Span:
-        return Span(self.source, tok[2], tok[3])
+        return new_span((self.source, tok[2], tok[3]))
 
     # -- expressions -----------------------------------------------------------
     def name_expr(self, c):
         tok = c[0]
-        return ir.Name(unquote_name(tok[1]), span=Span(self.source, tok[2], tok[3]))
+        text = tok[1]
+        if text[0] == '"':
+            text = text[1:-1].replace('""', '"')
+        return ir.Name(text, span=new_span((self.source, tok[2], tok[3])))
 
     def literal(self, c):
         tok = c[0]
         text = tok[1]
         kind = tok[0]
         if kind == "WORD":  # `true`/`false`: words keep the lexer's kind
-            return ir.Literal("boolean", text.lower() == "true", span=Span(self.source, tok[2], tok[3]))
+            return ir.Literal("boolean", text.lower() == "true", span=new_span((self.source, tok[2], tok[3])))
         kind = _LITERAL_KINDS[kind]
         if kind == "string":
             value: Any = unquote_string(text)
@@ -73,7 +79,7 @@ class CodeLowering:
             value = text[:-1]
         else:
             value = text
-        return ir.Literal(kind, value, span=Span(self.source, tok[2], tok[3]))
+        return ir.Literal(kind, value, span=new_span((self.source, tok[2], tok[3])))
 
     def this(self, c):
         return ir.This(span=self.token_span(c[0]))
@@ -93,14 +99,18 @@ class CodeLowering:
         return ir.Range(low, high, span=span)
 
     def member(self, c):
-        return ir.Member(c[0], unquote_name(c[1][1]), span=self.span(c[0], c[1]))
+        target, tok = c
+        text = tok[1]
+        if text[0] == '"':
+            text = text[1:-1].replace('""', '"')
+        return ir.Member(target, text, span=new_span((self.source, target.span[1], tok[3])))
 
     def scope(self, c):
         return ir.Scope(c[0], unquote_name(c[1][1]), span=self.span(c[0], c[1]))
 
     def call(self, c):
-        args = c[1] if c[1] is not None else ()
-        return ir.Call(c[0], args, span=self.span(c[0], c[2]))
+        target, args, rpar = c
+        return ir.Call(target, args if args is not None else (), span=new_span((self.source, target.span[1], rpar[3])))
 
     def index(self, c):
         return ir.Index(c[0], c[1], span=self.span(c[0], c[2]))
@@ -114,7 +124,7 @@ class CodeLowering:
 
     def binary(self, c):
         left, op, right = c
-        return ir.Binary(op, left, right, span=self.span(left, right))
+        return ir.Binary(op, left, right, span=new_span((self.source, left.span[1], right.span[2])))
 
     def ternary(self, c):
         return ir.Ternary(c[0], c[1], c[2], span=self.span(c[0], c[2]))
@@ -143,7 +153,8 @@ class CodeLowering:
         return c[0][1]
 
     def call_stmt(self, c):
-        return ir.CallStatement(c[0], span=c[0].span)
+        expr = c[0]
+        return ir.CallStatement(expr, span=expr.span)
 
     def if_stmt(self, c):
         kw, cond, then, otherwise = c
