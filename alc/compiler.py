@@ -109,7 +109,8 @@ def compile_project(options: CompileOptions) -> CompileResult:
     from .semantic.context import CheckContext
     from .semantic.model import AppSymbols, SymbolTable
     from .workers import run_shares
-    shares = run_shares(paths, symbols, manifest, options.jobs)
+    include_source = options.include_source or not options.runtime
+    shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None)
     try:
         parts = shares.phase_one()
         lap("parse")
@@ -143,14 +144,15 @@ def compile_project(options: CompileOptions) -> CompileResult:
     from .emit.package import emit_package
     from .package.errors import PackageError
     metadata: dict = {}
+    sources: dict = {}
     for part in parts:
         metadata.update(part.metadata)
+        sources.update(part.sources)
     capabilities = frozenset().union(*(p.capabilities for p in parts))
     prerequisites = tuple(dict.fromkeys(q for p in parts for q in p.prerequisites))
     try:
-        emit_package(out, manifest, headers, metadata, capabilities, prerequisites, project_symbols, project,
-                     paths, table, runtime=options.runtime,
-                     include_source=options.include_source or not options.runtime)
+        emit_package(out, manifest, headers, metadata, capabilities, prerequisites, project_symbols, sources,
+                     table, runtime=options.runtime, include_source=include_source)
     except PackageError as exc:  # reported; the package is never half-written
         diagnostics.append(Diagnostic.error(exc.code, str(exc)))
         return CompileResult(tuple(diagnostics), **result_kw)

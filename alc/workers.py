@@ -43,7 +43,8 @@ class ObjectHeader:
 class PhaseOne:
     diagnostics: tuple
     symbols: tuple            # SymbolObject items of the share's objects (moved-out stubs left out)
-    metadata: dict            # entry name -> bytes
+    metadata: dict            # entry name -> PackedEntry
+    sources: dict             # path relative to the project -> PackedEntry (when asked for)
     headers: tuple
     capabilities: frozenset
     prerequisites: tuple
@@ -54,15 +55,17 @@ class PhaseOne:
 class Share:
     """The files one worker owns, and its IR once parsed."""
 
-    def __init__(self, paths: Sequence[str], symbols: frozenset, manifest):
+    def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, project: Optional[str] = None):
         self.paths = list(paths)
         self.symbols = symbols
         self.manifest = manifest
+        self.project = project      # when given, the share also packs its source files for `src/`
         self.objects: list = []
 
     def phase_one(self) -> PhaseOne:
         from .emit.metadata import object_entries
         from .package.capabilities import capabilities, prerequisites
+        from .package.container import pack_entry
         from .package.symbols_ir import symbols_from_ir
         from .semantic.checks.objects import is_moved
         from .syntax.api import check_body
@@ -80,10 +83,22 @@ class Share:
         live = [o for o in self.objects if not is_moved(o)]
         headers = tuple(ObjectHeader(o.kind, getattr(o, "id", None), o.name, o.namespace,
                                      getattr(o, "target", None), o.span, is_moved(o)) for o in self.objects)
+        # Entries are compressed here, in parallel, rather than by the parent.
+        metadata = {name: pack_entry(data) for name, data in object_entries(self.objects).items()}
+        sources = {}
+        if self.project is not None:
+            for path in self.paths:
+                rel = os.path.relpath(path, self.project).replace(os.sep, "/")
+                try:
+                    with open(path, "rb") as f:
+                        sources[rel] = pack_entry(f.read())
+                except OSError:
+                    pass  # reported when the file was parsed
         return PhaseOne(
             diagnostics=tuple(diagnostics),
             symbols=tuple(symbols_from_ir(live).objects()),
-            metadata=object_entries(self.objects),
+            metadata=metadata,
+            sources=sources,
             headers=headers,
             capabilities=frozenset(capabilities(self.objects)),
             prerequisites=tuple(prerequisites(self.objects)),
@@ -134,7 +149,8 @@ def _partition(paths: Sequence[str], n: int) -> list[list[str]]:
 class ShareRun:
     """Shares running in forked workers (or in this process when ``jobs`` is 1)."""
 
-    def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int]):
+    def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],
+                 project: Optional[str] = None):
         jobs = jobs or os.cpu_count() or 1
         import multiprocessing
         try:
@@ -144,11 +160,11 @@ class ShareRun:
         self.local: Optional[Share] = None
         self.workers: list = []
         if jobs <= 1 or len(paths) < 16:
-            self.local = Share(paths, symbols, manifest)
+            self.local = Share(paths, symbols, manifest, project)
             return
         for part in _partition(paths, jobs):
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_worker, args=(child, Share(part, symbols, manifest)), daemon=True)
+            proc = ctx.Process(target=_worker, args=(child, Share(part, symbols, manifest, project)), daemon=True)
             proc.start()
             child.close()
             self.workers.append((proc, parent))
@@ -189,5 +205,6 @@ class ShareRun:
         return value
 
 
-def run_shares(paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int]) -> ShareRun:
-    return ShareRun(paths, symbols, manifest, jobs)
+def run_shares(paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],
+               project: Optional[str] = None) -> ShareRun:
+    return ShareRun(paths, symbols, manifest, jobs, project)

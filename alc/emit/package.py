@@ -37,11 +37,12 @@ def _resolved(prerequisites, table) -> tuple:
 
 
 def emit_package(out: str, manifest, headers, metadata: dict, capability_set, prerequisites, symbols,
-                 project: str, paths, table=None, runtime: bool = False, include_source: bool = True) -> bytes:
+                 sources: dict, table=None, runtime: bool = False, include_source: bool = True) -> bytes:
     """Write the package to ``out`` (atomically); returns its bytes.
 
-    ``metadata`` holds every object's entry (emit.metadata.object_entries) and
-    ``headers`` the objects the index lists."""
+    ``metadata`` holds every object's entry (emit.metadata.object_entries),
+    ``headers`` the objects the index lists, ``sources`` the project's files
+    by relative path (bytes or packed entries)."""
     navx = NavxManifest(
         app=manifest,
         capabilities=tuple(c for c in CAPABILITIES if c in capability_set),
@@ -49,7 +50,7 @@ def emit_package(out: str, manifest, headers, metadata: dict, capability_set, pr
         runtime_package=RuntimePackageInfo(platform=manifest.platform, includes_source=include_source)
         if runtime else None,
     )
-    sources = source_entries(project, paths) if include_source else {}
+    sources = sources if include_source else {}
     extra = dict(metadata)
     extra[INDEX] = index_entry(headers)
     return write_package(out, navx, symbols, sources, extra)

@@ -33,7 +33,7 @@ import tempfile
 import uuid
 import zipfile
 import zlib
-from typing import Iterable, Mapping, Optional, Union
+from typing import NamedTuple, Iterable, Mapping, Optional, Union
 from urllib.parse import quote, unquote
 
 import attrs
@@ -168,25 +168,38 @@ def _xml_attr(text: str) -> str:
 
 # ------------------------------------------------------------------ writing --
 
-def _zip_bytes(entries: list[tuple[str, bytes]]) -> bytes:
+class PackedEntry(NamedTuple):
+    """An entry compressed beforehand (in a worker process): raw deflate data,
+    the CRC-32 and size of the original bytes."""
+    size: int
+    crc: int
+    packed: bytes
+
+
+def pack_entry(data: bytes) -> PackedEntry:
+    """Compress an entry the way the package writer does (deflate, level 6)."""
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return PackedEntry(len(data), zlib.crc32(data), comp.compress(data) + comp.flush())
+
+
+def _zip_bytes(entries: list) -> bytes:
     """A minimal deflate zip with fixed metadata (our own writer, because
-    zipfile does not let every field be fixed: flags, versions, attributes)."""
+    zipfile does not let every field be fixed: flags, versions, attributes).
+    An entry's data is bytes or a PackedEntry."""
     out = io.BytesIO()
     central = []
     for name, data in entries:
         raw_name = name.encode("utf-8")
-        comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-        packed = comp.compress(data) + comp.flush()
-        crc = zlib.crc32(data)
-        if len(data) >= 0xFFFFFFFF or len(packed) >= 0xFFFFFFFF or out.tell() >= 0xFFFFFFFF:
+        size, crc, packed = data if type(data) is PackedEntry else pack_entry(data)
+        if size >= 0xFFFFFFFF or len(packed) >= 0xFFFFFFFF or out.tell() >= 0xFFFFFFFF:
             raise PackageError("ALC0440", f"entry `{name}` is too large for a zip without zip64")
         offset = out.tell()
         out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, _ZIP_VERSION, _UTF8_FLAG, 8, _DOS_TIME, _DOS_DATE,
-                              crc, len(packed), len(data), len(raw_name), 0))
+                              crc, len(packed), size, len(raw_name), 0))
         out.write(raw_name)
         out.write(packed)
         central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, _ZIP_VERSION, _ZIP_VERSION, _UTF8_FLAG, 8,
-                                   _DOS_TIME, _DOS_DATE, crc, len(packed), len(data), len(raw_name), 0, 0, 0, 0,
+                                   _DOS_TIME, _DOS_DATE, crc, len(packed), size, len(raw_name), 0, 0, 0, 0,
                                    0, offset) + raw_name)
     start = out.tell()
     for record in central:

@@ -1,0 +1,147 @@
+"""Compile a checkout of microsoft/BCApps with alc, app by app, in dependency order.
+
+    python -m benchmarks.corpus /path/to/BCApps --build /tmp/bcapps-build [--only W1] [--json out.json]
+
+Every project (a folder with app.json) that a target needs is compiled
+against the packages alc built for the projects before it; the targets are
+the System Application, Business Foundation, the W1 Base Application and
+every project under src/Apps/W1 (tests, test libraries and demo data
+included). The report gives, per project, the files, objects, seconds and
+diagnostics by code; a project whose dependencies are nowhere in the
+checkout is listed as skipped. Nothing of the checkout is copied anywhere
+but the build folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import sys
+import time
+
+BASE_APPLICATION = "437dbf0e-84ff-417a-965d-ed2bb9650972"
+SYSTEM_APPLICATION = "63ca2fa4-4f03-4f2b-a480-172fef340d3f"
+
+
+def find_projects(root: str) -> dict:
+    """app id -> project folder, for every app.json under src/ (W1 only among the layers)."""
+    projects: dict = {}
+    src = os.path.join(root, "src")
+    for folder, dirs, files in os.walk(src):
+        rel = os.path.relpath(folder, src).replace(os.sep, "/")
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if rel.startswith("Layers/") and not rel.startswith("Layers/W1"):
+            dirs[:] = []
+            continue
+        if rel.startswith("DisabledTests"):
+            dirs[:] = []
+            continue
+        if "app.json" in files:
+            try:
+                with open(os.path.join(folder, "app.json"), "rb") as f:
+                    data = json.loads(f.read().decode("utf-8-sig"))
+                app_id = str(data["id"]).lower()
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            projects.setdefault(app_id, (folder, data))
+            dirs[:] = [d for d in dirs if d != ".alpackages"]
+    return projects
+
+
+def dependencies(data: dict) -> list[str]:
+    deps = [str(d.get("id") or d.get("appId") or "").lower() for d in data.get("dependencies") or []]
+    if data.get("application"):
+        deps += [BASE_APPLICATION, SYSTEM_APPLICATION]
+    return [d for d in deps if d]
+
+
+def plan(projects: dict, targets: list[str]) -> tuple[list[str], dict]:
+    """Compile order for the targets and their dependencies; and the skipped ones with why."""
+    order: list[str] = []
+    skipped: dict = {}
+    state: dict = {}
+
+    def visit(app_id: str, chain: tuple) -> bool:
+        if state.get(app_id) == "done":
+            return app_id not in skipped
+        if state.get(app_id) == "visiting":
+            skipped[app_id] = "dependency cycle: " + " --> ".join(chain + (app_id,))
+            return False
+        if app_id not in projects:
+            return False
+        state[app_id] = "visiting"
+        ok = True
+        for dep in dependencies(projects[app_id][1]):
+            if dep == app_id:
+                continue
+            if dep not in projects:
+                skipped[app_id] = f"dependency {dep} is not in the checkout"
+                ok = False
+            elif not visit(dep, chain + (app_id,)):
+                skipped.setdefault(app_id, f"dependency {projects[dep][1].get('name')} was skipped")
+                ok = False
+        state[app_id] = "done"
+        if ok:
+            order.append(app_id)
+        return ok
+
+    for t in targets:
+        visit(t, ())
+    return order, skipped
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("root", help="a checkout of microsoft/BCApps")
+    parser.add_argument("--build", required=True, help="folder for the packages alc builds")
+    parser.add_argument("--only", default="W1", help="the folder under src/Apps whose projects are targets")
+    parser.add_argument("--json", help="write the report as JSON")
+    parser.add_argument("--limit", type=int, default=0, help="compile at most this many projects (0: all)")
+    args = parser.parse_args(argv)
+
+    from alc.compiler import CompileOptions, compile_project
+    projects = find_projects(args.root)
+    src = os.path.join(args.root, "src")
+    targets = [SYSTEM_APPLICATION, "f3552374-a1f2-4356-848e-196002525837", BASE_APPLICATION]
+    apps_root = os.path.join(src, "Apps", args.only)
+    targets += sorted(i for i, (folder, _) in projects.items() if folder.startswith(apps_root + os.sep))
+    order, skipped = plan(projects, targets)
+    if args.limit:
+        order = order[:args.limit]
+    os.makedirs(args.build, exist_ok=True)
+    report = []
+    for n, app_id in enumerate(order, 1):
+        folder, data = projects[app_id]
+        out = os.path.join(args.build, f"{app_id}.app")
+        started = time.perf_counter()
+        result = compile_project(CompileOptions(project=folder, package_cache=(args.build,), out=out))
+        seconds = time.perf_counter() - started
+        codes = collections.Counter(f"{d.code} {d.severity}" for d in result.diagnostics)
+        errors = sum(1 for d in result.diagnostics if d.is_error)
+        entry = {"name": data.get("name"), "folder": os.path.relpath(folder, args.root), "files": result.files,
+                 "objects": len(result.objects), "seconds": round(seconds, 1), "errors": errors,
+                 "diagnostics": dict(sorted(codes.items())), "ok": result.ok}
+        if errors:
+            entry["first_errors"] = [f"{d.span.display_path(args.root) if d.span else ''}"
+                                     f"({d.span.line if d.span else 0}): {d.code} {d.message}"
+                                     for d in result.diagnostics if d.is_error][:10]
+        report.append(entry)
+        print(f"[{n}/{len(order)}] {entry['name']}: {result.files} files, {len(result.objects)} objects, "
+              f"{seconds:.1f} s, {errors} errors, {len(result.diagnostics) - errors} warnings", flush=True)
+    for app_id, why in sorted(skipped.items()):
+        if app_id in projects:
+            report.append({"name": projects[app_id][1].get("name"),
+                           "folder": os.path.relpath(projects[app_id][0], args.root), "skipped": why})
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=2)
+    compiled = [r for r in report if "skipped" not in r]
+    print(f"compiled {len(compiled)} projects, {sum(1 for r in compiled if r['ok'])} without errors; "
+          f"{len(report) - len(compiled)} skipped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
