@@ -104,17 +104,30 @@ def test_counts_honour_the_arguments(tree):
         assert kinds == app["objects"]
 
 
+def _delta_count(members) -> int:
+    """A new member or a move is one delta; `modify` counts its properties, `add*` what it adds."""
+    count = 0
+    for m in members:
+        if not isinstance(m, ir.Change) or m.op.startswith("move"):
+            count += 1
+        else:
+            count += len(m.properties) if m.op == "modify" else len(m.members)
+    return count
+
+
 def test_deltas_in_the_files_match_the_manifest(tree):
     _, manifest, objects = tree
     for app in manifest["apps"][1:]:
         count = 0
-        for _, obj in objects[app["key"]]:
-            if obj.kind == "tableextension":
-                count += len(obj.fields)
-            elif obj.kind == "pageextension":
-                count += len(obj.layout) + len(obj.actions)
-            elif obj.kind == "enumextension":
-                count += len(obj.values)
+        for rel, obj in objects[app["key"]]:
+            members = {"tableextension": "fields", "pageextension": "layout", "enumextension": "values"}
+            if obj.kind in members:
+                count += _delta_count(getattr(obj, members[obj.kind]))
+            if obj.kind == "pageextension":
+                count += _delta_count(obj.actions)
+                for section in (obj.layout, obj.actions):
+                    blocks = [(m.op, m.anchor) for m in section if not m.op.startswith("move")]
+                    assert len(blocks) == len(set(blocks)), rel     # one block per anchor and per modified name
         assert count == app["deltas"], app["key"]
 
 

@@ -99,64 +99,75 @@ def _pageextension(cat, plan: ExtPlan, src: Source, object_id, name, p, ops, cod
     _header(src, "pageextension", object_id, name, cat.ref(src, "page", p))
     layout = [op for op in ops if op[0] in ("add_control", "modify_control", "move")]
     actions = [op for op in ops if op[0] in ("add_action", "modify_action")]
-    if layout:
-        w("    layout")
-        w("    {")
-        for op in layout:
-            if op[0] == "add_control":
-                _, how, anchor, control, field = op
-                w(f"        {how}({quote(anchor)})")
-                w("        {")
-                w(f"            field({quote(control)}; Rec.{quote(field)})")
-                w("            {")
-                w("                ApplicationArea = All;")
-                w(f"                ToolTip = {literal(f'Specifies the {_caption(field, plan).lower()}.')};")
-                w("            }")
-                w("        }")
-            elif op[0] == "modify_control":
-                _, control, prop, value, _c = op
-                w(f"        modify({quote(control)})")
-                w("        {")
-                w(f"            {prop} = {_value(prop, value)};")
-                w("        }")
-            else:
-                _, how, anchor, control = op
-                w(f"        {how}({quote(anchor)}; {quote(control)})")
-        w("    }")
-    if actions:
-        if layout:
+    for section, section_ops in (("layout", layout), ("actions", actions)):
+        if not section_ops:
+            continue
+        if section == "actions" and layout:
             w("")
-        w("    actions")
+        w(f"    {section}")
         w("    {")
-        for op in actions:
-            if op[0] == "add_action":
-                _, how, anchor, action, caption, t = op
-                var = ident(codeunit)
-                w(f"        {how}({anchor})")
-                w("        {")
-                w(f"            action({action})")
-                w("            {")
-                w("                ApplicationArea = All;")
-                w(f"                Caption = {literal(caption)};")
-                w("                Image = Process;")
-                w(f"                ToolTip = {literal(f'Run {caption.lower()} on the record.')};")
-                w("")
-                w("                trigger OnAction()")
-                w("                var")
-                w(f"                    {var}: Codeunit {quote(codeunit)};")
-                w("                begin")
-                w(f"                    {var}.{plan.process[t]}(Rec);")
-                w("                end;")
-                w("            }")
-                w("        }")
-            else:
-                _, action, prop, value = op
-                w(f"        modify({quote(action)})")
-                w("        {")
-                w(f"            {prop} = {_value(prop, value)};")
-                w("        }")
+        for key, group in _blocks(section_ops):
+            if key[0] == "move":
+                _, how, anchor, control = group[0]
+                w(f"        {how}({quote(anchor)}; {quote(control)})")
+                continue
+            w(f"        {key[0]}({quote(key[1])})")
+            w("        {")
+            for op in group:
+                if op[0] == "add_control":
+                    _control(op, plan, w)
+                elif op[0] == "add_action":
+                    _action(op, plan, codeunit, w)
+                else:
+                    w(f"            {op[2]} = {_value(op[2], op[3])};")
+            w("        }")
         w("    }")
     w("}")
+
+
+def _blocks(ops: list) -> list:
+    """Ops grouped into the blocks AL wants: one `modify(X)` per name with all
+    its properties, one `addafter(X)` (or addlast, ...) per anchor with all
+    it adds; each block stands where its first op stood."""
+    blocks: dict = {}
+    for i, op in enumerate(ops):
+        if op[0] in ("modify_control", "modify_action"):
+            key = ("modify", op[1])
+        elif op[0] == "move":
+            key = ("move", i)
+        else:
+            key = (op[1], op[2])
+        blocks.setdefault(key, []).append(op)
+    return list(blocks.items())
+
+
+def _control(op: tuple, plan: ExtPlan, w) -> None:
+    _, _how, _anchor, control, field = op
+    w(f"            field({quote(control)}; Rec.{quote(field)})")
+    w("            {")
+    w("                ApplicationArea = All;")
+    what = _caption(field, plan).lower().rstrip(".")
+    w(f"                ToolTip = {literal(f'Specifies the {what}.')};")
+    w("            }")
+
+
+def _action(op: tuple, plan: ExtPlan, codeunit: str, w) -> None:
+    _, _how, _anchor, action, caption, t = op
+    var = ident(codeunit)
+    w(f"            action({action})")
+    w("            {")
+    w("                ApplicationArea = All;")
+    w(f"                Caption = {literal(caption)};")
+    w("                Image = Process;")
+    w(f"                ToolTip = {literal(f'Run {caption.lower()} on the record.')};")
+    w("")
+    w("                trigger OnAction()")
+    w("                var")
+    w(f"                    {var}: Codeunit {quote(codeunit)};")
+    w("                begin")
+    w(f"                    {var}.{plan.process[t]}(Rec);")
+    w("                end;")
+    w("            }")
 
 
 def _enumextension(cat, plan: ExtPlan, src: Source, object_id, name, e, ops, codeunit) -> None:
