@@ -33,6 +33,7 @@ class CompileOptions:
     license: Optional[str] = None      # JSON file of licensed id ranges (runtime packages)
     defines: tuple = ()
     jobs: Optional[int] = None
+    symbol_cache: object = None        # a package.symcache.SymbolCache shared by several compiles
 
 
 @attrs.frozen
@@ -99,7 +100,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     diagnostics.extend(index.diagnostics)
     resolution = resolve(manifest, index, _read_text(app_json))
     diagnostics.extend(resolution.diagnostics)
-    dep_symbols = _dependency_symbols(resolution, diagnostics)
+    dep_symbols = _dependency_symbols(resolution, diagnostics, options.symbol_cache)
     lap("dependencies")
 
     symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
@@ -110,7 +111,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     from .semantic.model import AppSymbols, SymbolTable
     from .workers import run_shares
     include_source = options.include_source or not options.runtime
-    shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None)
+    shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None, dep_symbols)
     try:
         parts = shares.phase_one()
         lap("parse")
@@ -129,7 +130,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
         ctx = CheckContext(headers, table, manifest)
         check_objects(ctx)
         diagnostics.extend(ctx.diagnostics)
-        diagnostics.extend(shares.phase_two(apps, platform))
+        diagnostics.extend(shares.phase_two(apps[0], platform))
     finally:
         shares.close()
     if options.runtime and options.license:
@@ -167,22 +168,23 @@ def _read_text(path: str) -> Optional[SourceFile]:
         return None
 
 
-def _dependency_symbols(resolution, diagnostics: list) -> list:
+def _dependency_symbols(resolution, diagnostics: list, cache=None) -> list:
     """The symbols of the packages the app sees (its direct dependencies and what they propagate)."""
     from .package.errors import PackageError
+    from .package.symcache import SymbolCache
     from .semantic.model import AppSymbols
+    cache = cache or SymbolCache()
     out = []
     visible = {p.id for p in resolution.visible}
     for pkg in resolution.packages:
         if pkg.id not in visible and not _is_platform(resolution, pkg):
             continue
         try:
-            package = pkg.read()
+            a, symbols = cache.read(pkg.path)
         except PackageError as exc:
             diagnostics.append(Diagnostic.error(exc.code, f"cannot read `{pkg.path}`: {exc}"))
             continue
-        a = package.app
-        out.append(AppSymbols(a.id, a.name, package.symbols, publisher=a.publisher, version=str(a.version)))
+        out.append(AppSymbols(a.id, a.name, symbols, publisher=a.publisher, version=str(a.version)))
     return out
 
 

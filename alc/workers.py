@@ -55,8 +55,11 @@ class PhaseOne:
 class Share:
     """The files one worker owns, and its IR once parsed."""
 
-    def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, project: Optional[str] = None):
+    def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, project: Optional[str] = None,
+                 dependencies: Sequence = ()):
         self.paths = list(paths)
+        # The dependencies' symbols: a forked worker inherits them, nothing is sent.
+        self.dependencies = list(dependencies)
         self.symbols = symbols
         self.manifest = manifest
         self.project = project      # when given, the share also packs its source files for `src/`
@@ -106,7 +109,9 @@ class Share:
             bytes=size,
         )
 
-    def phase_two(self, apps: list, platform_available: bool) -> list:
+    def phase_two(self, project_app, platform_available: bool) -> list:
+        """The rules, given the project's own symbols (``project_app``)."""
+        apps = [project_app] + self.dependencies
         from .semantic.checks import SHARE_RULES
         from .semantic.context import CheckContext
         from .semantic.model import SymbolTable
@@ -123,8 +128,8 @@ def _worker(conn, share: Share) -> None:
         message = conn.recv()
         if message is None:
             return
-        apps, platform = message
-        conn.send(("ok", share.phase_two(apps, platform)))
+        project_app, platform = message
+        conn.send(("ok", share.phase_two(project_app, platform)))
     except BaseException as exc:  # report, never hang the parent
         try:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -150,7 +155,7 @@ class ShareRun:
     """Shares running in forked workers (or in this process when ``jobs`` is 1)."""
 
     def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],
-                 project: Optional[str] = None):
+                 project: Optional[str] = None, dependencies: Sequence = ()):
         jobs = jobs or os.cpu_count() or 1
         import multiprocessing
         try:
@@ -160,11 +165,12 @@ class ShareRun:
         self.local: Optional[Share] = None
         self.workers: list = []
         if jobs <= 1 or len(paths) < 16:
-            self.local = Share(paths, symbols, manifest, project)
+            self.local = Share(paths, symbols, manifest, project, dependencies)
             return
         for part in _partition(paths, jobs):
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_worker, args=(child, Share(part, symbols, manifest, project)), daemon=True)
+            share = Share(part, symbols, manifest, project, dependencies)
+            proc = ctx.Process(target=_worker, args=(child, share), daemon=True)
             proc.start()
             child.close()
             self.workers.append((proc, parent))
@@ -174,11 +180,11 @@ class ShareRun:
             return [self.local.phase_one()]
         return [self._receive(conn) for _, conn in self.workers]
 
-    def phase_two(self, apps: list, platform: bool) -> list:
+    def phase_two(self, project_app, platform: bool) -> list:
         if self.local is not None:
-            return self.local.phase_two(apps, platform)
+            return self.local.phase_two(project_app, platform)
         for _, conn in self.workers:
-            conn.send((apps, platform))
+            conn.send((project_app, platform))
         out = []
         for _, conn in self.workers:
             out.extend(self._receive(conn))
@@ -206,5 +212,5 @@ class ShareRun:
 
 
 def run_shares(paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],
-               project: Optional[str] = None) -> ShareRun:
-    return ShareRun(paths, symbols, manifest, jobs, project)
+               project: Optional[str] = None, dependencies: Sequence = ()) -> ShareRun:
+    return ShareRun(paths, symbols, manifest, jobs, project, dependencies)

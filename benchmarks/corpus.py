@@ -102,6 +102,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from alc.compiler import CompileOptions, compile_project
+    from alc.package.symcache import SymbolCache
+    symbol_cache = SymbolCache()
     projects = find_projects(args.root)
     src = os.path.join(args.root, "src")
     targets = [SYSTEM_APPLICATION, "f3552374-a1f2-4356-848e-196002525837", BASE_APPLICATION]
@@ -116,7 +118,8 @@ def main(argv=None) -> int:
         folder, data = projects[app_id]
         out = os.path.join(args.build, f"{app_id}.app")
         started = time.perf_counter()
-        result = compile_project(CompileOptions(project=folder, package_cache=(args.build,), out=out))
+        result = compile_project(CompileOptions(project=folder, package_cache=(args.build,), out=out,
+                                                symbol_cache=symbol_cache))
         seconds = time.perf_counter() - started
         codes = collections.Counter(f"{d.code} {d.severity}" for d in result.diagnostics)
         errors = sum(1 for d in result.diagnostics if d.is_error)

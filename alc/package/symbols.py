@@ -564,3 +564,23 @@ COLLECTION_ATTRS: dict[str, str] = {
 
 from .symbols_json import read_symbols, write_symbols  # noqa: E402  (they need the classes above)
 from .symbols_ir import symbols_from_ir  # noqa: E402
+
+
+
+def _rebuild(cls, values):
+    """Unpickle without running __init__ (the converters ran when the object was made)."""
+    obj = object.__new__(cls)
+    for name, value in zip(cls._pickle_fields, values):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+def _fast_pickling(cls) -> None:
+    names = tuple(f.name for f in attrs.fields(cls))
+    cls._pickle_fields = names
+    cls.__reduce__ = lambda self: (_rebuild, (type(self), tuple(getattr(self, n) for n in names)))
+
+
+for _cls in list(globals().values()):
+    if isinstance(_cls, type) and attrs.has(_cls) and _cls.__module__ == __name__:
+        _fast_pickling(_cls)

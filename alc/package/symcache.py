@@ -1,0 +1,86 @@
+"""A cache of the symbols of packages, keyed by their content.
+
+Reading the symbols of a large package (the Base Application's
+SymbolReference.json is about 60 MB) takes far longer than loading the
+model alc built from it, and every project that depends on the package
+reads it again. So the model is pickled once into the user's cache folder
+(``$ALC_CACHE``, else ``$XDG_CACHE_HOME/alc``, else ``~/.cache/alc``),
+under the SHA-256 of the package file and alc's version; the cache holds
+only what alc itself wrote from packages it had validated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from typing import Optional
+
+from .. import __version__
+from .errors import DEFAULT_LIMITS, Limits
+from .reader import read_package
+
+__all__ = ["read_symbols_cached", "cache_folder", "SymbolCache"]
+
+_FORMAT = 1
+
+
+def cache_folder() -> str:
+    root = os.environ.get("ALC_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "alc")
+    return os.path.join(root, "symbols")
+
+
+def _key(path: str) -> str:
+    h = hashlib.sha256(f"{__version__}/{_FORMAT}/".encode())
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_symbols_cached(path: str, limits: Limits = DEFAULT_LIMITS, use_cache: bool = True):
+    """(AppManifest, SymbolReference) of a package; PackageError when unreadable."""
+    entry: Optional[str] = None
+    if use_cache:
+        try:
+            entry = os.path.join(cache_folder(), _key(path) + ".pickle")
+            with open(entry, "rb") as f:
+                return pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            pass
+    package = read_package(path, limits)
+    value = (package.app, package.symbols)
+    if entry is not None:
+        _store(entry, value)
+    return value
+
+
+def _store(entry: str, value) -> None:
+    """Write atomically; a cache that cannot be written is no error."""
+    try:
+        os.makedirs(os.path.dirname(entry), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(entry), suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, entry)
+    except OSError:
+        pass
+
+
+class SymbolCache:
+    """Symbols of packages kept in memory too, for a process that compiles many
+    projects (benchmarks/corpus.py): (path, size, mtime) -> (manifest, symbols)."""
+
+    def __init__(self, use_disk: bool = True):
+        self.use_disk = use_disk
+        self._memory: dict = {}
+
+    def read(self, path: str, limits: Limits = DEFAULT_LIMITS):
+        st = os.stat(path)
+        key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+        value = self._memory.get(key)
+        if value is None:
+            value = self._memory[key] = read_symbols_cached(path, limits, self.use_disk)
+        return value
