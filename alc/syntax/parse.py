@@ -199,7 +199,7 @@ class Driver:
         actions, rules, keywords = self.actions, self.rules, self.keywords
         filter_states = self.filter_states
         rbrace, semicolon = self.rbrace, self.semicolon
-        unit_chains, reserved = self._unit_chains, self.reserved
+        unit_chains, reserved, equal = self._unit_chains, self.reserved, self.equal
         simple_property = self.simple_properties
         next_token = lexer.next
         states = [start_state]
@@ -211,7 +211,10 @@ class Driver:
                 kw = keywords.get(tok[1].lower())
                 if kw is not None and kw in acts:
                     if kw not in reserved and ("IDENT" in acts or "PROP_NAME" in acts) \
+                            and ("IDENT" in acts or lexer.peek()[0] == equal) \
                             and not self._viable(states, kw, lexer.peek()):
+                        # (Where only a property name competes, the word is the
+                        # keyword unless `=` follows: `field(`, `local procedure`.)
                         kind = self._resolve_name(states, acts, lexer.peek())
                     elif kw == "BEGIN" and lazy_bodies and "CODE_BODY" in acts:
                         kind = "CODE_BODY"
