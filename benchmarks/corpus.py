@@ -46,7 +46,9 @@ def find_projects(root: str) -> dict:
             except (OSError, ValueError, KeyError, TypeError):
                 continue
             projects.setdefault(app_id, (folder, data))
-            dirs[:] = [d for d in dirs if d != ".alpackages"]
+            # Everything below a project is part of it: an app.json nested in it
+            # (INTaxEngine/app/TaxEngine-JsonExchange) is not a project of its own.
+            dirs[:] = []
     return projects
 
 
