@@ -318,6 +318,7 @@ codeunit 50130 "Demo Logic" implements "Demo Greeter", "Demo Sizer"
     Permissions = tabledata "Demo Item" = R;
     TableNo = "Demo Item";
 
+    [NonDebuggable]
     trigger OnRun()
     begin
         Process(Rec);
@@ -715,6 +716,16 @@ def test_every_object_kind_round_trips(source):
     roundtrip(source)
 
 
+def test_attributes_on_triggers_procedures_and_variables():
+    cu = parse_text(CODEUNIT).objects[0]
+    assert cu.triggers[0].attributes == (ir.Attribute("NonDebuggable"),)
+    assert [v.name for v in cu.variables if v.attributes] == ["Secret"]
+    assert [p.name for p in cu.procedures if len(p.attributes) == 2] == ["OnAfterProcess", "TestSomething"]
+    text = print_object(cu)
+    assert "    [NonDebuggable]\n    trigger OnRun()" in text
+    assert "        [NonDebuggable]\n        Secret: Text;" in text
+
+
 def test_every_object_kind_is_covered():
     kinds = set()
     for source in (TABLE, TABLE_EXTENSION, PAGE, PAGE_EXTENSION, CODEUNIT, REPORT, QUERY_XMLPORT, SMALL_OBJECTS):
@@ -1002,6 +1013,9 @@ def test_access_words_stay_bare_as_property_values():
     (ir.Property("SourceTableView", ir.TableViewValue(("No.", "Name"), "Descending",
                                                       (ir.Link(("Open",), "const", "true"),))),
      'SourceTableView = sorting("No.", Name) order(Descending) where(Open = const(true));'),
+    (ir.Property("RunPageView", ir.TableViewValue(("No.",), None, (ir.Link(("Open",), "const", "true"),),
+                                                  order_of_clauses=("where", "sorting"))),
+     'RunPageView = where(Open = const(true)) sorting("No.");'),
     (ir.Property("RunObject", ir.ObjectRefValue("page", "Customer Card")), 'RunObject = page "Customer Card";'),
     (ir.Property("RunObject", ir.ObjectRefValue("report", "21")), "RunObject = report 21;"),
     (ir.Property("Permissions", ir.PermissionsValue((ir.Permission("tabledata", "Cust. Ledger Entry", "rm"),))),
