@@ -14,7 +14,7 @@ are left-associative, so a right operand of the same level is wrapped.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from ..ir import nodes as ir
 from .text import STRICT_RESERVED, dotted, name, string
@@ -196,7 +196,3 @@ def type_text(t: ir.TypeRef) -> str:
     if t.arguments:
         text += " of [" + ", ".join(type_text(a) for a in t.arguments) + "]"
     return text
-
-
-def optional_type(t: Optional[ir.TypeRef]) -> str:
-    return type_text(t) if t is not None else ""

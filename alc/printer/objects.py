@@ -52,7 +52,7 @@ def header_text(obj: Any) -> str:
     'interface IPrice extends IBase'
     """
     words = [obj.kind]
-    if getattr(obj, "id", None) is not None:
+    if obj.id is not None:
         words.append(str(obj.id))
     if obj.name is not None:
         words.append(name(obj.name))

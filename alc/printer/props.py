@@ -48,7 +48,7 @@ def value_lines(prop_name: str, value: Any, level: int) -> list[str]:
 def _simple_value_text(prop_name: str, value: Any) -> str:
     t = type(value)
     if t is ir.Values:
-        sep = "," if prop_name.lower() in _MEMBER_LISTS or None in value.items else ", "
+        sep = "," if prop_name.lower() in _MEMBER_LISTS or any(x is None for x in value.items) else ", "
         items = sep.join(_item_text(x) for x in value.items)
         return ", ".join([items] + [named_value_text(o) for o in value.options])
     if t is ir.CalcFormulaValue:
