@@ -133,6 +133,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug in alc: one clear line, never a traceback (ALC_DEBUG=1 shows it)
+        import os
+        if os.environ.get("ALC_DEBUG"):
+            raise
+        print(f"alc: internal error: {type(exc).__name__}: {exc} (this is a bug in alc; "
+              "run with ALC_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

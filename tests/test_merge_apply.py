@@ -82,9 +82,24 @@ def test_pageextension_views():
     assert names(result.find("page", 22).views) == ["Mine", "All", "AfterAll", "Last"]
 
 
-def test_action_without_its_area_goes_to_the_top_level():
+def test_a_standard_area_the_page_lacks_is_created():
+    # Every page can take actions in the standard areas, declared or not (as Business Central does).
     result = merge([BASE, make_app("Ext", """pageextension 50100 X extends "Customer List" {
         actions { addfirst(Processing) { action(Go) { } } } }""", deps=(BASE,))])
+    assert result.conflicts == ()
+    assert actions(result, 22) == ["Processing", "Go"]
+
+
+def test_promoted_category_groups_exist_on_every_page():
+    result = merge([BASE, make_app("Ext", """pageextension 50100 X extends "Customer List" {
+        actions { addlast(Category_Process) { actionref(GoRef; Go) { } } } }""", deps=(BASE,))])
+    assert result.conflicts == ()
+    assert actions(result, 22) == ["Promoted", "Category_Process", "GoRef"]
+
+
+def test_an_unknown_area_is_still_a_missing_anchor():
+    result = merge([BASE, make_app("Ext", """pageextension 50100 X extends "Customer List" {
+        actions { addfirst(Elsewhere) { action(Go) { } } } }""", deps=(BASE,))])
     assert [c.kind for c in result.conflicts] == ["missing-anchor"]
     assert actions(result, 22) == ["Go"]
 

@@ -222,10 +222,14 @@ def test_duplicate_enum_value_ordinal_and_name():
     assert all(c.code == "ALC0305" for c in result.conflicts)
 
 
-def test_duplicate_key_is_a_duplicate_element():
+def test_key_names_are_per_app():
+    # Microsoft's Field Service Integration adds `Key1` and `Key2` to a Base
+    # Application table that has its own `Key1` and `Key2`: both keys exist.
     a = table_ext("Alpha", "keys { key(Extra; City) { } }")
     b = table_ext("Beta", "keys { key(Extra; Name) { } }")
-    assert kinds(merge([BASE, a, b])) == ["duplicate-element"]
+    result = merge([BASE, a, b])
+    assert result.conflicts == ()
+    assert [k.name for k in result.find("table", 18).keys].count("Extra") == 2
 
 
 # --------------------------------------------------------------------- move --
@@ -295,11 +299,39 @@ def test_object_id_and_name():
     assert [(o.kind, o.id) for o in result.objects] == [("table", 50100), ("codeunit", 50100)]
 
 
-def test_missing_target():
+def test_missing_target_without_the_platform_app_is_a_warning():
+    # Vendor may be a platform object when the platform's System app is not in the set.
     result = merge([BASE, make_app("Alpha", "tableextension 50100 V extends Vendor { }", deps=(BASE,))])
-    (c,) = result.conflicts
+    assert result.conflicts == ()
+    (c,) = result.warnings
     assert (c.kind, c.code, c.object.type, c.object.name, c.object.id) == ("missing-target", "ALC0310", "table",
                                                                           "Vendor", None)
+    assert "platform" in c.message
+
+
+def test_missing_target_with_the_platform_app_is_a_conflict():
+    from alc.merge import App
+    from alc.merge.apply import PLATFORM_ID
+    from alc.project import AppManifest, Version
+    system = App(AppManifest(PLATFORM_ID, "System", "Microsoft", Version(29, 0, 0, 0)), ())
+    result = merge([BASE, system, make_app("Alpha", "tableextension 50100 V extends Vendor { }", deps=(BASE,))])
+    (c,) = result.conflicts
+    assert (c.kind, c.code, c.object.name) == ("missing-target", "ALC0310", "Vendor")
+
+
+def test_moved_out_stubs_declare_nothing():
+    old = make_app("Old", """table 50100 Moving { ObsoleteState = Moved; MovedTo = 'x';
+        fields { field(1; A; Integer) { } } }""")
+    new = make_app("New", "table 50100 Moving { fields { field(1; A; Integer) { } } }")
+    result = merge([old, new])
+    assert result.conflicts == ()
+    assert len(result.find("table", 50100).fields) == 1
+
+
+def test_entitlements_are_not_unique_objects():
+    a = make_app("A", "entitlement Shared { Type = Implicit; }")
+    b = make_app("B", "entitlement Shared { Type = Implicit; }")
+    assert merge([a, b]).conflicts == ()
 
 
 # ------------------------------------------------------------ dependencies --

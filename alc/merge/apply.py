@@ -38,13 +38,15 @@ A pure function of its input, in four passes:
 
 from __future__ import annotations
 
+import attrs
+from ..ir import nodes as ir
 from typing import Any, Iterable, Optional
 
 from .conflicts import DeltaIndex
 from .deltas import MOVE_OPS, TARGET_KINDS, extension_deltas
 from .model import App, Conflict, MergeOptions, MergeResult, ObjectRef, Provenance, object_key, object_ref
 from .order import AppGraph, build_graph
-from .work import Journal, ObjectWork
+from .work import Journal, ObjectWork, member_names
 
 __all__ = ["merge", "Declarations"]
 
@@ -72,25 +74,37 @@ def _checked_order(order: Iterable[str], apps: dict) -> tuple:
     return order
 
 
+PLATFORM_ID = "8874ed3a-0643-4247-9ced-7a7002f7135d"   # Business Central's platform app, "System"
+
+
 def _merge(apps: dict, graph: AppGraph, order: tuple, options: MergeOptions, conflicts: list) -> MergeResult:
     refs = {app: graph.ref(app) for app in order}
     declarations = Declarations(refs)
     for app in order:
         for obj in apps[app].objects:
-            declarations.declare(app, obj)
+            obj = without_moved_out(obj)
+            if obj is not None:
+                declarations.declare(app, obj)
     conflicts = conflicts + declarations.conflicts
+    # Without the platform ("System") app in the set, an extension of an object
+    # no app declares may extend a platform object (`Copilot Capability`): a warning.
+    platform = PLATFORM_ID in apps
+    unresolved: list = []
     journal = Journal(refs)
     index = DeltaIndex()
     works: dict = {}
+    resolved = []
     for app, ext in declarations.extensions:
         target = declarations.resolve(TARGET_KINDS[ext.kind], ext.target, app, graph)
         if target is None:
-            conflicts.append(_missing_target(ext, refs[app]))
+            (conflicts if platform else unresolved).append(_missing_target(ext, refs[app], platform))
             continue
+        resolved.append((app, target, ext, extension_deltas(app, ext)))
+    for app, target, ext, deltas in _anchors_first(resolved):
         work = works.get(target)
         if work is None:
             work = works[target] = ObjectWork(declarations.objects[target], declarations.owners[target], journal)
-        for delta in extension_deltas(app, ext):
+        for delta in deltas:
             if delta.op == "modify" or delta.op in MOVE_OPS:
                 index.add(target, work.ref, delta)
             work.apply(delta)
@@ -98,14 +112,68 @@ def _merge(apps: dict, graph: AppGraph, order: tuple, options: MergeOptions, con
     merged = tuple(works[key].freeze() if key in works else obj for key, obj in declarations.objects.items())
     provenance = Provenance(refs, declarations.owners, journal.elements,
                             journal.moves, journal.properties, journal.triggers)
-    return MergeResult(merged, tuple(conflicts + journal.conflicts + overrides), tuple(warnings), provenance,
-                       order, tuple(refs[a] for a in order))
+    return MergeResult(merged, tuple(conflicts + journal.conflicts + overrides), tuple(unresolved + warnings),
+                       provenance, order, tuple(refs[a] for a in order))
 
 
-def _missing_target(ext: Any, app: Any) -> Conflict:
+def _anchors_first(items: list) -> list:
+    """Keep the applied order, except that when one app extends one object
+    several times (the Base Application extends "Source Codes" three times),
+    an extension comes after the ones that add what its anchors name."""
+    out: list = []
+    groups: dict = {}
+    for item in items:
+        groups.setdefault((item[0], item[1]), []).append(item)
+    done: set = set()
+    for item in items:
+        key = (item[0], item[1])
+        if key in done:
+            continue
+        done.add(key)
+        group = groups[key]
+        out.extend(group if len(group) == 1 else _by_anchor(group))
+    return out
+
+
+def _by_anchor(group: list) -> list:
+    adds = [{n.casefold() for d in deltas if d.op.startswith("add") for m in d.members
+             if hasattr(m, "name") for n in member_names(m)} for _, _, _, deltas in group]
+    needs = [{d.anchor.casefold() for d in deltas if d.anchor} for _, _, _, deltas in group]
+    pending = list(range(len(group)))
+    ordered = []
+    while pending:
+        ready = next((i for i in pending
+                      if not any(needs[i] & adds[j] for j in pending if j != i)), pending[0])
+        ordered.append(group[ready])
+        pending.remove(ready)
+    return ordered
+
+
+def _missing_target(ext: Any, app: Any, platform: bool = True) -> Conflict:
     target = ObjectRef(TARGET_KINDS[ext.kind], None, ext.target)
     message = f"{ext.kind} `{ext.name}` of `{app.name}` extends {target}, which none of the apps declares"
+    if not platform:
+        message += "; it may be a platform object (the platform's System app is not in the set)"
     return Conflict("missing-target", target, None, None, (app,), (ext.target,), message, (ext.span,))
+
+
+def _moved_out(properties) -> bool:
+    return any(p.name.casefold() == "obsoletestate" and isinstance(p.value, ir.Values)
+               and isinstance(p.value.single, ir.Name) and p.value.single.value.casefold() == "moved"
+               for p in properties)
+
+
+def without_moved_out(obj: Any) -> Optional[Any]:
+    """Stubs of what moved to another app (`ObsoleteState = Moved`, with
+    `MovedTo`) declare nothing: the object is dropped, a moved field of a
+    table or table extension is left out."""
+    if _moved_out(obj.properties):
+        return None
+    if obj.kind in ("table", "tableextension") and any(
+            isinstance(f, ir.TableField) and _moved_out(f.properties) for f in obj.fields):
+        return attrs.evolve(obj, fields=tuple(f for f in obj.fields
+                                              if not (isinstance(f, ir.TableField) and _moved_out(f.properties))))
+    return obj
 
 
 class Declarations:
@@ -132,6 +200,10 @@ class Declarations:
         id_key = (kind, ident) if ident is not None else None
         name_key = (kind, obj.full_name.casefold()) if obj.name is not None else None
         clash = False
+        if kind == "entitlement":
+            # Microsoft ships the same entitlements in more than one app (System
+            # Application and Business Foundation); they are not unique objects.
+            id_key = name_key = None
         if id_key is not None:
             clash |= self._clash("object-id", self._ids, id_key, app, obj, f"id {ident}", str(ident))
         if name_key is not None:

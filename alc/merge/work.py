@@ -56,11 +56,23 @@ SECTIONS = {
 
 _WHERE = {"add": "last", "addfirst": "first", "addlast": "last", "addafter": "after", "addbefore": "before",
           "movefirst": "first", "movelast": "last", "moveafter": "after", "movebefore": "before"}
+# Areas a page extension may add to although the page declares none, and the
+# promoted-action groups every page has (shared with the compile-time rules).
+from ..semantic.checks.pages import PROMOTED_CATEGORY, STANDARD_AREAS as _AREAS  # noqa: E402
+
+STANDARD_AREAS = {"control": _AREAS["control"], "action": _AREAS["action"]}
+_AREA_SECTIONS = {"control": "control", "action": "action", "requestpage": "control",
+                  "requestpage-action": "action"}
+
 _PLACED_BY_DEFAULT = frozenset(("control", "action", "view", "requestpage", "requestpage-action"))
 _DUPLICATE_KINDS = {"control": "duplicate-control", "action": "duplicate-control",
                     "requestpage": "duplicate-control", "requestpage-action": "duplicate-control",
                     "field": "duplicate-field-name", "value": "duplicate-enum-value"}
 _RIGHTS = "RIMDX"
+# Elements whose names are scoped by the app that declares them: Business
+# Central installs a table extension's `Key1` beside the table's own `Key1`,
+# and a report extension's layout named like one of the report's.
+_NAMES_PER_APP = frozenset(("key", "rendering"))
 
 
 @attrs.define
@@ -121,7 +133,7 @@ class ObjectWork:
         tree = self.tree(delta.section)
         where, anchor = _WHERE[delta.op], None
         if delta.anchor is not None:
-            anchor = tree.find(delta.anchor)
+            anchor = tree.find(delta.anchor) or self._implicit(tree, delta)
             if anchor is None:
                 self._missing(delta, delta.anchor, "anchor")
                 if delta.section not in _PLACED_BY_DEFAULT:
@@ -139,6 +151,30 @@ class ObjectWork:
             for name in names:
                 elements.setdefault((self.key, delta.section, name.casefold()), delta.app)
 
+    def _implicit(self, tree: Tree, delta: Delta) -> Optional[Elem]:
+        """Anchors every page has without declaring them: the standard areas
+        (`addlast(Processing)` on a page without actions, `addlast(Content)` on
+        a request page without layout) and the promoted groups of
+        PromotedActionCategories (`Category_Process`, `Category_Category4`)."""
+        section = _AREA_SECTIONS.get(delta.section)
+        if section is None:
+            return None
+        name = delta.anchor
+        node = ir.Control if section == "control" else ir.Action
+        if delta.op in ("addfirst", "addlast") and name.casefold() in STANDARD_AREAS[section]:
+            area = tree.add(node("area", name))
+            tree.place(area, "last", None)
+            return area
+        if section == "action" and PROMOTED_CATEGORY.match(name):
+            promoted = tree.find("Promoted")
+            if promoted is None:
+                promoted = tree.add(node("area", "Promoted"))
+                tree.place(promoted, "last", None)
+            group = tree.add(node("group", name))
+            tree.place(group, "last", promoted)
+            return group
+        return None
+
     def _free(self, tree: Tree, delta: Delta, member: Any, names: list) -> bool:
         """Whether no name (or id) of ``member`` is taken; report each that is."""
         free = True
@@ -151,7 +187,7 @@ class ObjectWork:
             free = False
         for name in names:
             taken = tree.find(name)
-            if taken is not None:
+            if taken is not None and delta.section not in _NAMES_PER_APP:
                 kind = _DUPLICATE_KINDS.get(delta.section, "duplicate-element")
                 self._duplicate(kind, delta, taken, name, name, f"name `{name}`")
                 free = False
@@ -178,10 +214,30 @@ class ObjectWork:
     def _target(self, delta: Delta) -> Optional[Elem]:
         if delta.element is None:
             return self.root
-        elem = self.tree(delta.section).find(delta.element)
+        tree = self.tree(delta.section)
+        elem = tree.find(delta.element)
+        if elem is None and delta.section == "action" and PROMOTED_CATEGORY.match(delta.element):
+            elem = self._implicit(tree, attrs.evolve(delta, op="addlast", anchor=delta.element))
+        if elem is None and delta.section == "action" and self._cuegroup_action(delta.element):
+            return None  # an action of a cuegroup (in `layout`): known, but not tracked by the merge (yet)
         if elem is None:
             self._missing(delta, delta.element, "target")
         return elem
+
+    def _cuegroup_action(self, name: str) -> bool:
+        """Whether a cuegroup of the page's layout has an action ``name``."""
+        key = name.casefold()
+        stack = list(getattr(self.obj, "layout", ()))
+        while stack:
+            control = stack.pop()
+            stack.extend(getattr(control, "controls", ()))
+            actions = list(getattr(control, "actions", ()))
+            while actions:
+                action = actions.pop()
+                if action.name.casefold() == key:
+                    return True
+                actions.extend(action.actions)
+        return False
 
     def _modify(self, delta: Delta) -> None:
         elem = self._target(delta)
