@@ -6,6 +6,18 @@ dependencies form a DAG no deeper than ``depth``) and ``out/generated.json``,
 the manifest: apps, their dependencies, and the conflicts planned between
 apps that do not depend on each other. The same options give the same bytes.
 
+The manifest holds ``options``; ``apps``, base first, each with ``key``
+(its folder), ``id``, ``name``, ``publisher``, ``depends_on`` (keys, the
+base first), ``depth`` (base 0; an extension 1 + its deepest dependency),
+``id_ranges``, ``objects`` (per kind), ``deltas`` and ``bytes``;
+``conflicts``, each with ``kind`` (``property``: the same property of the
+same control or field set to different values; ``field_name``, ``field_id``:
+a table gets the same field name or id twice; ``enum_ordinal``: an enum gets
+the same ordinal twice), ``object_type`` and ``object`` (the base object),
+``member`` and ``property`` (when both apps name the same one), ``number``
+(the id or ordinal), ``apps`` (two keys), ``values`` (per app: the value it
+sets or the name it adds) and ``files``; and ``totals``.
+
 >>> import tempfile, os
 >>> out = tempfile.mkdtemp()
 >>> m = generate(out, Options(tables=6, pages=6, codeunits=3, extensions=2, deltas=4, seed=7))
