@@ -19,9 +19,9 @@ the same ordinal twice), ``object_type`` and ``object`` (the base object),
 sets or the name it adds) and ``files``; and ``totals``.
 
 >>> import tempfile, os
->>> out = tempfile.mkdtemp()
->>> m = generate(out, Options(tables=6, pages=6, codeunits=3, extensions=2, deltas=4, seed=7))
->>> [a["key"] for a in m["apps"]], sorted(os.listdir(out))
+>>> with tempfile.TemporaryDirectory() as out:
+...     m = generate(out, Options(tables=6, pages=6, codeunits=3, extensions=2, deltas=4, seed=7))
+...     [a["key"] for a in m["apps"]], sorted(os.listdir(out))
 (['base', 'ext001', 'ext002'], ['base', 'ext001', 'ext002', 'generated.json'])
 """
 

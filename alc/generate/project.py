@@ -31,10 +31,10 @@ class Sink:
     bounded, so memory stays flat.
 
     >>> import tempfile, os
-    >>> d = tempfile.mkdtemp()
-    >>> with Sink() as sink:
-    ...     sink.put(os.path.join(d, "a", "b.txt"), b"x")
-    >>> open(os.path.join(d, "a", "b.txt")).read()
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     with Sink() as sink:
+    ...         sink.put(os.path.join(d, "a", "b.txt"), b"x")
+    ...     open(os.path.join(d, "a", "b.txt")).read()
     'x'
     """
 
