@@ -14,6 +14,7 @@ to pickle as to parse.
 from __future__ import annotations
 
 import os
+import pickle
 from typing import Optional, Sequence
 
 import attrs
@@ -125,10 +126,10 @@ def _worker(conn, share: Share) -> None:
     """A forked worker: phase one, then phase two when the apps arrive."""
     try:
         conn.send(("ok", share.phase_one()))
-        message = conn.recv()
-        if message is None:
+        data = conn.recv_bytes()
+        if not data:
             return
-        project_app, platform = message
+        project_app, platform = pickle.loads(data)
         conn.send(("ok", share.phase_two(project_app, platform)))
     except BaseException as exc:  # report, never hang the parent
         try:
@@ -183,8 +184,9 @@ class ShareRun:
     def phase_two(self, project_app, platform: bool) -> list:
         if self.local is not None:
             return self.local.phase_two(project_app, platform)
+        data = pickle.dumps((project_app, platform), protocol=pickle.HIGHEST_PROTOCOL)  # once, for every worker
         for _, conn in self.workers:
-            conn.send((project_app, platform))
+            conn.send_bytes(data)
         out = []
         for _, conn in self.workers:
             out.extend(self._receive(conn))
