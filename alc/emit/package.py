@@ -4,7 +4,6 @@ under `src/` (left out of runtime packages unless asked for)."""
 
 from __future__ import annotations
 
-import os
 from typing import Iterable, Optional
 
 from ..package.capabilities import CAPABILITIES
@@ -12,17 +11,7 @@ from ..package.manifest import NavxManifest, Prerequisite, RuntimePackageInfo
 from ..package.reader import write_package
 from .metadata import INDEX, index_entry
 
-__all__ = ["emit_package", "source_entries"]
-
-
-def source_entries(project: str, paths: Iterable[str]) -> dict[str, bytes]:
-    """`relative/path.al` -> bytes of each source file (exactly as on disk)."""
-    out = {}
-    for path in paths:
-        rel = os.path.relpath(path, project).replace(os.sep, "/")
-        with open(path, "rb") as f:
-            out[rel] = f.read()
-    return out
+__all__ = ["emit_package"]
 
 
 def _resolved(prerequisites, table) -> tuple:

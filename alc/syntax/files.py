@@ -193,10 +193,8 @@ def parse_files(paths: Iterable[str], defines: Iterable[str] = (), jobs: Optiona
 
 
 # -- parsing for the compiler -------------------------------------------------
-# The compiler keeps the IR in its own process (sending IR between processes
-# costs as much as parsing it): it parses declarations here, code bodies kept
-# as text, while worker processes parse the bodies only to report their
-# syntax errors, receiving file spans and sending back diagnostics.
+# The compiler's workers (alc/workers.py) parse their files with parse_unit:
+# declarations eagerly, code bodies kept as text and syntax-checked apart.
 
 @attrs.frozen
 class ParsedFile:
@@ -225,55 +223,3 @@ def parse_unit(path: str, symbols: frozenset) -> ParsedFile:
                           message=f"internal error: {type(exc).__name__}: {exc}", span=Span(source, 0, 0))
         return ParsedFile(path, None, (diag,), len(data))
     return ParsedFile(path, result.unit, tuple(result.diagnostics), len(data), result.lazy_bodies)
-
-
-def parse_units(paths: Sequence[str], symbols: frozenset) -> list[ParsedFile]:
-    return [parse_unit(p, symbols) for p in paths]
-
-
-def _check_bodies(batch: list) -> list:
-    """Worker: parse the given body ranges of each file; return their diagnostics."""
-    from ..ir import nodes as ir
-    from .api import parse_body
-    out = []
-    for path, ranges in batch:
-        try:
-            with open(path, "rb") as f:
-                source = SourceFile.from_bytes(path, f.read())
-        except (OSError, DecodeError):
-            continue  # reported when the file was parsed
-        for start, end, depth, symbols in ranges:
-            try:
-                out.extend(parse_body(ir.LazyBody(Span(source, start, end), depth, symbols))[1])
-            except Exception as exc:
-                out.append(Diagnostic(code="ALC0199", severity=Severity.ERROR,
-                                      message=f"internal error: {type(exc).__name__}: {exc}",
-                                      span=Span(source, start, start)))
-    return out
-
-
-class BodyCheck:
-    """Syntax-check every code body of parsed files, in worker processes
-    while the caller goes on; ``diagnostics()`` waits for the result."""
-
-    def __init__(self, parsed: Sequence[ParsedFile], jobs: Optional[int] = None):
-        work = [(p.path, [(b.span.start, b.span.end, b.pp_depth, b.symbols) for b in p.bodies])
-                for p in parsed if p.bodies]
-        self._pool = None
-        self._futures: list = []
-        self._local: Optional[list] = None
-        jobs = jobs or os.cpu_count() or 1
-        if jobs <= 1 or len(work) < 8:
-            self._local = _check_bodies(work)
-            return
-        nbatches = min(len(work), jobs * 8)
-        self._pool = ProcessPoolExecutor(max_workers=jobs)
-        self._futures = [self._pool.submit(_check_bodies, work[i::nbatches]) for i in range(nbatches)]
-
-    def diagnostics(self) -> list:
-        if self._local is not None:
-            return self._local
-        try:
-            return [d for f in self._futures for d in f.result()]
-        finally:
-            self._pool.shutdown()
