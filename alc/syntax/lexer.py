@@ -81,6 +81,13 @@ _SIMPLE_PROPERTY_RE = re.compile(
 )
 SIMPLE_OPTION_RE = re.compile(r"([^\W\d]\w*)" + _WS + "=" + _WS + r"('[^']*(?:''[^']*)*'|[^\W\d]\w*|\d+)")
 
+_ARG_ITEM = r"""(?:"[^"\n]*(?:""[^"\n]*)*"|[^\W\d]\w*|\d+)(?:\.(?:"[^"\n]*(?:""[^"\n]*)*"|[^\W\d]\w*))?(?:\[\d+\])?"""
+_ELEMENT_HEAD_RE = re.compile(
+    r"([^\W\d]\w*)" + _WS + r"\(" + _WS + "((?:" + _ARG_ITEM + "(?:" + _WS + "[,;]" + _WS + _ARG_ITEM + ")*)?)"
+    + _WS + r"\)")
+ELEMENT_ARG_RE = re.compile(
+    r"""([,;])|("[^"\n]*(?:""[^"\n]*)*"|[^\W\d]\w*|\d+)(?:\.("[^"\n]*(?:""[^"\n]*)*"|[^\W\d]\w*))?(?:\[(\d+)\])?""")
+
 _FILTER_RE = re.compile(r"""[^()'";{}]*(?:(\()|(\))|('[^']*(?:''[^']*)*')|("[^"\n]*")|([;{}'"])|$)""")
 
 _PREAMBLE_RE = re.compile(r"(?:\s+|//[^\n]*|/\*[\s\S]*?\*/|\#[^\n]*)*")
@@ -304,6 +311,17 @@ class Lexer:
         self._peeked = None
         self.pos = m.end()
         return ("SIMPLE_PROPERTY", m, name[2], m.end())
+
+    def element_head(self, keyword: Token) -> Optional[Token]:
+        """At an element keyword: the keyword with its arguments as one
+        ELEMENT_HEAD token when they are all plain (names, numbers, `A.B`,
+        `A[n]`), carrying the regex match; else None (nothing consumed)."""
+        m = _ELEMENT_HEAD_RE.match(self.text, keyword[2], self.end)
+        if m is None:
+            return None
+        self._unpeek()
+        self.pos = m.end()
+        return ("ELEMENT_HEAD", m, keyword[2], m.end())
 
     def raw_filter(self) -> Token:
         """After ``const(`` or ``filter(``: the raw text up to the matching ``)``."""

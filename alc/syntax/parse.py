@@ -54,7 +54,7 @@ def describe_token(tok: Token) -> str:
         return "end of file"
     if kind == "CODE_BODY":
         return "`begin`"
-    if kind == "SIMPLE_PROPERTY":  # the text slot holds the regex match of the whole property
+    if kind in ("SIMPLE_PROPERTY", "ELEMENT_HEAD"):  # the text slot holds a regex match
         return f"`{text.group(1)}`"
     if not isinstance(text, str):
         return kind.lower()
@@ -92,6 +92,9 @@ class Driver:
         self.rbrace, self.semicolon = p["}"], p[";"]
         self._unit_chains: dict[tuple[int, int, str], int] = {}
         self.equal = p["="]
+        # The terminals that open an element (`field`, `area`, `addafter`, ...).
+        self.element_kinds = frozenset(str(sym.name) for r in g.lark.rules if str(r.origin.name) == "element_kind"
+                                       for sym in r.expansion)
         # Reserved words are never names, so they need no lookahead: `end;`.
         self.reserved = frozenset(k for w, k in g.keywords.items() if w in RESERVED_WORDS)
 
@@ -200,6 +203,7 @@ class Driver:
         filter_states = self.filter_states
         rbrace, semicolon = self.rbrace, self.semicolon
         unit_chains, reserved, equal = self._unit_chains, self.reserved, self.equal
+        element_kinds = self.element_kinds
         simple_property = self.simple_properties
         next_token = lexer.next
         states = [start_state]
@@ -230,6 +234,11 @@ class Driver:
                     prop = lexer.simple_property(tok)
                     if prop is not None:
                         tok, kind = prop, "SIMPLE_PROPERTY"
+                elif kind in element_kinds and simple_property and "ELEMENT_HEAD" in acts:
+                    # `field("No."; Rec."No.")` in one regex match (see lexer.element_head)
+                    head = lexer.element_head(tok)
+                    if head is not None:
+                        tok, kind = head, "ELEMENT_HEAD"
             elif kind == "$END":
                 return self._finish(lexer, states, values, tok, tok, end_state), tok
             while True:

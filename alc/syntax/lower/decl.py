@@ -8,7 +8,7 @@ from typing import Any, NamedTuple, Optional
 
 from ...ir import nodes as ir
 from ...source import Span
-from ..lexer import SIMPLE_OPTION_RE, Lexer
+from ..lexer import ELEMENT_ARG_RE, SIMPLE_OPTION_RE, Lexer
 from .code import end_of, start_of, unquote_name, unquote_string
 
 _NUMBER_KINDS = {"INTEGER": "integer", "DECIMAL": "decimal", "BIGINT": "biginteger", "DATE": "date",
@@ -92,6 +92,57 @@ class DeclLowering:
         groups = args[0] if args is not None else None
         return RawElement(kind_tok[1].lower(), kind_tok, groups, members,
                           Span(self.source, kind_tok[2], end_of(last)))
+
+    def simple_element(self, c):
+        """The ELEMENT_HEAD fast path: the RawElement `element` would give."""
+        head, body = c
+        m = head[1]
+        kind_tok = ("WORD", m.group(1), m.start(1), m.end(1))
+        groups = self._simple_args(m)
+        if body is not None:
+            members, last = body
+            end = last[3]
+        else:
+            members, end = None, m.end()
+        return RawElement(m.group(1).lower(), kind_tok, groups, members, Span(self.source, m.start(), end))
+
+    def _simple_args(self, m) -> Optional[tuple]:
+        text, base = m.group(2), m.start(2)
+        if not text:
+            return ()
+        source = self.source
+        groups, group = [], []
+        for a in ELEMENT_ARG_RE.finditer(text):
+            if a.group(1) is not None:
+                if a.group(1) == ";":
+                    groups.append(tuple(group))
+                    group = []
+                continue
+            start = base + a.start(2)
+            first = a.group(2)
+            node = self._atom(first, start, start + len(first))
+            if a.group(3) is not None:
+                node = ir.Member(node, unquote_name(a.group(3)),
+                                 span=Span(source, start, base + a.end(3)))
+            if a.group(4) is not None:
+                index = ir.Literal("integer", a.group(4), span=Span(source, base + a.start(4), base + a.end(4)))
+                node = ir.Index(node, (index,), span=Span(source, start, base + a.end(4) + 1))
+            group.append(node)
+        groups.append(tuple(group))
+        return tuple(groups)
+
+    def _atom(self, text: str, start: int, end: int):
+        span = Span(self.source, start, end)
+        if text[0] == '"':
+            return ir.Name(unquote_name(text), span=span)
+        if text[0].isdigit():
+            return ir.Literal("integer", text, span=span)
+        low = text.lower()
+        if low == "true" or low == "false":
+            return ir.Literal("boolean", low == "true", span=span)
+        if low == "this":
+            return ir.This(span=span)
+        return ir.Name(text, span=span)
 
     def element_kind(self, c):
         return c[0]
