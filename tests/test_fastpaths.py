@@ -16,7 +16,7 @@ from alc.syntax.parse import Driver
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLES = sorted(glob.glob(os.path.join(ROOT, "samples", "**", "*.al"), recursive=True))
 
-TRICKY = r'''
+TRICKY = r"""
 table 50100 "Fast Paths"
 {
     Caption = 'Fast', Comment = 'with ''quotes''', Locked = true, MaxLength = 20;
@@ -54,7 +54,7 @@ page 50100 "Fast Page"
     }
     actions { area(Processing) { action(Go) { Image = Post; } actionref(GoRef; Go) { } } }
 }
-'''
+"""
 
 
 def parse_both(text: str):
