@@ -16,6 +16,8 @@ from alc.package import NavxManifest, SymbolReference, write_package
 from alc.package_cache import CachedPackage, PackageIndex, scan_package_cache
 from alc.project import AppManifest, Dependency, Version
 
+from .measure import CpuClock, finish
+
 V = Version.parse
 ROUNDS = {1000: 20, 10000: 5}
 
@@ -41,11 +43,13 @@ def synthetic(count: int, seed: int = 1) -> tuple[AppManifest, list[AppManifest]
 def bench_resolve(benchmark, count):
     root, apps = synthetic(count)
     index = PackageIndex.build(CachedPackage(f"{a.name}.app", a) for a in apps)
+    clock = CpuClock()
     benchmark.group = "deps resolve"
-    result = benchmark.pedantic(resolve, args=(root, index), rounds=ROUNDS[count], iterations=1)
+    result = benchmark.pedantic(clock.wrap(resolve), args=(root, index), rounds=ROUNDS[count], iterations=1)
     assert result.diagnostics == () and len(result.packages) == count + 2
     median = benchmark.stats.stats.median
-    benchmark.extra_info.update({"apps": count + 2, "apps_per_s": round((count + 2) / median, 1)})
+    finish(benchmark, clock, ("resolve", {"count": count}), apps=count + 2,
+           apps_per_s=round((count + 2) / median, 1))
 
 
 @pytest.mark.parametrize("count", [1000])
@@ -55,9 +59,12 @@ def bench_index_and_resolve(benchmark, count):
     def run():
         return resolve(root, PackageIndex.build(CachedPackage(f"{a.name}.app", a) for a in apps))
 
+    clock = CpuClock()
     benchmark.group = "deps resolve"
-    result = benchmark.pedantic(run, rounds=ROUNDS[count], iterations=1)
+    result = benchmark.pedantic(clock.wrap(run), rounds=ROUNDS[count], iterations=1)
     assert result.diagnostics == ()
+    finish(benchmark, clock, ("resolve", {"count": count}), apps=count + 2,
+           apps_per_s=round((count + 2) / benchmark.stats.stats.median, 1))
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +76,8 @@ def cache_1k(tmp_path_factory) -> str:
 
 
 def bench_scan(benchmark, cache_1k):
+    clock = CpuClock()
     benchmark.group = "deps scan"
-    index = benchmark.pedantic(scan_package_cache, args=(cache_1k,), rounds=5, iterations=1)
+    index = benchmark.pedantic(clock.wrap(scan_package_cache), args=(cache_1k,), rounds=5, iterations=1)
     assert len(index) == 1002 and index.diagnostics == ()
-    benchmark.extra_info.update({"files": 1002,
-                                 "files_per_s": round(1002 / benchmark.stats.stats.median, 1)})
+    finish(benchmark, clock, files=1002, files_per_s=round(1002 / benchmark.stats.stats.median, 1))

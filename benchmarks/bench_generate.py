@@ -9,6 +9,7 @@ import pytest
 
 from alc.generate import generate
 
+from .measure import CpuClock, finish
 from .sizes import SIZE_PARAMS, SIZES
 
 ROUNDS = {"1k": 5, "10k": 3, "100k": 1}
@@ -25,10 +26,10 @@ def bench_generate(benchmark, tmp_path, size):
     def run(out):
         manifests.append(generate(out, SIZES[size]))
 
+    clock = CpuClock()
     benchmark.group = f"generate {size}"
-    benchmark.pedantic(run, setup=fresh_folder, rounds=ROUNDS[size], iterations=1)
+    benchmark.pedantic(clock.wrap(run), setup=fresh_folder, rounds=ROUNDS[size], iterations=1)
     totals = manifests[-1]["totals"]
     median = benchmark.stats.stats.median
-    benchmark.extra_info.update({"objects": totals["objects"], "bytes": totals["bytes"],
-                                 "objects_per_s": round(totals["objects"] / median, 1),
-                                 "mb_per_s": round(totals["bytes"] / 1e6 / median, 3)})
+    finish(benchmark, clock, ("generate", {"size": size}), objects=totals["objects"], bytes=totals["bytes"],
+           objects_per_s=round(totals["objects"] / median, 1), mb_per_s=round(totals["bytes"] / 1e6 / median, 3))

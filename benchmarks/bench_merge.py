@@ -24,6 +24,8 @@ from alc.ir import nodes as ir
 from alc.merge import App, app_deltas, merge
 from alc.project import AppManifest, Dependency, Version
 
+from .measure import CpuClock, finish
+
 V1 = Version(1, 0, 0, 0)
 BASE_ID = "00000000-0000-0000-0000-000000000000"
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
@@ -116,14 +118,13 @@ def bench_merge(benchmark, size):
     apps = build_apps(SIZES[size])
     deltas = sum(len(app_deltas(a)) for a in apps[1:])
     assert deltas == 20 * (len(apps) - 1)
+    clock = CpuClock()
     benchmark.group = f"merge {size}"
-    result = benchmark.pedantic(merge, args=(apps,), rounds=ROUNDS[size], iterations=1)
+    result = benchmark.pedantic(clock.wrap(merge), args=(apps,), rounds=ROUNDS[size], iterations=1)
     assert len(result.order) == len(apps)
     median = benchmark.stats.stats.median
     kinds: dict = {}
     for c in result.conflicts:
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
-    benchmark.extra_info.update({
-        "base_objects": SIZES[size], "extensions": len(apps) - 1, "deltas": deltas,
-        "conflicts": kinds, "deltas_per_s": round(deltas / median),
-    })
+    finish(benchmark, clock, ("merge_ir", {"size": size}), base_objects=SIZES[size], extensions=len(apps) - 1,
+           deltas=deltas, conflicts=kinds, deltas_per_s=round(deltas / median))

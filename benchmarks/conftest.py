@@ -1,25 +1,42 @@
 """Generated inputs for the benchmarks, at three sizes (objects in total,
-base and extensions together). Each size is generated once per session into
-a temporary folder, or reused from ``--generated-dir DIR`` when an earlier
-run left it there with the same options.
+base and extensions together), and their compiled packages. Each size is
+generated and compiled once per session into a temporary folder, or reused
+from ``--generated-dir DIR`` when an earlier run left it there with the same
+options (:mod:`benchmarks.inputs`).
 """
 
 from __future__ import annotations
 
-import json
 import os
 
 import attrs
 import pytest
 
-from alc.generate import MANIFEST, clean_output, generate
+from .inputs import Compiled, compile_size, generate_size, prepare, read_sources
+from .sizes import SIZE_PARAMS
 
-from .sizes import SIZE_PARAMS, SIZES
+__all__ = ["Generated", "generate_size", "read_sources"]
 
 
 def pytest_addoption(parser):
     parser.addoption("--generated-dir", default=None, metavar="DIR",
                      help="keep generated inputs in DIR/<size> and reuse them across runs")
+
+
+def pytest_benchmark_update_machine_info(config, machine_info):
+    """Memory, library versions and the load average, for benchmarks/report.py."""
+    from importlib.metadata import PackageNotFoundError, version
+    versions = {}
+    for name in ("alc", "lark", "attrs", "networkx", "pytest", "pytest-benchmark"):
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    with open("/proc/meminfo") as f:
+        total = next(int(line.split()[1]) for line in f if line.startswith("MemTotal:"))
+    machine_info["memory_gb"] = round(total / 2**20, 1)
+    machine_info["libraries"] = versions
+    machine_info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
 
 
 @attrs.frozen
@@ -39,36 +56,28 @@ class Generated:
         return sum(self.manifest["apps"][0]["objects"].values())
 
 
-def generate_size(size: str, root: str) -> dict:
-    """Generate ``size`` into ``root`` unless a run with the same options is already there."""
-    options = SIZES[size]
-    path = os.path.join(root, MANIFEST)
-    if os.path.isfile(path):
-        with open(path, encoding="utf-8") as f:
-            manifest = json.load(f)
-        if manifest.get("options") == attrs.asdict(options) | {"enums": options.enum_count}:
-            return manifest
-        clean_output(root)
-    return generate(root, options)
-
-
-def read_sources(folder: str) -> tuple:
-    out = []
-    for dirpath, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
-            if name.endswith(".al"):
-                path = os.path.join(dirpath, name)
-                with open(path, encoding="utf-8") as f:
-                    out.append((path, f.read()))
-    return tuple(sorted(out))
+def _root(request, tmp_path_factory, size: str) -> str:
+    keep = request.config.getoption("--generated-dir")
+    root = os.path.join(keep, size) if keep else str(tmp_path_factory.mktemp(f"generated-{size}"))
+    os.makedirs(root, exist_ok=True)
+    return root
 
 
 @pytest.fixture(scope="session", params=SIZE_PARAMS)
 def generated(request, tmp_path_factory) -> Generated:
     size = request.param
-    keep = request.config.getoption("--generated-dir")
-    root = os.path.join(keep, size) if keep else str(tmp_path_factory.mktemp(f"generated-{size}"))
-    os.makedirs(root, exist_ok=True)
+    root = _root(request, tmp_path_factory, size)
     manifest = generate_size(size, root)
     return Generated(size, root, manifest, read_sources(os.path.join(root, "base")))
+
+
+@pytest.fixture(scope="session")
+def compiled(generated) -> Compiled:
+    """The packages of ``generated``: the base and every extension."""
+    return compile_size(generated.root, generated.manifest)
+
+
+@pytest.fixture(scope="session")
+def check_10k(request, tmp_path_factory) -> Compiled:
+    """The `check-10k` size, generated and compiled (bench_check.py only)."""
+    return prepare("check-10k", _root(request, tmp_path_factory, "check-10k"))[1]

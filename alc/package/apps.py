@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 from typing import Iterable, Sequence
 
+from ..emit.metadata import gc_paused
 from ..merge import App
 from .errors import PackageError
 from .reader import read_package
@@ -20,6 +21,15 @@ __all__ = ["load_apps"]
 
 def load_apps(paths: Sequence[str], cache_folders: Iterable[str] = ()) -> list[App]:
     """Apps from package files; PackageError (with the path) when one is unusable."""
+    with gc_paused():  # what is loaded stays alive: no collection while it grows
+        apps = _load_all(paths, cache_folders)
+    # The objects stay alive until the end: keep the collector from walking them again and again.
+    gc.collect()
+    gc.freeze()
+    return apps
+
+
+def _load_all(paths: Sequence[str], cache_folders: Iterable[str]) -> list[App]:
     apps: list[App] = []
     seen: set = set()
     for path in paths:
@@ -45,12 +55,9 @@ def load_apps(paths: Sequence[str], cache_folders: Iterable[str] = ()) -> list[A
                 seen.add(loaded.id)
                 apps.append(loaded)
                 queue.append(loaded)
-    # The objects stay alive until the end: keep the collector from walking them again and again.
-    gc.collect()
-    gc.freeze()
     return apps
 
 
 def _load(path: str) -> App:
-    package = read_package(path)
+    package = read_package(path, symbols=False)
     return App(package.app, tuple(package.ir_objects()))
