@@ -244,10 +244,21 @@ def _load_apps(args: argparse.Namespace):
         raise UsageError(str(exc)) from None
 
 
+def _merge(args: argparse.Namespace):
+    """Load and merge the apps; objects are decoded during the merge, so a
+    damaged object is found there."""
+    from .merge import merge
+    from .package.errors import PackageError
+    apps = _load_apps(args)
+    try:
+        return merge(apps, policy=args.policy)
+    except PackageError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .diagnostics import render_sarif
-    from .merge import merge
-    result = merge(_load_apps(args), policy=args.policy)
+    result = _merge(args)
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2))
     elif args.format == "sarif":
@@ -279,10 +290,14 @@ def _object_spec(text: str) -> tuple:
 
 
 def cmd_merged(args: argparse.Namespace) -> int:
-    from .merge import merge, merged_json, render_merged
+    from .merge import merged_json, render_merged
+    from .package.errors import PackageError
     kind, ident = _object_spec(args.object)
-    result = merge(_load_apps(args), policy=args.policy)
-    obj = result.find(kind, ident)
+    result = _merge(args)
+    try:
+        obj = result.find(kind, ident)
+    except PackageError as exc:
+        raise UsageError(str(exc)) from None
     if obj is None:
         raise UsageError(f"no {kind} `{ident}` in these apps")
     if args.format == "json":

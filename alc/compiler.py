@@ -105,7 +105,8 @@ def compile_project(options: CompileOptions) -> CompileResult:
 
     symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
     paths = project_sources(project)
-    from .package.symbols import SymbolReference
+    from .package.container import pack_entry
+    from .package.symbols import SymbolReference, write_symbols
     from .semantic.checks.objects import check_objects
     from .semantic.context import CheckContext
     from .semantic.model import AppSymbols, SymbolTable
@@ -126,11 +127,16 @@ def compile_project(options: CompileOptions) -> CompileResult:
         apps = [AppSymbols(manifest.id, manifest.name, project_symbols, is_project=True,
                            publisher=manifest.publisher, version=str(manifest.version))] + dep_symbols
         platform = resolution.has_platform
+        shares.start_phase_two(apps[0], platform)
+        # While the workers run the rules: the whole-app checks, and the
+        # symbols entry of the package (unless errors already rule it out).
         table = SymbolTable(apps, platform_available=platform)
         ctx = CheckContext(headers, table, manifest)
         check_objects(ctx)
         diagnostics.extend(ctx.diagnostics)
-        diagnostics.extend(shares.phase_two(apps[0], platform))
+        if not has_errors(diagnostics):
+            symbols_entry = pack_entry(write_symbols(project_symbols))
+        diagnostics.extend(shares.finish_phase_two())
     finally:
         shares.close()
     if options.runtime and options.license:
@@ -152,7 +158,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     capabilities = frozenset().union(*(p.capabilities for p in parts))
     prerequisites = tuple(dict.fromkeys(q for p in parts for q in p.prerequisites))
     try:
-        emit_package(out, manifest, headers, metadata, capabilities, prerequisites, project_symbols, sources,
+        emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
                      table, runtime=options.runtime, include_source=include_source)
     except PackageError as exc:  # reported; the package is never half-written
         diagnostics.append(Diagnostic.error(exc.code, str(exc)))

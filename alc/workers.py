@@ -33,7 +33,8 @@ class ObjectHeader:
     namespace: Optional[str]
     target: Optional[str]
     span: Optional[Span]
-    moved: bool = False
+    moved: bool = False            # the object moved out (ObsoleteState = Moved)
+    moves_out: bool = False        # the object or one of its fields did (emit.metadata.moves_out)
 
     @property
     def full_name(self) -> str:
@@ -67,7 +68,7 @@ class Share:
         self.objects: list = []
 
     def phase_one(self) -> PhaseOne:
-        from .emit.metadata import object_entries
+        from .emit.metadata import moves_out, object_entries
         from .package.capabilities import capabilities, prerequisites
         from .package.container import pack_entry
         from .package.symbols_ir import symbols_from_ir
@@ -86,7 +87,8 @@ class Share:
                 self.objects.extend(parsed.unit.objects)
         live = [o for o in self.objects if not is_moved(o)]
         headers = tuple(ObjectHeader(o.kind, getattr(o, "id", None), o.name, o.namespace,
-                                     getattr(o, "target", None), o.span, is_moved(o)) for o in self.objects)
+                                     getattr(o, "target", None), o.span, is_moved(o), moves_out(o))
+                        for o in self.objects)
         # Entries are compressed here, in parallel, rather than by the parent.
         metadata = {name: pack_entry(data) for name, data in object_entries(self.objects).items()}
         sources = {}
@@ -164,6 +166,7 @@ class ShareRun:
         except ValueError:  # no fork on this platform: one process
             ctx, jobs = None, 1
         self.local: Optional[Share] = None
+        self._pending: Optional[tuple] = None
         self.workers: list = []
         if jobs <= 1 or len(paths) < 16:
             self.local = Share(paths, symbols, manifest, project, dependencies)
@@ -181,12 +184,20 @@ class ShareRun:
             return [self.local.phase_one()]
         return [self._receive(conn) for _, conn in self.workers]
 
-    def phase_two(self, project_app, platform: bool) -> list:
+    def start_phase_two(self, project_app, platform: bool) -> None:
+        """Send the project's symbols to the workers, which start the rules
+        while this process goes on (``finish_phase_two`` collects them)."""
         if self.local is not None:
-            return self.local.phase_two(project_app, platform)
+            self._pending = (project_app, platform)
+            return
         data = pickle.dumps((project_app, platform), protocol=pickle.HIGHEST_PROTOCOL)  # once, for every worker
         for _, conn in self.workers:
             conn.send_bytes(data)
+
+    def finish_phase_two(self) -> list:
+        """The workers' diagnostics (with one job, the rules run now)."""
+        if self.local is not None:
+            return self.local.phase_two(*self._pending)
         out = []
         for _, conn in self.workers:
             out.extend(self._receive(conn))

@@ -23,10 +23,11 @@ from typing import Callable, Iterable, Iterator
 from ..ir.serialize import loads, to_json
 
 __all__ = ["metadata_entries", "object_entries", "index_entry", "entry_name", "read_metadata", "INDEX",
-           "FORMAT_VERSION", "gc_paused"]
+           "FORMAT_VERSION", "gc_paused", "moves_out", "read_index", "decode_object"]
 
 INDEX = "metadata/index.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)   # 1: the index has no `moved` flags
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -56,12 +57,24 @@ def object_entries(objects: Iterable) -> dict[str, bytes]:
 
 def index_entry(objects: Iterable) -> bytes:
     """`metadata/index.json`: kind, id, name, namespace, target and entry of each object
-    (anything with those attributes: IR objects or object headers)."""
+    (anything with those attributes: IR objects or object headers), and
+    whether it moves anything out (see :func:`moves_out`)."""
     index = [{"kind": o.kind, "id": getattr(o, "id", None), "name": getattr(o, "name", None),
               "namespace": getattr(o, "namespace", None), "entry": entry_name(o),
-              "target": getattr(o, "target", None)} for o in objects]
+              "target": getattr(o, "target", None), "moved": moves_out(o)} for o in objects]
     index.sort(key=lambda e: e["entry"])
     return _dumps({"format": FORMAT_VERSION, "objects": index})
+
+
+def moves_out(obj) -> bool:
+    """Whether the object, or one of its fields, is a stub of what moved to
+    another app (`ObsoleteState = Moved`): readers that decode objects on
+    demand decode these at once (the merge drops what moved out)."""
+    flag = getattr(obj, "moves_out", None)
+    if flag is None:  # an IR object, not a header
+        from ..merge.apply import without_moved_out
+        flag = without_moved_out(obj) is not obj
+    return flag
 
 
 def metadata_entries(objects: Iterable) -> dict[str, bytes]:
@@ -72,16 +85,33 @@ def metadata_entries(objects: Iterable) -> dict[str, bytes]:
     return entries
 
 
+def read_index(index_bytes: bytes) -> list:
+    """The entries of `metadata/index.json`; SerializationError when malformed."""
+    from ..ir.serialize import SerializationError
+    index = json.loads(index_bytes.decode("utf-8"))
+    if (not isinstance(index, dict) or index.get("format") not in READABLE_FORMATS
+            or not isinstance(index.get("objects"), list)):
+        raise SerializationError("unknown metadata format")
+    for e in index["objects"]:
+        if not (isinstance(e, dict) and isinstance(e.get("entry"), str) and isinstance(e.get("kind"), str)
+                and type(e.get("id")) in (int, type(None)) and type(e.get("moved")) in (bool, type(None))
+                and all(type(e.get(k)) in (str, type(None)) for k in ("name", "namespace", "target"))):
+            raise SerializationError("malformed metadata index")
+    return index["objects"]
+
+
+def decode_object(read: Callable[[str], bytes], entry: str, path: str = "<package>"):
+    """The IR of one object's entry."""
+    return loads(read(entry).decode("utf-8"), path)
+
+
 def read_metadata(read: Callable[[str], bytes], index_bytes: bytes, path: str = "<package>") -> list:
     """The IR objects of a package, given a function reading its entries."""
-    index = json.loads(index_bytes.decode("utf-8"))
-    if not isinstance(index, dict) or index.get("format") != FORMAT_VERSION or not isinstance(index.get("objects"), list):
-        from ..ir.serialize import SerializationError
-        raise SerializationError("unknown metadata format")
+    entries = read_index(index_bytes)
     # Every node built here lives as long as the package's IR: collections
     # while building would only walk the growing tree again and again.
     with gc_paused():
-        return [loads(read(e["entry"]).decode("utf-8"), path) for e in index["objects"]]
+        return [decode_object(read, e["entry"], path) for e in entries]
 
 
 @contextlib.contextmanager

@@ -38,13 +38,16 @@ A pure function of its input, in four passes:
 
 from __future__ import annotations
 
-import attrs
-from ..ir import nodes as ir
 from typing import Any, Iterable, Optional
+
+import attrs
+
+from ..ir import nodes as ir
 
 from .conflicts import DeltaIndex
 from .deltas import MOVE_OPS, TARGET_KINDS, extension_deltas
-from .model import App, Conflict, MergeOptions, MergeResult, ObjectRef, Provenance, object_key, object_ref
+from .model import (App, Conflict, MergeOptions, MergeResult, ObjectRef, ObjectStub, Provenance, loaded, object_key,
+                    object_ref)
 from .order import AppGraph, build_graph
 from .work import Journal, ObjectWork, member_names
 
@@ -82,6 +85,11 @@ def _merge(apps: dict, graph: AppGraph, order: tuple, options: MergeOptions, con
     declarations = Declarations(refs)
     for app in order:
         for obj in apps[app].objects:
+            if type(obj) is ObjectStub:
+                if not obj.moved and obj.kind not in TARGET_KINDS:
+                    declarations.declare(app, obj)  # decoded only if an extension changes it
+                    continue
+                obj = obj.load()
             obj = without_moved_out(obj)
             if obj is not None:
                 declarations.declare(app, obj)
@@ -103,7 +111,8 @@ def _merge(apps: dict, graph: AppGraph, order: tuple, options: MergeOptions, con
     for app, target, ext, deltas in _anchors_first(resolved):
         work = works.get(target)
         if work is None:
-            work = works[target] = ObjectWork(declarations.objects[target], declarations.owners[target], journal)
+            work = works[target] = ObjectWork(loaded(declarations.objects[target]), declarations.owners[target],
+                                              journal)
         for delta in deltas:
             if delta.op == "modify" or delta.op in MOVE_OPS:
                 index.add(target, work.ref, delta)

@@ -27,7 +27,7 @@ from ..diagnostics import Diagnostic, Label, Severity
 from ..ir import nodes as ir
 from ..project import AppManifest
 
-__all__ = ["App", "AppRef", "ObjectRef", "Conflict", "Provenance", "MergeResult", "MergeOptions",
+__all__ = ["App", "ObjectStub", "loaded", "AppRef", "ObjectRef", "Conflict", "Provenance", "MergeResult", "MergeOptions",
            "KIND_CODES", "POLICIES", "object_key", "object_ref", "app_ref"]
 
 POLICIES = ("strict", "last-wins")
@@ -78,6 +78,50 @@ class App:
     @property
     def ref(self) -> "AppRef":
         return app_ref(self.manifest)
+
+
+class ObjectStub:
+    """An object a package lists in its index, decoded only when needed.
+
+    Merging looks at every object's kind, id and name (duplicates, extension
+    targets), but needs the whole IR only of the objects extensions change;
+    a base application of thousands of objects is mostly passed through. So
+    the package layer hands the merge stubs, and ``load()`` decodes (once).
+    ``moved`` is True when the object, or one of its fields, moved out to
+    another app (`ObsoleteState = Moved`): such objects are loaded at once.
+
+    >>> s = ObjectStub("table", 18, "Customer", "Sales", None, False, lambda: ir.Table(18, "Customer"))
+    >>> s.full_name, object_key(s), s.load() is s.load()
+    ('Sales.Customer', ('table', 18), True)
+    """
+
+    __slots__ = ("kind", "id", "name", "namespace", "target", "moved", "_loader", "_value")
+    span = None
+
+    def __init__(self, kind: str, ident: Optional[int], name: Optional[str], namespace: Optional[str],
+                 target: Optional[str], moved: bool, loader) -> None:
+        self.kind, self.id, self.name, self.namespace, self.target, self.moved = \
+            kind, ident, name, namespace, target, moved
+        self._loader = loader
+        self._value = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.namespace}.{self.name}" if self.namespace else (self.name or "")
+
+    def load(self) -> Any:
+        if self._value is None:
+            self._value = self._loader()
+            self._loader = None
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"ObjectStub({self.kind} {self.id} {self.name!r})"
+
+
+def loaded(obj: Any) -> Any:
+    """The IR of ``obj``, decoding it when it is an :class:`ObjectStub`."""
+    return obj.load() if type(obj) is ObjectStub else obj
 
 
 @attrs.frozen(order=True)
@@ -230,7 +274,7 @@ class MergeResult:
     way the merged objects hold what the app applied last set, so that the
     result is deterministic.
     """
-    objects: tuple
+    _objects: tuple         # merged objects; those no extension touched may still be ObjectStubs
     conflicts: tuple
     warnings: tuple
     provenance: Provenance
@@ -241,15 +285,20 @@ class MergeResult:
     def ok(self) -> bool:
         return not self.conflicts
 
+    @property
+    def objects(self) -> tuple:
+        """Every merged object, decoded (``find`` decodes only the one asked for)."""
+        return tuple(loaded(o) for o in self._objects)
+
     def find(self, kind: str, ident: Any) -> Optional[Any]:
         """The merged object of ``kind`` with id ``ident`` (an int) or that name."""
-        for obj in self.objects:
+        for obj in self._objects:
             if obj.kind != kind:
                 continue
             if isinstance(ident, int) and getattr(obj, "id", None) == ident:
-                return obj
+                return loaded(obj)
             if isinstance(ident, str) and obj.name is not None and ir.names_equal(ident, obj.name):
-                return obj
+                return loaded(obj)
         return None
 
     def diagnostics(self) -> list:

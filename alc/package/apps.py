@@ -60,4 +60,4 @@ def _load_all(paths: Sequence[str], cache_folders: Iterable[str]) -> list[App]:
 
 def _load(path: str) -> App:
     package = read_package(path, symbols=False)
-    return App(package.app, tuple(package.ir_objects()))
+    return App(package.app, tuple(package.lazy_objects()))

@@ -40,7 +40,7 @@ import attrs
 
 from .errors import DEFAULT_LIMITS, Limits, PackageError, RuntimePackageError
 
-__all__ = ["HEADER_SIZE", "MAGIC", "Header", "Container", "app_bytes", "write_app", "read_container",
+__all__ = ["HEADER_SIZE", "MAGIC", "Header", "Container", "app_bytes", "write_app", "write_bytes", "read_container",
            "open_container", "encode_entry_name", "decode_entry_name", "entry_order", "content_types_xml",
            "package_guid"]
 
@@ -246,6 +246,13 @@ def write_app(path: str, entries: Union[Mapping[str, bytes], Iterable[tuple[str,
     """Write a `.app` atomically (temporary file in the same folder, then
     rename); returns the package GUID. PackageError ALC0440 when it cannot."""
     data = app_bytes(entries, package_id)
+    write_bytes(path, data)
+    return uuid.UUID(bytes_le=data[12:28])
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """Write a package's bytes atomically (temporary file in the same folder,
+    fsync, rename); PackageError ALC0440 when it cannot."""
     folder = os.path.dirname(os.path.abspath(path))
     tmp = None
     try:
@@ -265,7 +272,6 @@ def write_app(path: str, entries: Union[Mapping[str, bytes], Iterable[tuple[str,
                 os.unlink(tmp)
             except OSError:
                 pass
-    return uuid.UUID(bytes_le=data[12:28])
 
 
 # ------------------------------------------------------------------ reading --

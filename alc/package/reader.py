@@ -19,13 +19,14 @@ Central runtime package (encrypted `.NEA` payload) raises RuntimePackageError.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Mapping, Optional, Union
 
 import attrs
 
 from ..project import AppManifest
-from .container import Container, app_bytes, open_container, read_container, write_app
+from .container import Container, PackedEntry, app_bytes, open_container, read_container, write_bytes
 from .errors import DEFAULT_LIMITS, Limits, PackageError
 from .manifest import NavxManifest, read_manifest, write_manifest
 from .symbols import SymbolReference, read_symbols, write_symbols
@@ -95,6 +96,42 @@ class Package:
         except (SerializationError, ValueError, UnicodeDecodeError) as exc:
             raise PackageError("ALC0434", f"damaged metadata: {exc}", self.path) from None
 
+    def lazy_objects(self) -> list:
+        """Every object, as :func:`ir_objects`, except that objects other than
+        extension objects are :class:`~alc.merge.model.ObjectStub`\\ s decoded
+        on demand (a merge decodes only the objects extensions change).
+        Damaged metadata raises PackageError now or when the object is decoded."""
+        from ..emit.metadata import INDEX, decode_object, read_index
+        from ..ir.serialize import SerializationError
+        from ..merge.deltas import TARGET_KINDS
+        from ..merge.model import ObjectStub
+        if not self.has_metadata:
+            raise PackageError("ALC0433", "the package carries no alc metadata (a symbols-only or foreign package)",
+                               self.path)
+        path = self.path or "<package>"
+
+        def decode(e: dict):
+            try:
+                obj = decode_object(self.read, e["entry"], path)
+                if (obj.kind, getattr(obj, "id", None), obj.name) != (e["kind"], e.get("id"), e.get("name")):
+                    raise SerializationError(f"`{e['entry']}` does not hold the object the index names")
+                return obj
+            except (SerializationError, ValueError, UnicodeDecodeError, AttributeError) as exc:
+                raise PackageError("ALC0434", f"damaged metadata: {exc}", self.path) from None
+
+        try:
+            entries = read_index(self.read(INDEX))
+        except (SerializationError, ValueError, UnicodeDecodeError) as exc:
+            raise PackageError("ALC0434", f"damaged metadata: {exc}", self.path) from None
+        out = []
+        for e in entries:
+            if e["kind"] in TARGET_KINDS or e.get("moved") is not False:
+                out.append(decode(e))
+            else:
+                out.append(ObjectStub(e["kind"], e.get("id"), e.get("name"), e.get("namespace"), e.get("target"),
+                                      False, functools.partial(decode, e)))
+        return out
+
     def to_json(self) -> dict:
         """The `alc inspect --format json` document."""
         a = self.app
@@ -130,11 +167,13 @@ def read_package(source: Union[str, bytes], limits: Limits = DEFAULT_LIMITS, *, 
                    container)
 
 
-def package_entries(manifest: NavxManifest, symbols: SymbolReference, sources: Mapping[str, bytes] = {},
-                    extra: Mapping[str, bytes] = {}) -> dict[str, bytes]:
-    """The entries of a package: manifest, symbols, `src/<path>` for each
-    source (paths relative to the project, `/`-separated), and ``extra``."""
-    entries = {MANIFEST: write_manifest(manifest), SYMBOLS: write_symbols(symbols)}
+def package_entries(manifest: NavxManifest, symbols: Union[SymbolReference, bytes, PackedEntry],
+                    sources: Mapping[str, bytes] = {}, extra: Mapping[str, bytes] = {}) -> dict[str, bytes]:
+    """The entries of a package: manifest, symbols (or their entry, already
+    written), `src/<path>` for each source (paths relative to the project,
+    `/`-separated), and ``extra``."""
+    symbols_entry = symbols if isinstance(symbols, (bytes, PackedEntry)) else write_symbols(symbols)
+    entries = {MANIFEST: write_manifest(manifest), SYMBOLS: symbols_entry}
     for rel, data in sources.items():
         entries["src/" + rel.replace("\\", "/").lstrip("/")] = data
     entries.update(extra)
@@ -146,7 +185,7 @@ def write_package(path: Optional[str], manifest: NavxManifest, symbols: SymbolRe
     """Write a package deterministically (atomically, when ``path`` is given);
     returns its bytes."""
     entries = package_entries(manifest, symbols, sources, extra)
-    data = app_bytes(entries)
+    data = app_bytes(entries)  # once: each entry is compressed once
     if path is not None:
-        write_app(path, entries)
+        write_bytes(path, data)
     return data
