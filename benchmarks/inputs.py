@@ -24,8 +24,8 @@ from typing import Optional
 import attrs
 
 from alc import __version__
-from alc.emit.metadata import FORMAT_VERSION
 from alc.compiler import CompileOptions, compile_project
+from alc.emit.metadata import FORMAT_VERSION
 from alc.generate import MANIFEST, clean_output, generate
 from alc.package.symcache import SymbolCache
 
@@ -148,7 +148,8 @@ def compile_extensions(gen_root: str, manifest: dict, packages: str, jobs: int =
 
 
 def _options_key(manifest: dict) -> dict:
-    return {"generate": manifest["options"], "compile": {"jobs": COMPILE_JOBS, "alc": __version__, "metadata": FORMAT_VERSION}}
+    return {"generate": manifest["options"],
+            "compile": {"jobs": COMPILE_JOBS, "alc": __version__, "metadata": FORMAT_VERSION}}
 
 
 def compile_size(gen_root: str, manifest: dict) -> Compiled:
