@@ -26,6 +26,7 @@ from alc.merge.deltas import TARGET_KINDS
 from alc.package.apps import load_apps
 
 from .measure import CpuClock, finish
+from .memory import peak_memory
 
 ROUNDS = {"1k": 5, "10k": 3, "100k": 1, "check-10k": 3}
 
@@ -51,6 +52,10 @@ def _bench_check(benchmark, compiled, size: str) -> None:
     deltas = sum(a["deltas"] for a in compiled.manifest["apps"])
     median = benchmark.stats.stats.median
     kinds = collections.Counter(c.kind for c in result.conflicts)
+    # The whole graph in memory: every object of every app decoded and merged
+    # (`alc check` itself decodes only what extensions change).
+    graph = peak_memory("graph", paths=paths)
+    benchmark.extra_info["graph_peak_rss_mb"] = graph["peak_rss_mb"]
     finish(benchmark, clock, ("check", {"paths": paths}),
            apps=len(paths), extensions=len(paths) - 1, deltas=deltas, deltas_per_app=options["deltas"],
            base_objects=len(apps[0].objects), objects=sum(len(a.objects) for a in apps),

@@ -111,6 +111,17 @@ def _package_read(package: str):
     return lambda: read_package(package).ir_objects()
 
 
+def _package_open(package: str):
+    from alc.package.reader import read_package
+    return lambda: read_package(package, symbols=False).lazy_objects()
+
+
+def _graph(paths: list):
+    from alc.merge import merge
+    from alc.package.apps import load_apps
+    return lambda: merge(load_apps(paths)).objects      # every object decoded, base and merged
+
+
 def _check(paths: list):
     from alc.merge import merge
     from alc.package.apps import load_apps
@@ -142,7 +153,7 @@ def _resolve(count: int):
 
 TASKS = {"parse": _parse, "generate": _generate, "compile_base": _compile_base,
          "compile_extensions": _compile_extensions, "package_write": _package_write,
-         "package_read": _package_read, "check": _check, "merged": _merged, "merge_ir": _merge_ir,
+         "package_read": _package_read, "package_open": _package_open, "graph": _graph, "check": _check, "merged": _merged, "merge_ir": _merge_ir,
          "resolve": _resolve}
 
 

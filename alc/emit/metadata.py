@@ -13,17 +13,16 @@ True
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
 import re
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 from ..ir.serialize import loads, to_json
+from ..memory import gc_paused
 
 __all__ = ["metadata_entries", "object_entries", "index_entry", "entry_name", "read_metadata", "INDEX",
-           "FORMAT_VERSION", "gc_paused", "moves_out", "read_index", "decode_object"]
+           "FORMAT_VERSION", "moves_out", "read_index", "decode_object"]
 
 INDEX = "metadata/index.json"
 FORMAT_VERSION = 2
@@ -112,20 +111,3 @@ def read_metadata(read: Callable[[str], bytes], index_bytes: bytes, path: str = 
     # while building would only walk the growing tree again and again.
     with gc_paused():
         return [decode_object(read, e["entry"], path) for e in entries]
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building long-lived data (as it was after).
-
-    >>> with gc_paused():
-    ...     gc.isenabled()
-    False
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -43,6 +43,7 @@ from typing import Any, Iterable, Optional
 import attrs
 
 from ..ir import nodes as ir
+from ..memory import gc_paused
 
 from .conflicts import DeltaIndex
 from .deltas import MOVE_OPS, TARGET_KINDS, extension_deltas
@@ -67,7 +68,8 @@ def merge(apps: Iterable[App], policy: str = "strict", *, order: Optional[Iterab
     graph, conflicts = build_graph(a.manifest for a in apps)
     chosen = {a.id: a for a in apps if graph.manifest(a.id) is a.manifest}
     applied = graph.order() if order is None else _checked_order(order, chosen)
-    return _merge(chosen, graph, applied, options, conflicts)
+    with gc_paused():  # what the merge builds (and decodes from packages) stays alive
+        return _merge(chosen, graph, applied, options, conflicts)
 
 
 def _checked_order(order: Iterable[str], apps: dict) -> tuple:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from typing import Iterable, Sequence
 
-from ..emit.metadata import gc_paused
+from ..memory import gc_paused
 from ..merge import App
 from .errors import PackageError
 from .reader import read_package

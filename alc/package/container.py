@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import struct
 import tempfile
 import uuid
@@ -89,11 +90,14 @@ def decode_entry_name(raw: str) -> str:
     Traceback (most recent call last):
     alc.package.errors.PackageError: error ALC0426: unsafe entry name `src/../../etc/passwd`: `..` segment
     """
-    name = raw if raw == CONTENT_TYPES else unquote(raw, errors="strict")
-    problem = _name_problem(raw) or _name_problem(name)
+    name = raw if raw == CONTENT_TYPES or "%" not in raw else unquote(raw, errors="strict")
+    problem = _name_problem(raw) or (name is not raw and _name_problem(name))
     if problem:
         raise PackageError("ALC0426", f"unsafe entry name `{_printable(raw)}`: {problem}")
     return name
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def _name_problem(name: str) -> Optional[str]:
@@ -101,7 +105,7 @@ def _name_problem(name: str) -> Optional[str]:
         return "empty name"
     if "\\" in name:
         return "backslash"
-    if any(ord(c) < 32 or c == "\x7f" for c in name):
+    if _CONTROL.search(name):
         return "control character"
     if name.startswith("/"):
         return "absolute path"
