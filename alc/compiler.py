@@ -106,11 +106,12 @@ def compile_project(options: CompileOptions) -> CompileResult:
     symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
     paths = project_sources(project)
     from .package.container import pack_entry
-    from .package.symbols import SymbolReference, write_symbols
+    from .memory import gc_paused
+    from .package.symbols import write_symbols
     from .semantic.checks.objects import check_objects
     from .semantic.context import CheckContext
-    from .semantic.model import AppSymbols, SymbolTable
-    from .workers import run_shares
+    from .semantic.model import SymbolTable
+    from .workers import project_app_symbols, run_shares
     include_source = options.include_source or not options.runtime
     shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None, dep_symbols)
     try:
@@ -121,22 +122,19 @@ def compile_project(options: CompileOptions) -> CompileResult:
             diagnostics.extend(part.diagnostics)
         # Objects moved out to another app (`ObsoleteState = Moved`) are stubs:
         # their symbols belong to the app they moved to (the shares leave them out).
-        project_symbols = SymbolReference.from_objects(
-            [o for part in parts for o in part.symbols], app_id=manifest.id, name=manifest.name,
-            publisher=manifest.publisher, version=str(manifest.version))
-        apps = [AppSymbols(manifest.id, manifest.name, project_symbols, is_project=True,
-                           publisher=manifest.publisher, version=str(manifest.version))] + dep_symbols
         platform = resolution.has_platform
-        shares.start_phase_two(apps[0], platform)
-        # While the workers run the rules: the whole-app checks, and the
-        # symbols entry of the package (unless errors already rule it out).
-        table = SymbolTable(apps, platform_available=platform)
-        ctx = CheckContext(headers, table, manifest)
-        check_objects(ctx)
-        diagnostics.extend(ctx.diagnostics)
-        if not has_errors(diagnostics):
-            symbols_entry = pack_entry(write_symbols(project_symbols))
-        diagnostics.extend(shares.finish_phase_two())
+        with gc_paused():
+            apps = [project_app_symbols(manifest, [o for part in parts for o in part.symbols])] + dep_symbols
+            shares.start_phase_two(apps[0], platform)
+            # While the workers run the rules: the whole-app checks, and the
+            # symbols entry of the package (unless errors already rule it out).
+            table = SymbolTable(apps, platform_available=platform)
+            ctx = CheckContext(headers, table, manifest)
+            check_objects(ctx)
+            diagnostics.extend(ctx.diagnostics)
+            if not has_errors(diagnostics):
+                symbols_entry = pack_entry(write_symbols(apps[0].symbols))
+            diagnostics.extend(shares.finish_phase_two())
     finally:
         shares.close()
     if options.runtime and options.license:

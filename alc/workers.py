@@ -8,20 +8,24 @@ and prerequisites. Phase 2 receives every app's symbols, builds the symbol
 table and runs the semantic rules on the objects it holds.
 
 Only symbols and bytes cross the process boundary: parsed IR costs as much
-to pickle as to parse.
+to pickle as to parse. Each worker pickles its own symbols; the parent
+forwards those bytes to the other workers, which build the project's
+symbols themselves.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 from typing import Optional, Sequence
 
 import attrs
 
+from .memory import gc_paused
 from .source import Span
 
-__all__ = ["ObjectHeader", "PhaseOne", "Share", "run_shares"]
+__all__ = ["ObjectHeader", "PhaseOne", "Share", "run_shares", "project_app_symbols"]
 
 
 @attrs.frozen
@@ -66,6 +70,7 @@ class Share:
         self.manifest = manifest
         self.project = project      # when given, the share also packs its source files for `src/`
         self.objects: list = []
+        self.own_symbols: tuple = ()
 
     def phase_one(self) -> PhaseOne:
         from .emit.metadata import moves_out, object_entries
@@ -100,9 +105,10 @@ class Share:
                         sources[rel] = pack_entry(f.read())
                 except OSError:
                     pass  # reported when the file was parsed
+        self.own_symbols = tuple(symbols_from_ir(live).objects())
         return PhaseOne(
             diagnostics=tuple(diagnostics),
-            symbols=tuple(symbols_from_ir(live).objects()),
+            symbols=self.own_symbols,
             metadata=metadata,
             sources=sources,
             headers=headers,
@@ -124,15 +130,39 @@ class Share:
         return ctx.diagnostics
 
 
+def project_app_symbols(manifest, symbols: Sequence) -> "AppSymbols":  # noqa: F821
+    """The project's own AppSymbols, from its objects' symbols in share order
+    (the parent and every worker build it alike)."""
+    from .package.symbols import SymbolReference
+    from .semantic.model import AppSymbols
+    reference = SymbolReference.from_objects(list(symbols), app_id=manifest.id, name=manifest.name,
+                                             publisher=manifest.publisher, version=str(manifest.version))
+    return AppSymbols(manifest.id, manifest.name, reference, is_project=True, publisher=manifest.publisher,
+                      version=str(manifest.version))
+
+
 def _worker(conn, share: Share) -> None:
-    """A forked worker: phase one, then phase two when the apps arrive."""
+    """A forked worker: phase one, then phase two when the other shares' symbols arrive.
+
+    The worker pickles its own symbols (in parallel with the others); the
+    parent unpickles each share's for itself and forwards the bytes to the
+    other workers, so no symbols are pickled twice or sent back to their
+    own worker."""
     try:
-        conn.send(("ok", share.phase_one()))
+        part = share.phase_one()
+        blob = pickle.dumps(part.symbols, protocol=pickle.HIGHEST_PROTOCOL)
+        conn.send(("ok", (attrs.evolve(part, symbols=()), blob)))
+        del part
+        gc.freeze()  # the IR lives until the worker ends: no collection walks it again
         data = conn.recv_bytes()
         if not data:
             return
-        project_app, platform = pickle.loads(data)
-        conn.send(("ok", share.phase_two(project_app, platform)))
+        with gc_paused():
+            index, platform, blobs = pickle.loads(data)
+            symbols = [o for i, b in enumerate(blobs)
+                       for o in (share.own_symbols if i == index else pickle.loads(b))]
+            project_app = project_app_symbols(share.manifest, symbols)
+            conn.send(("ok", share.phase_two(project_app, platform)))
     except BaseException as exc:  # report, never hang the parent
         try:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -167,6 +197,7 @@ class ShareRun:
             ctx, jobs = None, 1
         self.local: Optional[Share] = None
         self._pending: Optional[tuple] = None
+        self._blobs: list = []            # each worker's symbols, pickled by the worker
         self.workers: list = []
         if jobs <= 1 or len(paths) < 16:
             self.local = Share(paths, symbols, manifest, project, dependencies)
@@ -182,17 +213,24 @@ class ShareRun:
     def phase_one(self) -> list[PhaseOne]:
         if self.local is not None:
             return [self.local.phase_one()]
-        return [self._receive(conn) for _, conn in self.workers]
+        parts = []
+        for _, conn in self.workers:
+            part, blob = self._receive(conn)
+            self._blobs.append(blob)
+            with gc_paused():
+                parts.append(attrs.evolve(part, symbols=pickle.loads(blob)))
+        return parts
 
     def start_phase_two(self, project_app, platform: bool) -> None:
-        """Send the project's symbols to the workers, which start the rules
-        while this process goes on (``finish_phase_two`` collects them)."""
+        """Start the rules: the workers get the other shares' symbols and
+        build ``project_app`` themselves, while this process goes on
+        (``finish_phase_two`` collects their diagnostics)."""
         if self.local is not None:
             self._pending = (project_app, platform)
             return
-        data = pickle.dumps((project_app, platform), protocol=pickle.HIGHEST_PROTOCOL)  # once, for every worker
-        for _, conn in self.workers:
-            conn.send_bytes(data)
+        for index, (_, conn) in enumerate(self.workers):
+            blobs = [b"" if i == index else b for i, b in enumerate(self._blobs)]
+            conn.send_bytes(pickle.dumps((index, platform, blobs), protocol=pickle.HIGHEST_PROTOCOL))
 
     def finish_phase_two(self) -> list:
         """The workers' diagnostics (with one job, the rules run now)."""
