@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from typing import Any, Union
 
 import attrs
@@ -142,7 +143,7 @@ def _builder(tag: str, cls: type):
     tuples, keys of no field are ignored (as by ``from_json``)."""
     fields = attrs.fields(cls)
     env: dict = {"_new": object.__new__, "_cls": cls, "_tuples": _tuples, "_Missing": _Missing, "_list": list,
-                 "_missing": functools.partial(_missing_field, tag)}
+                 "_missing": functools.partial(_missing_field, tag), "_str": str, "_intern": sys.intern}
     lines = ["def build(d):", "    o = _new(_cls)", "    get = d.get"]
     for i, f in enumerate(fields):
         env[f"_set{i}"] = getattr(cls, f.name).__set__
@@ -151,7 +152,9 @@ def _builder(tag: str, cls: type):
             continue
         env[f"_def{i}"] = _Missing if f.default is attrs.NOTHING else f.default
         lines += [f"    v = get({f.name!r}, _def{i})",
-                  "    if type(v) is _list: v = _tuples(v)"]
+                  "    t = type(v)",
+                  "    if t is _list: v = _tuples(v)",
+                  "    elif t is _str and len(v) < 40: v = _intern(v)"]
         if f.default is attrs.NOTHING:
             lines.append(f"    if v is _Missing: _missing({f.name!r})")
         lines.append(f"    _set{i}(o, v)")
