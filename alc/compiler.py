@@ -176,7 +176,6 @@ def _dependency_symbols(resolution, diagnostics: list, cache=None) -> list:
     """The symbols of the packages the app sees (its direct dependencies and what they propagate)."""
     from .package.errors import PackageError
     from .package.symcache import SymbolCache
-    from .semantic.model import AppSymbols
     cache = cache or SymbolCache()
     out = []
     visible = {p.id for p in resolution.visible}
@@ -184,11 +183,9 @@ def _dependency_symbols(resolution, diagnostics: list, cache=None) -> list:
         if pkg.id not in visible and not _is_platform(resolution, pkg):
             continue
         try:
-            a, symbols = cache.read(pkg.path)
+            out.append(cache.app_symbols(pkg.path))
         except PackageError as exc:
             diagnostics.append(Diagnostic.error(exc.code, f"cannot read `{pkg.path}`: {exc}"))
-            continue
-        out.append(AppSymbols(a.id, a.name, symbols, publisher=a.publisher, version=str(a.version)))
     return out
 
 

@@ -84,3 +84,16 @@ class SymbolCache:
         if value is None:
             value = self._memory[key] = read_symbols_cached(path, limits, self.use_disk)
         return value
+
+    def app_symbols(self, path: str, limits: Limits = DEFAULT_LIMITS):
+        """The package's AppSymbols, the same object for every compile in this
+        process (so that its index is built once)."""
+        from ..semantic.model import AppSymbols
+        st = os.stat(path)
+        key = ("app", os.path.abspath(path), st.st_size, st.st_mtime_ns)
+        value = self._memory.get(key)
+        if value is None:
+            a, symbols = self.read(path, limits)
+            value = self._memory[key] = AppSymbols(a.id, a.name, symbols, publisher=a.publisher,
+                                                   version=str(a.version))
+        return value

@@ -83,13 +83,24 @@ EXTENSION_OF = {
 
 @attrs.frozen
 class AppSymbols:
-    """The symbols of one app, and whether it is the project being compiled."""
+    """The symbols of one app, and whether it is the project being compiled.
+
+    ``index()`` is built once per AppSymbols: a process that compiles many
+    projects against one dependency (package cache reads give the same
+    AppSymbols) indexes the dependency's objects once, not per compile."""
     app_id: str
     name: str
     symbols: sym.SymbolReference
     is_project: bool = False
     publisher: str = ""
     version: str = ""
+    _memo: dict = attrs.field(factory=dict, eq=False, repr=False, init=False)
+
+    def index(self) -> "AppIndex":
+        ix = self._memo.get("index")
+        if ix is None:
+            ix = self._memo["index"] = AppIndex(self)
+        return ix
 
 
 @attrs.frozen
@@ -102,6 +113,33 @@ class Entry:
         return self.obj.kind  # type: ignore[attr-defined]
 
 
+class AppIndex:
+    """One app's objects by (kind, folded name), (kind, id), and extensions by target."""
+
+    __slots__ = ("by_name", "by_id", "extensions")
+
+    def __init__(self, app: AppSymbols):
+        by_name: dict = defaultdict(lambda: defaultdict(list))
+        by_id: dict = defaultdict(lambda: defaultdict(list))
+        extensions: dict = defaultdict(list)
+        for obj in app.symbols.objects():
+            entry = Entry(app, obj)
+            kind = obj.kind
+            by_name[kind][fold(obj.name)].append(entry)
+            if obj.namespace:
+                by_name[kind][fold(obj.full_name)].append(entry)
+            if obj.id is not None:
+                by_id[kind][obj.id].append(entry)
+            if kind in EXTENSION_OF:
+                extensions[(EXTENSION_OF[kind], fold(_target_name(obj.target)))].append(entry)
+        self.by_name = {k: dict(v) for k, v in by_name.items()}
+        self.by_id = {k: dict(v) for k, v in by_id.items()}
+        self.extensions = dict(extensions)
+
+
+_NONE: dict = {}
+
+
 class SymbolTable:
     """Objects by (kind, name) and (kind, id), plus what extensions add."""
 
@@ -109,20 +147,16 @@ class SymbolTable:
         self.apps = tuple(apps)
         self.platform_available = platform_available
         self._memo: dict = {}
-        self._by_name: dict[str, dict[str, list[Entry]]] = defaultdict(lambda: defaultdict(list))
-        self._by_id: dict[str, dict[int, list[Entry]]] = defaultdict(lambda: defaultdict(list))
-        self._extensions: dict[tuple[str, str], list[Entry]] = defaultdict(list)
-        for app in self.apps:
-            for obj in app.symbols.objects():
-                entry = Entry(app, obj)
-                kind = obj.kind
-                self._by_name[kind][fold(obj.name)].append(entry)
-                if obj.namespace:
-                    self._by_name[kind][fold(obj.full_name)].append(entry)
-                if obj.id is not None:
-                    self._by_id[kind][obj.id].append(entry)
-                if kind in EXTENSION_OF:
-                    self._extensions[(EXTENSION_OF[kind], fold(_target_name(obj.target)))].append(entry)
+        self._indexes = tuple(app.index() for app in self.apps)
+
+    def _lookup(self, table: str, kind: str, key) -> list[Entry]:
+        """The entries of every app under ``key``, in app order."""
+        found: Optional[list] = None
+        for ix in self._indexes:
+            entries = getattr(ix, table).get(kind, _NONE).get(key)
+            if entries:
+                found = entries if found is None else found + entries
+        return found or []
 
     # -- lookup --------------------------------------------------------------------
     def find(self, kind: str, name: str, exact: bool = False) -> list[Entry]:
@@ -131,15 +165,15 @@ class SymbolTable:
         Unless ``exact``, a dotted name that matches nothing is tried by its
         last part: a namespace alc does not know the spelling of."""
         key = fold(_target_name(name))
-        found = self._by_name[kind].get(key)
+        found = self._lookup("by_name", kind, key)
         if found:
             return found
         if "." in key and not exact:
-            return self._by_name[kind].get(key.rsplit(".", 1)[1], [])
+            return self._lookup("by_name", kind, key.rsplit(".", 1)[1])
         return []
 
     def find_id(self, kind: str, object_id: int) -> list[Entry]:
-        return self._by_id[kind].get(object_id, [])
+        return self._lookup("by_id", kind, object_id)
 
     def find_ref(self, kind: str, ref: str) -> list[Entry]:
         """By id when ``ref`` is a number, else by name."""
@@ -147,14 +181,21 @@ class SymbolTable:
 
     def all(self, kind: str) -> Iterator[Entry]:
         seen = set()
-        for entries in self._by_name[kind].values():
-            for e in entries:
-                if id(e.obj) not in seen:
-                    seen.add(id(e.obj))
-                    yield e
+        for ix in self._indexes:
+            for entries in ix.by_name.get(kind, _NONE).values():
+                for e in entries:
+                    if id(e.obj) not in seen:
+                        seen.add(id(e.obj))
+                        yield e
 
     def extensions_of(self, kind: str, name: str) -> list[Entry]:
-        return self._extensions.get((kind, fold(name)), [])
+        key = (kind, fold(name))
+        found: Optional[list] = None
+        for ix in self._indexes:
+            entries = ix.extensions.get(key)
+            if entries:
+                found = entries if found is None else found + entries
+        return found or []
 
     # -- members -------------------------------------------------------------------
     @_memo
