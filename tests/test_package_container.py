@@ -286,3 +286,15 @@ def test_file_size_limit(tmp_path):
     with pytest.raises(PackageError) as info:
         open_container(str(path), Limits(max_file_size=100))
     assert info.value.code == "ALC0425"
+
+
+def test_more_than_65535_entries_use_zip64_end_records(tmp_path):
+    entries = {f"src/f{i}.al": b"" for i in range(70_000)}
+    path = str(tmp_path / "big.app")
+    write_app(path, entries)
+    data = open(path, "rb").read()
+    assert b"PK\x06\x06" in data[-200:] and b"PK\x06\x07" in data[-200:]   # zip64 end record and locator
+    container = open_container(path)
+    assert len([n for n in container.names if n.startswith("src/")]) == 70_000
+    assert container.read("src/f69999.al") == b""
+    assert zipfile.ZipFile(io.BytesIO(data[40:])).testzip() is None

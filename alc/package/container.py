@@ -196,7 +196,8 @@ def _zip_bytes(entries: list) -> bytes:
         raw_name = name.encode("utf-8")
         size, crc, packed = data if type(data) is PackedEntry else pack_entry(data)
         if size >= 0xFFFFFFFF or len(packed) >= 0xFFFFFFFF or out.tell() >= 0xFFFFFFFF:
-            raise PackageError("ALC0440", f"entry `{name}` is too large for a zip without zip64")
+            raise PackageError("ALC0440", f"entry `{name}` is too large: entries and offsets past 4 GB are not "
+                                          f"supported")
         offset = out.tell()
         out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, _ZIP_VERSION, _UTF8_FLAG, 8, _DOS_TIME, _DOS_DATE,
                               crc, len(packed), size, len(raw_name), 0))
@@ -209,9 +210,15 @@ def _zip_bytes(entries: list) -> bytes:
     for record in central:
         out.write(record)
     size = out.tell() - start
-    if len(entries) > 0xFFFF:
-        raise PackageError("ALC0440", "too many entries for a zip without zip64")
-    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), size, start, 0))
+    count = len(entries)
+    if count >= 0xFFFF or size >= 0xFFFFFFFF or start >= 0xFFFFFFFF:
+        # Zip64 end of central directory record and locator (APPNOTE 4.3.14-15):
+        # more than 65,534 entries (a generated 100,000-object app) or a directory past 4 GB.
+        at = out.tell()
+        out.write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, count, count, size, start))
+        out.write(struct.pack("<IIQI", 0x07064B50, 0, at, 1))
+        count, size, start = 0xFFFF, min(size, 0xFFFFFFFF), min(start, 0xFFFFFFFF)
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, size, start, 0))
     return out.getvalue()
 
 

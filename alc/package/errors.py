@@ -56,7 +56,7 @@ class Limits:
     symbol file of a few hundred MB) and stop zip bombs long before memory
     runs out; tests pass small limits."""
     max_file_size: int = 2048 * MiB
-    max_entries: int = 50_000
+    max_entries: int = 250_000
     max_total_size: int = 4096 * MiB
     max_entry_size: int = 1024 * MiB
     max_ratio: int = 200
