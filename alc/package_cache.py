@@ -275,7 +275,7 @@ def _check_header(f, size: int) -> int:
 
 def _check_directory(window: "_Window", limits: Limits) -> None:
     """Bound the zip directory before zipfile parses it (it builds an object
-    per record). Zip64 directories are left to the full reader's checks."""
+    per record)."""
     tail_size = min(window.length, 0xFFFF + 22)
     window.seek(window.length - tail_size)
     tail = window.read(tail_size)
@@ -283,8 +283,16 @@ def _check_directory(window: "_Window", limits: Limits) -> None:
     if at < 0 or len(tail) - at < 22:
         raise PackageError("ALC0424", "the payload is not a valid zip archive: no end of central directory")
     count, directory = struct.unpack_from("<HI", tail, at + 10)
-    if count == 0xFFFF or directory == 0xFFFFFFFF:
-        raise PackageError("ALC0424", "zip64 packages are not read by the package cache scan")
+    if count == 0xFFFF or directory == 0xFFFFFFFF:  # zip64: the counts are in the zip64 end record
+        locator = at - 20
+        if locator < 0 or tail[locator:locator + 4] != b"PK\x06\x07":
+            raise PackageError("ALC0424", "the payload is not a valid zip archive: no zip64 end locator")
+        offset = struct.unpack_from("<Q", tail, locator + 8)[0]
+        window.seek(offset)
+        record = window.read(56)
+        if len(record) != 56 or record[:4] != b"PK\x06\x06":
+            raise PackageError("ALC0424", "the payload is not a valid zip archive: no zip64 end record")
+        count, directory = struct.unpack_from("<QQ", record, 32)
     if count > limits.max_entries or directory > limits.max_entries * _DIRECTORY_BYTES_PER_ENTRY + 0xFFFF:
         raise PackageError("ALC0425", f"the package has {count} entries, over the limit of {limits.max_entries}")
 

@@ -136,14 +136,20 @@ def compile_base(gen_root: str, manifest: dict, packages: str, jobs: int = COMPI
 
 
 def compile_extensions(gen_root: str, manifest: dict, packages: str, jobs: int = COMPILE_JOBS,
-                       symbol_cache: Optional[SymbolCache] = None) -> dict:
-    """Compile every extension (dependencies first) into ``packages``, where the base
-    package already is; one SymbolCache for all of them. Returns key -> record."""
+                       symbol_cache: Optional[SymbolCache] = None, skip: frozenset = frozenset(),
+                       on_compiled=None) -> dict:
+    """Compile every extension (dependencies first, those in ``skip`` left out) into
+    ``packages``, where the base package already is; one SymbolCache for all of
+    them. Returns key -> record (``on_compiled(key, record)`` after each)."""
     symbol_cache = symbol_cache or SymbolCache(use_disk=False)
     out = {}
     for app in extension_order(manifest):
+        if app["key"] in skip:
+            continue
         out[app["key"]] = _compile(os.path.join(gen_root, app["path"]), package_path(packages, app["key"]),
                                    dependency_folders(manifest, packages, app), jobs, symbol_cache)
+        if on_compiled is not None:
+            on_compiled(app["key"], out[app["key"]])
     return out
 
 
@@ -168,11 +174,29 @@ def compile_size(gen_root: str, manifest: dict) -> Compiled:
     if os.path.exists(record_path):
         os.remove(record_path)
     started = time.perf_counter()
-    apps = {"base": compile_base(gen_root, manifest, packages)}
-    apps.update(compile_extensions(gen_root, manifest, packages))
+    # An interrupted preparation resumes: each app's record is appended to
+    # `compiled.partial.json` as soon as its package is written.
+    partial_path = os.path.join(packages, "compiled.partial.json")
+    done: dict = {}
+    if os.path.isfile(partial_path):
+        with open(partial_path, encoding="utf-8") as f:
+            partial = json.load(f)
+        if partial.get("options") == _options_key(manifest):
+            done = {k: v for k, v in partial["apps"].items() if os.path.isfile(paths[k])}
+
+    def keep(key: str, value: dict) -> None:
+        done[key] = value
+        with open(partial_path, "w", encoding="utf-8") as f:
+            json.dump({"options": _options_key(manifest), "apps": done}, f)
+
+    if "base" not in done:
+        keep("base", compile_base(gen_root, manifest, packages))
+    compile_extensions(gen_root, manifest, packages, skip=set(done), on_compiled=keep)
+    apps = {k: done[k] for k in keys}
     record = {"options": _options_key(manifest), "apps": apps, "seconds": round(time.perf_counter() - started, 1)}
     with open(record_path, "w", encoding="utf-8") as f:
         json.dump(record, f, indent=1)
+    os.remove(partial_path)
     return Compiled(packages, manifest, paths, record)
 
 

@@ -362,3 +362,13 @@ def test_thousand_apps():
         assert all(position[d] < position[p.id] for d in res.graph.depends_on(p.id))
     assert res.packages[0].name == "System"
     assert resolve(root, index).packages == res.packages
+
+
+def test_a_zip64_package_is_scanned(tmp_path):
+    # More than 65,534 entries: the zip ends with zip64 records (a generated 100,000-object app).
+    manifest = app("Huge", app_id=gid(4242))
+    write_package(str(tmp_path / "huge.app"), NavxManifest(manifest), SymbolReference(),
+                  {f"f{i}.al": b"" for i in range(66_000)})
+    index = scan_package_cache([str(tmp_path)])
+    assert index.diagnostics == ()
+    assert [p.name for p in index.versions(manifest.id)] == ["Huge"]
