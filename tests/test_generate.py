@@ -354,3 +354,28 @@ def test_workers_write_the_same_files(tmp_path, monkeypatch):
     two = generate(str(tmp_path / "two"), opts, jobs=2)
     assert one == two
     assert tree_hashes(tmp_path / "one") == tree_hashes(tmp_path / "two")
+
+
+def test_every_generated_app_compiles_without_errors(tree, tmp_path):
+    """The base, then each extension after its dependencies, against one package cache."""
+    from alc.compiler import CompileOptions, compile_project
+    root, manifest, _ = tree
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    apps = apps_by_key(manifest)
+    done: set = set()
+
+    def build(key: str) -> None:
+        if key in done:
+            return
+        for dep in apps[key]["depends_on"]:
+            build(dep)
+        result = compile_project(CompileOptions(project=os.path.join(root, apps[key]["path"]),
+                                                package_cache=(str(cache),), out=str(cache / f"{key}.app"), jobs=1))
+        assert result.ok and not [d for d in result.diagnostics if d.is_error], \
+            (key, [str(d) for d in result.diagnostics][:5])
+        done.add(key)
+
+    for key in apps:
+        build(key)
+    assert len(done) == len(manifest["apps"])
