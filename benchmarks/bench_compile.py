@@ -32,40 +32,33 @@ def _fresh(tmp_path, counter, base: str = None):
     return (out,), {}
 
 
-def bench_compile_base(benchmark, generated, tmp_path):
+def _rounds(benchmark, size: str, tmp_path, compile_into, base: str = None) -> tuple:
+    """Run ``compile_into(out)`` in fresh folders; (CpuClock, the last round's record, median)."""
     counter = itertools.count()
     clock = CpuClock()
     records = []
+    benchmark.group = f"compile {size}"
+    benchmark.pedantic(clock.wrap(lambda out: records.append(compile_into(out))),
+                       setup=lambda: _fresh(tmp_path, counter, base), rounds=ROUNDS[size], iterations=1)
+    return clock, records[-1], benchmark.stats.stats.median
 
-    def run(out):
-        records.append(compile_base(generated.root, generated.manifest, out, COMPILE_JOBS))
 
-    benchmark.group = f"compile {generated.size}"
-    benchmark.pedantic(clock.wrap(run), setup=lambda: _fresh(tmp_path, counter),
-                       rounds=ROUNDS[generated.size], iterations=1)
-    objects, size = records[-1]["objects"], records[-1]["bytes"]
-    median = benchmark.stats.stats.median
+def bench_compile_base(benchmark, generated, tmp_path):
+    clock, record, median = _rounds(benchmark, generated.size, tmp_path,
+                                    lambda out: compile_base(generated.root, generated.manifest, out, COMPILE_JOBS))
+    objects, size = record["objects"], record["bytes"]
     package = os.path.getsize(package_path(str(tmp_path / "round0"), "base"))
     finish(benchmark, clock, ("compile_base", {"root": generated.root, "jobs": COMPILE_JOBS}),
            objects=objects, bytes=size, jobs=COMPILE_JOBS, package_bytes=package,
            objects_per_s=round(objects / median, 1), cpu_objects_per_s=round(objects / clock.median, 1),
-           mb_per_s=round(size / 1e6 / median, 3), stages=records[-1]["timings"])
+           mb_per_s=round(size / 1e6 / median, 3), stages=record["timings"])
 
 
 def bench_compile_extensions(benchmark, generated, compiled, tmp_path):
-    counter = itertools.count()
-    clock = CpuClock()
-    records = []
-
-    def run(out):
-        records.append(compile_extensions(generated.root, generated.manifest, out, COMPILE_JOBS))
-
-    benchmark.group = f"compile {generated.size}"
-    benchmark.pedantic(clock.wrap(run), setup=lambda: _fresh(tmp_path, counter, compiled.base),
-                       rounds=ROUNDS[generated.size], iterations=1)
-    apps = records[-1]
+    clock, apps, median = _rounds(
+        benchmark, generated.size, tmp_path,
+        lambda out: compile_extensions(generated.root, generated.manifest, out, COMPILE_JOBS), compiled.base)
     objects = sum(r["objects"] for r in apps.values())
-    median = benchmark.stats.stats.median
     finish(benchmark, clock, ("compile_extensions", {"root": generated.root, "base_package": compiled.base,
                                                      "jobs": COMPILE_JOBS}),
            apps=len(apps), objects=objects, bytes=sum(r["bytes"] for r in apps.values()),
