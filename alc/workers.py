@@ -71,6 +71,7 @@ class Share:
         self.project = project      # when given, the share also packs its source files for `src/`
         self.objects: list = []
         self.own_symbols: tuple = ()
+        self.forked = False         # set in a forked worker, which keeps its IR to the end
 
     def phase_one(self) -> PhaseOne:
         from .emit.metadata import moves_out, object_entries
@@ -90,6 +91,10 @@ class Share:
                 diagnostics.extend(check_body(body))
             if parsed.unit is not None:
                 self.objects.extend(parsed.unit.objects)
+            if self.forked:
+                # The IR stays until the worker ends: move it out of the collector's
+                # sight, so that collections do not walk the growing tree again and again.
+                gc.freeze()
         live = [o for o in self.objects if not is_moved(o)]
         headers = tuple(ObjectHeader(o.kind, getattr(o, "id", None), o.name, o.namespace,
                                      getattr(o, "target", None), o.span, is_moved(o), moves_out(o))
@@ -149,6 +154,7 @@ def _worker(conn, share: Share) -> None:
     other workers, so no symbols are pickled twice or sent back to their
     own worker."""
     try:
+        share.forked = True
         part = share.phase_one()
         blob = pickle.dumps(part.symbols, protocol=pickle.HIGHEST_PROTOCOL)
         conn.send(("ok", (attrs.evolve(part, symbols=()), blob)))
