@@ -99,9 +99,15 @@ def read_index(index_bytes: bytes) -> list:
     return index["objects"]
 
 
-def decode_object(read: Callable[[str], bytes], entry: str, path: str = "<package>"):
-    """The IR of one object's entry."""
-    return loads(read(entry).decode("utf-8"), path)
+def decode_object(read: Callable[[str], bytes], entry: dict, path: str = "<package>"):
+    """The IR of the object an index entry names; SerializationError when
+    its metadata entry holds something else."""
+    from ..ir.serialize import SerializationError
+    obj = loads(read(entry["entry"]).decode("utf-8"), path)
+    if ((getattr(obj, "kind", None), getattr(obj, "id", None), getattr(obj, "name", None))
+            != (entry["kind"], entry.get("id"), entry.get("name"))):
+        raise SerializationError(f"`{entry['entry']}` does not hold the object the index names")
+    return obj
 
 
 def read_metadata(read: Callable[[str], bytes], index_bytes: bytes, path: str = "<package>") -> list:
@@ -110,4 +116,4 @@ def read_metadata(read: Callable[[str], bytes], index_bytes: bytes, path: str = 
     # Every node built here lives as long as the package's IR: collections
     # while building would only walk the growing tree again and again.
     with gc_paused():
-        return [decode_object(read, e["entry"], path) for e in entries]
+        return [decode_object(read, e, path) for e in entries]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from typing import Mapping, Optional, Union
+from typing import Any, Callable, Mapping, Optional, Union
 
 import attrs
 
@@ -87,14 +87,7 @@ class Package:
         """The complete IR of every object, from the compiled metadata (alc packages);
         PackageError when the package has none (symbol-only and foreign packages)."""
         from ..emit.metadata import INDEX, read_metadata
-        from ..ir.serialize import SerializationError
-        if not self.has_metadata:
-            raise PackageError("ALC0433", "the package carries no alc metadata (a symbols-only or foreign package)",
-                               self.path)
-        try:
-            return read_metadata(self.read, self.read(INDEX), self.path or "<package>")
-        except (SerializationError, ValueError, UnicodeDecodeError) as exc:
-            raise PackageError("ALC0434", f"damaged metadata: {exc}", self.path) from None
+        return self._metadata(lambda: read_metadata(self.read, self.read(INDEX), self.path or "<package>"))
 
     def lazy_objects(self) -> list:
         """Every object, as :func:`ir_objects`, except that objects other than
@@ -102,35 +95,32 @@ class Package:
         on demand (a merge decodes only the objects extensions change).
         Damaged metadata raises PackageError now or when the object is decoded."""
         from ..emit.metadata import INDEX, decode_object, read_index
-        from ..ir.serialize import SerializationError
         from ..merge.deltas import TARGET_KINDS
         from ..merge.model import ObjectStub
-        if not self.has_metadata:
-            raise PackageError("ALC0433", "the package carries no alc metadata (a symbols-only or foreign package)",
-                               self.path)
         path = self.path or "<package>"
 
         def decode(e: dict):
-            try:
-                obj = decode_object(self.read, e["entry"], path)
-                if (obj.kind, getattr(obj, "id", None), obj.name) != (e["kind"], e.get("id"), e.get("name")):
-                    raise SerializationError(f"`{e['entry']}` does not hold the object the index names")
-                return obj
-            except (SerializationError, ValueError, UnicodeDecodeError, AttributeError) as exc:
-                raise PackageError("ALC0434", f"damaged metadata: {exc}", self.path) from None
+            return self._metadata(lambda: decode_object(self.read, e, path))
 
-        try:
-            entries = read_index(self.read(INDEX))
-        except (SerializationError, ValueError, UnicodeDecodeError) as exc:
-            raise PackageError("ALC0434", f"damaged metadata: {exc}", self.path) from None
         out = []
-        for e in entries:
+        for e in self._metadata(lambda: read_index(self.read(INDEX))):
             if e["kind"] in TARGET_KINDS or e.get("moved") is not False:
                 out.append(decode(e))
             else:
                 out.append(ObjectStub(e["kind"], e.get("id"), e.get("name"), e.get("namespace"), e.get("target"),
                                       False, functools.partial(decode, e)))
         return out
+
+    def _metadata(self, work: Callable[[], Any]) -> Any:
+        """``work()`` on the package's metadata: ALC0433 when it has none, ALC0434 when it is damaged."""
+        from ..ir.serialize import SerializationError
+        if not self.has_metadata:
+            raise PackageError("ALC0433", "the package carries no alc metadata (a symbols-only or foreign package)",
+                               self.path)
+        try:
+            return work()
+        except (SerializationError, ValueError, UnicodeDecodeError) as exc:
+            raise PackageError("ALC0434", f"damaged metadata: {exc}", self.path) from None
 
     def to_json(self) -> dict:
         """The `alc inspect --format json` document."""
