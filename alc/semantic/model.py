@@ -114,14 +114,15 @@ class Entry:
 
 
 class AppIndex:
-    """One app's objects by (kind, folded name), (kind, id), and extensions by target."""
+    """One app's objects by kind and folded name, by kind and id, and its
+    extension objects by the kind and folded name of their target."""
 
     __slots__ = ("by_name", "by_id", "extensions")
 
     def __init__(self, app: AppSymbols):
         by_name: dict = defaultdict(lambda: defaultdict(list))
         by_id: dict = defaultdict(lambda: defaultdict(list))
-        extensions: dict = defaultdict(list)
+        extensions: dict = defaultdict(lambda: defaultdict(list))
         for obj in app.symbols.objects():
             entry = Entry(app, obj)
             kind = obj.kind
@@ -131,10 +132,10 @@ class AppIndex:
             if obj.id is not None:
                 by_id[kind][obj.id].append(entry)
             if kind in EXTENSION_OF:
-                extensions[(EXTENSION_OF[kind], fold(_target_name(obj.target)))].append(entry)
+                extensions[EXTENSION_OF[kind]][fold(_target_name(obj.target))].append(entry)
         self.by_name = {k: dict(v) for k, v in by_name.items()}
         self.by_id = {k: dict(v) for k, v in by_id.items()}
-        self.extensions = dict(extensions)
+        self.extensions = {k: dict(v) for k, v in extensions.items()}
 
 
 _NONE: dict = {}
@@ -189,13 +190,7 @@ class SymbolTable:
                         yield e
 
     def extensions_of(self, kind: str, name: str) -> list[Entry]:
-        key = (kind, fold(name))
-        found: Optional[list] = None
-        for ix in self._indexes:
-            entries = ix.extensions.get(key)
-            if entries:
-                found = entries if found is None else found + entries
-        return found or []
+        return self._lookup("extensions", kind, fold(name))
 
     # -- members -------------------------------------------------------------------
     @_memo
