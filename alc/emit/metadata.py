@@ -18,6 +18,7 @@ import json
 import re
 from typing import Callable, Iterable
 
+from ..ir.moved import without_moved_out
 from ..ir.serialize import loads, to_json
 from ..memory import gc_paused
 
@@ -71,7 +72,6 @@ def moves_out(obj) -> bool:
     demand decode these at once (the merge drops what moved out)."""
     flag = getattr(obj, "moves_out", None)
     if flag is None:  # an IR object, not a header
-        from ..merge.apply import without_moved_out
         flag = without_moved_out(obj) is not obj
     return flag
 

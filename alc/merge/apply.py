@@ -40,9 +40,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-import attrs
-
-from ..ir import nodes as ir
+from ..ir.moved import without_moved_out
 from ..memory import gc_paused
 
 from .conflicts import DeltaIndex
@@ -166,25 +164,6 @@ def _missing_target(ext: Any, app: Any, platform: bool = True) -> Conflict:
     if not platform:
         message += "; it may be a platform object (the platform's System app is not in the set)"
     return Conflict("missing-target", target, None, None, (app,), (ext.target,), message, (ext.span,))
-
-
-def _moved_out(properties) -> bool:
-    return any(p.name.casefold() == "obsoletestate" and isinstance(p.value, ir.Values)
-               and isinstance(p.value.single, ir.Name) and p.value.single.value.casefold() == "moved"
-               for p in properties)
-
-
-def without_moved_out(obj: Any) -> Optional[Any]:
-    """Stubs of what moved to another app (`ObsoleteState = Moved`, with
-    `MovedTo`) declare nothing: the object is dropped, a moved field of a
-    table or table extension is left out."""
-    if _moved_out(obj.properties):
-        return None
-    if obj.kind in ("table", "tableextension") and any(
-            isinstance(f, ir.TableField) and _moved_out(f.properties) for f in obj.fields):
-        return attrs.evolve(obj, fields=tuple(f for f in obj.fields
-                                              if not (isinstance(f, ir.TableField) and _moved_out(f.properties))))
-    return obj
 
 
 class Declarations:
