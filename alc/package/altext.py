@@ -15,7 +15,7 @@ from typing import Optional
 
 from ..ir import nodes as ir
 from ..printer.expr import expr_text as expr
-from ..printer.props import links_text, permission_text, relation_text, table_view_text
+from ..printer.props import permission_text, relation_text, structured_value_text
 from ..printer.text import dotted, parts
 
 __all__ = ["name", "expr", "property_value"]
@@ -30,26 +30,12 @@ def name(text: str) -> str:
     return dotted(text) if "." not in text else parts((text,))
 
 
-def _relation(rel: ir.TableRelationValue) -> str:
-    text = relation_text(rel)
-    return text + " else " + _relation(rel.otherwise) if rel.otherwise is not None else text
-
-
 def property_value(value) -> Optional[str]:
     """AL text of a structured property value (None for plain Values, which
     symbols render themselves)."""
     t = type(value)
     if t is ir.TableRelationValue:
-        return _relation(value)
-    if t is ir.CalcFormulaValue:
-        where = f" where({links_text(value.where)})" if value.where else ""
-        return f"{'-' if value.negated else ''}{value.method}({parts(value.target)}{where})"
-    if t is ir.LinksValue:
-        return links_text(value.links)
-    if t is ir.TableViewValue:
-        return table_view_text(value)
+        return " else ".join(relation_text(r) for r in value.alternatives())
     if t is ir.PermissionsValue:
         return ", ".join(permission_text(p) for p in value.permissions)
-    if t is ir.ObjectRefValue:
-        return f"{value.kind} {dotted(value.name, numbers=True)}"
-    return None
+    return structured_value_text(value)

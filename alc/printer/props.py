@@ -12,7 +12,7 @@ its own line, both indented one level under the property.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from ..ir import nodes as ir
 from .expr import COMPARISON, expr_text, named_value_text
@@ -46,11 +46,18 @@ def value_lines(prop_name: str, value: Any, level: int) -> list[str]:
 
 
 def _simple_value_text(prop_name: str, value: Any) -> str:
-    t = type(value)
-    if t is ir.Values:
+    if type(value) is ir.Values:
         sep = "," if prop_name.lower() in _MEMBER_LISTS or any(x is None for x in value.items) else ", "
         items = sep.join(_item_text(x) for x in value.items)
         return ", ".join([items] + [named_value_text(o) for o in value.options])
+    text = structured_value_text(value)
+    return text if text is not None else _item_text(value)
+
+
+def structured_value_text(value: Any) -> Optional[str]:
+    """One-line text of a CalcFormula, link list, table view or object
+    reference value; None for any other value."""
+    t = type(value)
     if t is ir.CalcFormulaValue:
         where = f" where({links_text(value.where)})" if value.where else ""
         return f"{'-' if value.negated else ''}{value.method}({parts(value.target)}{where})"
@@ -60,7 +67,7 @@ def _simple_value_text(prop_name: str, value: Any) -> str:
         return table_view_text(value)
     if t is ir.ObjectRefValue:
         return f"{value.kind} {dotted(value.name, numbers=True)}"
-    return _item_text(value)
+    return None
 
 
 def _item_text(item: Any) -> str:
