@@ -137,12 +137,7 @@ class DeclLowering:
             return ir.Name(unquote_name(text), span=span)
         if text[0].isdigit():
             return ir.Literal("integer", text, span=span)
-        low = text.lower()
-        if low == "true" or low == "false":
-            return ir.Literal("boolean", low == "true", span=span)
-        if low == "this":
-            return ir.This(span=span)
-        return ir.Name(text, span=span)
+        return _word(text, span)
 
     def element_kind(self, c):
         return c[0]
@@ -207,12 +202,7 @@ class DeclLowering:
         if i == 4:
             kind = _NUMBER_KINDS[Lexer._number_kind(text)]
             return ir.Literal(kind, text[:-1] if kind == "biginteger" else text, span=span)
-        low = text.lower()
-        if low == "true" or low == "false":
-            return ir.Literal("boolean", low == "true", span=span)
-        if low == "this":
-            return ir.This(span=span)
-        return ir.Name(text, span=span)
+        return _word(text, span)
 
     def _simple_option(self, o, base: int):
         source = self.source
@@ -484,3 +474,13 @@ def _variables(section: Optional[RawVarSection]) -> tuple:
 def _evolve(node: Any, **changes: Any) -> Any:
     import attrs
     return attrs.evolve(node, **changes)
+
+
+def _word(text: str, span: Span):
+    """An unquoted word of a one-step fast path: `true`/`false`, `this`, or a name."""
+    low = text.lower()
+    if low == "true" or low == "false":
+        return ir.Literal("boolean", low == "true", span=span)
+    if low == "this":
+        return ir.This(span=span)
+    return ir.Name(text, span=span)
