@@ -83,17 +83,10 @@ def from_json(data: Any, path: str = "<package>") -> Any:
     tag = data.get("$")
     if tag == "Code":
         return _code(data, path)
-    cls = _CLASSES.get(tag) if isinstance(tag, str) else None
-    if cls is None:
+    build = _BUILDERS.get(tag) if isinstance(tag, str) else None
+    if build is None:
         raise SerializationError(f"unknown node type {tag!r}")
-    kwargs = {}
-    for f in _FIELDS[tag]:
-        if f.name in data:
-            kwargs[f.name] = from_json(data[f.name], path)
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:
-        raise SerializationError(f"{tag}: {exc}") from None
+    return build({f.name: from_json(data[f.name], path) for f in _FIELDS[tag] if f.name in data})
 
 
 def loads(text: Union[str, bytes], path: str = "<package>") -> Any:
