@@ -78,22 +78,24 @@ class SymbolCache:
         self._memory: dict = {}
 
     def read(self, path: str, limits: Limits = DEFAULT_LIMITS):
-        st = os.stat(path)
-        key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
-        value = self._memory.get(key)
-        if value is None:
-            value = self._memory[key] = read_symbols_cached(path, limits, self.use_disk)
-        return value
+        """(AppManifest, SymbolReference) of a package."""
+        return self._entry(path, limits)[0]
 
     def app_symbols(self, path: str, limits: Limits = DEFAULT_LIMITS):
         """The package's AppSymbols, the same object for every compile in this
         process (so that its index is built once)."""
         from ..semantic.model import AppSymbols
+        entry = self._entry(path, limits)
+        if entry[1] is None:
+            a, symbols = entry[0]
+            entry[1] = AppSymbols(a.id, a.name, symbols, publisher=a.publisher, version=str(a.version))
+        return entry[1]
+
+    def _entry(self, path: str, limits: Limits) -> list:
+        """[(manifest, symbols), AppSymbols or None] of the package as it is on disk now."""
         st = os.stat(path)
-        key = ("app", os.path.abspath(path), st.st_size, st.st_mtime_ns)
-        value = self._memory.get(key)
-        if value is None:
-            a, symbols = self.read(path, limits)
-            value = self._memory[key] = AppSymbols(a.id, a.name, symbols, publisher=a.publisher,
-                                                   version=str(a.version))
-        return value
+        key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+        entry = self._memory.get(key)
+        if entry is None:
+            entry = self._memory[key] = [read_symbols_cached(path, limits, self.use_disk), None]
+        return entry
