@@ -20,7 +20,7 @@ from .rand import pick
 from .spec import MASTER, Proc, TableSpec
 from .text import Source
 
-__all__ = ["Rec", "render_procedure", "render_publishers", "LABELS"]
+__all__ = ["Rec", "render_procedure", "render_publishers", "LABELS", "label_section"]
 
 LABELS = {
     "MissingValueErr": ("%1 must have a value.", "%1 = field caption"),
@@ -28,6 +28,18 @@ LABELS = {
     "NegativeAmountErr": ("%1 must not be negative for %2.", "%1 = field caption, %2 = record key"),
     "NothingToDoMsg": ("There is nothing to process for %1.", "%1 = record key"),
 }
+
+
+def label_section(labels, texts: dict = LABELS) -> list[str]:
+    """The object-level `var` section declaring ``labels`` (names in ``texts``),
+    after a blank line; nothing when there are none."""
+    if not labels:
+        return []
+    out = ["", "    var"]
+    for name in sorted(labels):
+        text, comment = texts[name]
+        out.append(f"        {name}: Label {literal(text)}, Comment = {literal(comment)};")
+    return out
 
 
 class Rec:

@@ -6,7 +6,7 @@ import random
 from typing import Callable
 
 from .catalog import Catalog
-from .code import LABELS, Rec, render_procedure, render_publishers
+from .code import Rec, label_section, render_procedure, render_publishers
 from .names import literal, quote
 from .text import Source
 
@@ -37,12 +37,7 @@ def render_codeunit(cat: Catalog, c: int, src: Source) -> None:
     for other in sorted({p.aux for p in spec.procs if p.aux >= 0} - {spec.table}):
         perms.append(f"tabledata {cat.ref(src, 'table', other)} = rimd")
     w(f"    Permissions = {', '.join(perms)};")
-    if labels:
-        w("")
-        w("    var")
-        for name in sorted(labels):
-            text, comment = LABELS[name]
-            w(f"        {name}: Label {literal(text)}, Comment = {literal(comment)};")
+    src.lines.extend(label_section(labels))
     src.lines.extend(body)
     w("}")
 

@@ -8,7 +8,7 @@ import attrs
 
 from . import words
 from .catalog import Catalog
-from .code import LABELS, Rec, render_procedure
+from .code import LABELS, Rec, label_section, render_procedure
 from .names import ident, literal, quote
 from .procs import candidates, pick_access
 from .rand import between, pick
@@ -81,12 +81,7 @@ def render_table(cat: Catalog, t: int, src: Source) -> None:
     w("    }")
     _triggers(cat, src, spec, labels)
     _procedures(cat, src, spec, rng, labels)
-    if labels:
-        w("")
-        w("    var")
-        for name in sorted(labels):
-            text, comment = _LABELS[name]
-            w(f"        {name}: Label {literal(text)}, Comment = {literal(comment)};")
+    src.lines.extend(label_section(labels, _LABELS))
     w("}")
 
 
