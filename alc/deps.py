@@ -17,7 +17,7 @@ ALC0243 id disagrees with the package of that name (AL1042), ALC0244 name
 or publisher changed (AL1076). The scan's own codes are in package_cache.
 
 >>> from alc.package_cache import CachedPackage, PackageIndex
->>> from alc.project import AppManifest, Dependency, Version
+>>> from alc.appmodel import AppManifest, Dependency, Version
 >>> def app(n, *deps):
 ...     return AppManifest(f"00000000-0000-4000-8000-00000000000{n}", f"App{n}", "Me", Version(1, 0, 0, 0),
 ...                        dependencies=[Dependency(f"00000000-0000-4000-8000-00000000000{d}", f"App{d}", "Me",
@@ -41,7 +41,7 @@ import networkx as nx
 
 from .diagnostics import Diagnostic, Severity
 from .package_cache import AppId, CachedPackage, PackageIndex, version_key
-from .project import AppManifest, Version
+from .appmodel import AppManifest, Version
 from .source import SourceFile, Span
 
 __all__ = ["AppId", "DependencyGraph", "Requirement", "Resolution", "resolve",

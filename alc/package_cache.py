@@ -10,7 +10,7 @@ payload -- is skipped with a warning; the scan never fails.
 
 >>> import tempfile
 >>> from alc.package import NavxManifest, SymbolReference, write_package
->>> from alc.project import AppManifest, Version
+>>> from alc.appmodel import AppManifest, Version
 >>> folder = tempfile.mkdtemp()
 >>> for v in ("1.0.0.0", "1.2.0.0"):
 ...     app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Hello", "Me", Version.parse(v))
@@ -39,14 +39,14 @@ from .diagnostics import Diagnostic
 from .package import DEFAULT_LIMITS, Limits, Package, PackageError, RuntimePackageError, read_package
 from .package.container import HEADER_SIZE, MAGIC, RUNTIME_MAGIC, SIGNATURE_MAGIC
 from .package.manifest import read_manifest
-from .project import AppManifest, Version
+from .appmodel import AppManifest, Version
 from .source import SourceFile, Span
 
 __all__ = ["AppId", "CachedPackage", "PackageIndex", "scan_package_cache", "read_cached_manifest",
            "version_key"]
 
 AppId = NewType("AppId", str)
-"""An app GUID in lowercase 8-4-4-4-12 form (as :func:`alc.project.normalize_guid` gives)."""
+"""An app GUID in lowercase 8-4-4-4-12 form (as :func:`alc.appmodel.normalize_guid` gives)."""
 
 Folders = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
 

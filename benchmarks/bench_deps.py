@@ -14,7 +14,7 @@ import pytest
 from alc.deps import APPLICATION_ID, PLATFORM_ID, resolve
 from alc.package import NavxManifest, SymbolReference, write_package
 from alc.package_cache import CachedPackage, PackageIndex, scan_package_cache
-from alc.project import AppManifest, Dependency, Version
+from alc.appmodel import AppManifest, Dependency, Version
 
 from .measure import CpuClock, finish
 

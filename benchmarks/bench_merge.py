@@ -22,7 +22,7 @@ import pytest
 
 from alc.ir import nodes as ir
 from alc.merge import App, app_deltas, merge
-from alc.project import AppManifest, Dependency, Version
+from alc.appmodel import AppManifest, Dependency, Version
 
 from .measure import CpuClock, finish
 

@@ -12,7 +12,7 @@ from typing import Iterable, Union
 
 from alc import parse_text
 from alc.merge import App
-from alc.project import AppManifest, Dependency, Version
+from alc.appmodel import AppManifest, Dependency, Version
 
 _NAMESPACE = uuid.UUID("6a1c0000-0000-4000-8000-00000000a1c0")
 

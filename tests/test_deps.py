@@ -15,7 +15,8 @@ from alc.package import NavxManifest, PackageError, SymbolReference, read_packag
 from alc.package.container import HEADER_SIZE, MAGIC
 from alc.package.manifest import write_manifest
 from alc.package_cache import AppId, CachedPackage, PackageIndex, read_cached_manifest, scan_package_cache
-from alc.project import AppManifest, Dependency, Version, parse_app_json
+from alc.appmodel import AppManifest, Dependency, Version
+from alc.project import parse_app_json
 from alc.source import SourceFile
 
 

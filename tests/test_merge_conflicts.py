@@ -312,7 +312,7 @@ def test_missing_target_without_the_platform_app_is_a_warning():
 def test_missing_target_with_the_platform_app_is_a_conflict():
     from alc.merge import App
     from alc.merge.apply import PLATFORM_ID
-    from alc.project import AppManifest, Version
+    from alc.appmodel import AppManifest, Version
     system = App(AppManifest(PLATFORM_ID, "System", "Microsoft", Version(29, 0, 0, 0)), ())
     result = merge([BASE, system, make_app("Alpha", "tableextension 50100 V extends Vendor { }", deps=(BASE,))])
     (c,) = result.conflicts

@@ -7,8 +7,8 @@ import pytest
 from alc.package.errors import Limits, PackageError
 from alc.package.manifest import (NAMESPACE, ManifestBuild, NavxManifest, Prerequisite, RuntimePackageInfo,
                                   read_manifest, write_manifest)
-from alc.project import (AppManifest, BuildInfo, Dependency, IdRange, Module, ResourceExposurePolicy, SourceInfo,
-                         Version)
+from alc.appmodel import (AppManifest, BuildInfo, Dependency, IdRange, Module, ResourceExposurePolicy, SourceInfo,
+                          Version)
 
 NS = "{" + NAMESPACE + "}"
 APP = AppManifest(

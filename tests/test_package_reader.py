@@ -12,7 +12,7 @@ from alc.package import PackageError, RuntimePackageError, read_package, write_p
 from alc.package.container import app_bytes
 from alc.package.manifest import NavxManifest, Prerequisite, RuntimePackageInfo, write_manifest
 from alc.package.symbols import symbols_from_ir, write_symbols
-from alc.project import AppManifest, Dependency, IdRange, Version
+from alc.appmodel import AppManifest, Dependency, IdRange, Version
 
 APP = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Loyalty", "Fabrikam", Version(1, 0, 0, 0),
                   dependencies=(Dependency("437dbf0e-84ff-417a-965d-ed2bb9650972", "Base Application", "Microsoft",

@@ -572,7 +572,7 @@ def test_ir_symbols_round_trip_through_json(ir_symbols):
 
 
 def test_identity_from_app_manifest():
-    from alc.project import AppManifest, Version
+    from alc.appmodel import AppManifest, Version
     app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "A", "P", Version(1, 2, 3, 4))
     ref = symbols_from_ir([], app, runtime_version="13.0")
     assert (ref.app_id, ref.name, ref.publisher, ref.version, ref.runtime_version) == (

@@ -6,7 +6,7 @@ anything is installed. It works on IR only (the metadata packages carry),
 never on files: :class:`App` is a manifest and a tuple of IR objects.
 
 >>> from alc import parse_text
->>> from alc.project import AppManifest, Dependency, Version
+>>> from alc.appmodel import AppManifest, Dependency, Version
 >>> v1 = Version(1, 0, 0, 0)
 >>> base = App(AppManifest("00000000-0000-0000-0000-0000000000b0", "Base", "MS", v1),
 ...            parse_text("enum 50000 Color { value(0; Red) { } }").unit.objects)

@@ -16,7 +16,7 @@ A pure function of its input, in four passes:
    IR, and provenance is assembled.
 
 >>> from alc import parse_text
->>> from alc.project import AppManifest, Dependency, Version
+>>> from alc.appmodel import AppManifest, Dependency, Version
 >>> v1 = Version(1, 0, 0, 0)
 >>> base = App(AppManifest("00000000-0000-0000-0000-0000000000b0", "Base", "MS", v1),
 ...            parse_text("table 18 Customer { fields { field(1; Name; Text[100]) { } } }").unit.objects)

@@ -25,7 +25,7 @@ import attrs
 
 from ..diagnostics import Diagnostic, Label, Severity
 from ..ir import nodes as ir
-from ..project import AppManifest
+from ..appmodel import AppManifest
 
 __all__ = ["App", "ObjectStub", "loaded", "AppRef", "ObjectRef", "Conflict", "Provenance", "MergeResult", "MergeOptions",
            "KIND_CODES", "POLICIES", "object_key", "object_ref", "app_ref"]
@@ -64,7 +64,7 @@ class MergeOptions:
 class App:
     """One package: its manifest and the IR objects it declares.
 
-    >>> from alc.project import Version
+    >>> from alc.appmodel import Version
     >>> App(AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Hello", "Me", Version(1, 0, 0, 0))).ref.name
     'Hello'
     """

@@ -10,7 +10,7 @@ not raised: a dependency that is not in the set, one below the declared
 minimum version, a cycle (``A --> B --> A``; the order then still exists:
 the apps of a cycle are applied together, by id), two packages of one app.
 
->>> from alc.project import Dependency, Version
+>>> from alc.appmodel import Dependency, Version
 >>> def m(i, deps=()):
 ...     return AppManifest(f"00000000-0000-0000-0000-00000000000{i}", f"App {i}", "P", Version(1, 0, 0, 0),
 ...                        dependencies=[Dependency(f"00000000-0000-0000-0000-00000000000{d}", f"App {d}", "P",
@@ -31,7 +31,7 @@ from typing import Iterable, NewType
 
 import networkx as nx
 
-from ..project import AppManifest, Version
+from ..appmodel import AppManifest, Version
 from .model import AppRef, Conflict, app_ref
 
 __all__ = ["AppId", "AppGraph", "build_graph", "APPLICATION_IDS"]

@@ -1,6 +1,6 @@
 """`alc inspect` text output: a package's identity, dependencies, capabilities and objects.
 
->>> from alc.project import AppManifest, Version
+>>> from alc.appmodel import AppManifest, Version
 >>> from alc.package.manifest import NavxManifest
 >>> from alc.package.symbols import SymbolReference, TableExtension
 >>> from alc.package.reader import read_package, write_package

@@ -11,7 +11,7 @@ was built for).
 Reading uses defusedxml: a DOCTYPE, entity declarations or external
 references are rejected before anything is expanded.
 
->>> from alc.project import AppManifest, Version
+>>> from alc.appmodel import AppManifest, Version
 >>> app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Hello", "Me", Version(1, 0, 0, 0))
 >>> m = read_manifest(write_manifest(NavxManifest(app, capabilities=("codeAdds",))))
 >>> m.app == app, m.capabilities
@@ -27,8 +27,8 @@ import attrs
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from ..project import (KNOWN_FEATURES, AppManifest, BuildInfo, Dependency, IdRange, Module, ResourceExposurePolicy,
-                       SourceInfo, Version, normalize_guid)
+from ..appmodel import (KNOWN_FEATURES, AppManifest, BuildInfo, Dependency, IdRange, Module, ResourceExposurePolicy,
+                        SourceInfo, Version, normalize_guid)
 from .errors import DEFAULT_LIMITS, Limits, PackageError
 
 __all__ = ["NAMESPACE", "NavxManifest", "Prerequisite", "RuntimePackageInfo", "ManifestBuild",

@@ -5,7 +5,7 @@ package carries `src/`, and whether it is an alc runtime package. A Business
 Central runtime package (encrypted `.NEA` payload) raises RuntimePackageError.
 
 >>> import os, tempfile
->>> from alc.project import AppManifest, Version
+>>> from alc.appmodel import AppManifest, Version
 >>> from alc.package.manifest import NavxManifest
 >>> from alc.package.symbols import SymbolReference, Codeunit
 >>> app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Hello", "Me", Version(1, 0, 0, 0))
@@ -25,7 +25,7 @@ from typing import Any, Callable, Mapping, Optional, Union
 
 import attrs
 
-from ..project import AppManifest
+from ..appmodel import AppManifest
 from .container import Container, PackedEntry, app_bytes, open_container, read_container, write_bytes
 from .errors import DEFAULT_LIMITS, Limits, PackageError
 from .manifest import NavxManifest, read_manifest, write_manifest

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Optional
 
 from ..ir import nodes as ir
-from ..project import AppManifest
+from ..appmodel import AppManifest
 from . import altext
 from . import symbols as s
 from .symbols_json import rights_to_value

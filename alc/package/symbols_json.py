@@ -25,7 +25,7 @@ import json
 import re
 from typing import Any, Union
 
-from ..project import guid_from_hex
+from ..appmodel import guid_from_hex
 from .errors import DEFAULT_LIMITS, Limits, PackageError
 from .symbols import (OBJECT_CLASSES, COLLECTION_ATTRS, Action, ActionChange, Attribute, Control, ControlChange,
                       EnumValue, Field, FieldGroup, FieldGroupChange, FieldModification, Key, Method, Module,
