@@ -1,6 +1,6 @@
 """The app model: an app's identity, version, dependencies and manifest fields.
 
-The ground every stage stands on: `app.json` reading (:mod:`alc.project`),
+The ground every stage stands on: `app.json` reading (:mod:`alc.build.project`),
 `NavxManifest.xml` reading and writing (:mod:`alc.package.manifest`), the
 merge engine and the server all speak of apps in these terms. It imports
 nothing of alc.

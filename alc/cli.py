@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Optional, Sequence
 
-from . import __version__
+from .version import __version__
 from .diagnostics import explain
 
 EXIT_OK, EXIT_DIAGNOSTICS, EXIT_USAGE = 0, 1, 2
@@ -187,7 +187,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
-    from .compiler import CompileOptions, compile_project
+    from .build.compiler import CompileOptions, compile_project
     from .diagnostics import render_sarif, sort_key, to_dict
     if not os.path.isdir(args.project):
         raise UsageError(f"no such project folder: {args.project}")
@@ -241,7 +241,7 @@ def _write_text(path: str, text: str) -> None:
 
 
 def _load_apps(args: argparse.Namespace):
-    from .package.apps import load_apps
+    from .merge.load import load_apps
     from .package.errors import PackageError
     for path in args.apps:
         if not os.path.isfile(path):

@@ -139,7 +139,7 @@ CODES: dict[str, Code] = _codes(
     Code("ALC0199", "internal error",
          "alc met a condition it does not handle while reading this file. This is a bug in alc; "
          "the message names the exception. The other files are still read."),
-    # 024x: dependency resolution and the package cache (alc/deps.py, alc/package_cache.py)
+    # 024x: dependency resolution and the package cache (alc/build/deps.py, alc/package/cache.py)
     Code("ALC0240", "dependency not in the package cache",
          "No package with the dependency's app id is in the package cache folder (`.alpackages` by default, "
          "or --packagecachepath). Dependencies are found by app id; download the symbols or copy the .app "
@@ -383,7 +383,7 @@ def render_json(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None) ->
 
 def render_sarif(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None) -> str:
     """SARIF 2.1.0, for code-scanning tools (alc compile --errorlog)."""
-    from . import __version__
+    from .version import __version__
     rules = sorted({d.code for d in diagnostics})
     results = []
     for d in sorted(diagnostics, key=sort_key):

@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
+from alc.build.compiler import CompileOptions, compile_project, default_output_name
 from alc.cli import main
-from alc.compiler import CompileOptions, compile_project, default_output_name
 from alc.package.reader import read_package
 from alc.syntax.api import parse_source
 from alc.source import SourceFile

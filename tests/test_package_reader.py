@@ -176,7 +176,7 @@ def test_every_package_code_is_registered():
     from alc.diagnostics import CODES
     root = pathlib.Path(__file__).parent.parent / "alc"
     used = set()
-    for path in [root / "project.py", *sorted((root / "package").glob("*.py"))]:
+    for path in [root / "build" / "project.py", *sorted((root / "package").glob("*.py"))]:
         used |= set(re.findall(r'"(ALC04\d\d)"', path.read_text()))
     assert used and all(code in CODES and CODES[code].explanation for code in used)
     assert {"ALC0420", "ALC0421", "ALC0422", "ALC0423", "ALC0424", "ALC0425", "ALC0426", "ALC0427", "ALC0428",

@@ -13,9 +13,9 @@ import pytest
 
 from alc import parse_expression, parse_text
 from alc.ir import nodes as ir
-from alc.printer import (check_roundtrip, print_expr, print_object, print_property, print_statement,
-                         print_type, print_unit, same_ir)
+from alc.printer import print_expr, print_object, print_property, print_statement, print_type, print_unit, same_ir
 from alc.syntax.files import discover, project_symbols
+from alc.syntax.roundtrip import check_roundtrip
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

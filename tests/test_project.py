@@ -6,7 +6,7 @@ import pytest
 
 from alc.diagnostics import CODES, render_concise
 from alc.appmodel import AppManifest, Dependency, IdRange, Module, ResourceExposurePolicy, Version, normalize_guid
-from alc.project import load_app_json, parse_app_json
+from alc.build.project import load_app_json, parse_app_json
 
 APP_ID = "0f3b2c1a-0000-4000-8000-000000000001"
 DEP_ID = "63ca2fa4-4f03-4f2b-a480-172fef340d3f"

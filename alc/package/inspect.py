@@ -3,7 +3,8 @@
 >>> from alc.appmodel import AppManifest, Version
 >>> from alc.package.manifest import NavxManifest
 >>> from alc.package.symbols import SymbolReference, TableExtension
->>> from alc.package.reader import read_package, write_package
+>>> from alc.package.reader import read_package
+>>> from alc.package.writer import write_package
 >>> app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Hello", "Me", Version(1, 0, 0, 0))
 >>> ext = TableExtension(id=50100, name="Cust Ext", target="Customer")
 >>> pkg = read_package(write_package(None, NavxManifest(app), SymbolReference(table_extensions=(ext,))))

@@ -17,8 +17,8 @@ from typing import Optional
 
 import attrs
 
-from .diagnostics import Diagnostic, Severity, has_errors
-from .source import SourceFile, Span
+from ..diagnostics import Diagnostic, Severity, has_errors
+from ..source import SourceFile, Span
 
 __all__ = ["CompileOptions", "CompileResult", "compile_project", "default_output_name", "LicenseError"]
 
@@ -33,7 +33,7 @@ class CompileOptions:
     license: Optional[str] = None      # JSON file of licensed id ranges (runtime packages)
     defines: tuple = ()
     jobs: Optional[int] = None
-    symbol_cache: object = None        # a package.symcache.SymbolCache shared by several compiles
+    symbol_cache: object = None        # a build.symcache.SymbolCache shared by several compiles
 
 
 @attrs.frozen
@@ -71,7 +71,7 @@ def project_sources(project: str) -> list[str]:
 
 def compile_project(options: CompileOptions) -> CompileResult:
     from .deps import resolve
-    from .package_cache import scan_package_cache
+    from ..package.cache import scan_package_cache
     from .project import load_app_json
 
     timings: dict = {}
@@ -105,12 +105,12 @@ def compile_project(options: CompileOptions) -> CompileResult:
 
     symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
     paths = project_sources(project)
-    from .package.container import pack_entry
-    from .memory import gc_paused
-    from .package.symbols import write_symbols
-    from .semantic.checks.objects import check_objects
-    from .semantic.context import CheckContext
-    from .semantic.model import SymbolTable
+    from ..package.container import pack_entry
+    from ..memory import gc_paused
+    from ..package.symbols import write_symbols
+    from ..semantic.checks.objects import check_objects
+    from ..semantic.context import CheckContext
+    from ..semantic.model import SymbolTable
     from .workers import project_app_symbols, run_shares
     include_source = options.include_source or not options.runtime
     shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None, dep_symbols)
@@ -146,8 +146,8 @@ def compile_project(options: CompileOptions) -> CompileResult:
     if has_errors(diagnostics):
         return CompileResult(tuple(diagnostics), **result_kw)
     out = options.out or os.path.join(project, default_output_name(manifest))
-    from .emit.package import emit_package
-    from .package.errors import PackageError
+    from ..emit.package import emit_package
+    from ..package.errors import PackageError
     metadata: dict = {}
     sources: dict = {}
     for part in parts:
@@ -174,8 +174,8 @@ def _read_text(path: str) -> Optional[SourceFile]:
 
 def _dependency_symbols(resolution, diagnostics: list, cache=None) -> list:
     """The symbols of the packages the app sees (its direct dependencies and what they propagate)."""
-    from .package.errors import PackageError
-    from .package.symcache import SymbolCache
+    from ..package.errors import PackageError
+    from .symcache import SymbolCache
     cache = cache or SymbolCache()
     out = []
     visible = {p.id for p in resolution.visible}

@@ -23,12 +23,11 @@ import re
 from json.decoder import scanstring
 from typing import Any, Callable, Optional
 
-
-from .diagnostics import Diagnostic
-from .source import SourceFile, Span
-from .appmodel import (KNOWN_FEATURES, MAX_INT32, TARGETS, AppManifest, BuildInfo, Dependency, IdRange, Module,
-                       ResourceExposurePolicy, SourceInfo, Version, guid_from_hex,
-                       normalize_guid)
+from ..appmodel import (KNOWN_FEATURES, MAX_INT32, TARGETS, AppManifest, BuildInfo, Dependency, IdRange, Module,
+                        ResourceExposurePolicy, SourceInfo, Version, guid_from_hex,
+                        normalize_guid)
+from ..diagnostics import Diagnostic
+from ..source import SourceFile, Span
 
 __all__ = ["Version", "IdRange", "Dependency", "Module", "ResourceExposurePolicy", "SourceInfo", "BuildInfo",
            "AppManifest", "parse_app_json", "load_app_json", "normalize_guid", "guid_from_hex",
