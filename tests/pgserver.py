@@ -193,6 +193,16 @@ class PgServer:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
         return self.url(name)
 
+    def clone_database(self, url: str, prefix: str = "c") -> str:
+        """A new database that is a copy of the one of ``url`` (whose connections are ended
+        first: PostgreSQL copies only a template nobody is connected to); its URL."""
+        source = url.rsplit("/", 1)[1]
+        name = f"{prefix}_{os.getpid()}_{next(self._names)}"
+        with self.connect() as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (source,))
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        return self.url(name)
+
     def drop_database(self, url: str) -> None:
         """Drop the database of ``url``, ending any connection still open on it."""
         name = url.rsplit("/", 1)[1]
