@@ -193,7 +193,7 @@ def parse_files(paths: Iterable[str], defines: Iterable[str] = (), jobs: Optiona
 
 
 # -- parsing for the compiler -------------------------------------------------
-# The compiler's workers (alc/workers.py) parse their files with parse_unit:
+# The compiler's workers (alc/build/workers.py) parse their files with parse_unit:
 # declarations eagerly, code bodies kept as text and syntax-checked apart.
 
 @attrs.frozen
