@@ -91,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("code")
     p.set_defaults(run=cmd_explain)
 
+    sub.add_parser("server", help="an offline server: publish, install, upgrade ... per tenant (alc server --help)",
+                   add_help=False)
+
     p = sub.add_parser("inspect", help="show the manifest and objects of a .app package")
     p.add_argument("app", metavar="APP", help="a .app file")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -135,8 +138,11 @@ def run() -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["server"]:  # `alc server ...` has its own parser (alc/deploy/cli.py)
+        return _server(argv[1:])
     parser = _parser()
-    args = parser.parse_args(_translate_switches(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(_translate_switches(argv))
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -149,6 +155,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug in alc: one clear line, never a traceback (ALC_DEBUG=1 shows it)
+        if os.environ.get("ALC_DEBUG"):
+            raise
+        print(f"alc: internal error: {type(exc).__name__}: {exc} (this is a bug in alc; "
+              "run with ALC_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _server(argv: list) -> int:
+    from .deploy.cli import main as server_main
+    try:
+        return server_main(argv)
     except Exception as exc:  # a bug in alc: one clear line, never a traceback (ALC_DEBUG=1 shows it)
         if os.environ.get("ALC_DEBUG"):
             raise

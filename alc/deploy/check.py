@@ -1,0 +1,88 @@
+"""The install check: prerequisites, then the merge engine over everything the tenant
+will run, against the apps already installed there.
+
+Under `strict` a conflict that involves an app being installed refuses the
+install, naming both apps, the element and both values; under `last-wins`
+each override is a warning. Conflicts among apps already installed (for
+instance installed under `last-wins`) do not block.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..merge import merge
+from ..package.errors import PackageError
+from ..semantic.model import fold
+from .errors import DeployError, DeployUsageError
+from .model import PublishedApp
+
+__all__ = ["check_install"]
+
+MAX_NOTES = 20
+_PREREQ_KIND = {"tabledata": "table"}
+
+
+def _fetch(server):
+    return lambda pid: server._fetch(pid)
+
+
+def _prerequisites(server, tenant: str, apps: list, new: Sequence[PublishedApp]) -> None:
+    names: set = set()
+    ids: set = set()
+    for app in apps:
+        for o in app.objects:
+            if o.name is not None:
+                names.add((o.kind, fold(o.name)))
+                if getattr(o, "namespace", None):
+                    names.add((o.kind, fold(f"{o.namespace}.{o.name}")))
+            if getattr(o, "id", None) is not None:
+                ids.add((o.kind, o.id))
+    for a in new:
+        package = server.cache.package(a.package_id, _fetch(server))
+        missing = []
+        for p in package.manifest.prerequisites:
+            kind = p.object_type.lower()
+            kind = _PREREQ_KIND.get(kind, kind)
+            if (kind, fold(p.name)) in names or (p.id is not None and (kind, p.id) in ids):
+                continue
+            missing.append(f"{p.object_type} '{p.name}'" + (f" ({p.id})" if p.id is not None else ""))
+        if missing:
+            raise DeployError("ALC0513", f"Cannot install the extension {a.label} on the tenant {tenant} because the "
+                              f"following objects it needs are missing on the tenant: {', '.join(missing)}",
+                              help="install the app that declares them first")
+
+
+def _conflict_message(c, new_ids: set, tenant: str, labels: dict) -> str:
+    mine = [r for r in c.apps if r.id in new_ids]
+    others = [r for r in c.apps if r.id not in new_ids]
+    subject = labels.get(mine[0].id, mine[0].name) if mine else "the extension"
+    where = f"{c.object}: " if c.object is not None else ""
+    if others:
+        return (f"Cannot install the extension {subject} on the tenant {tenant} because it conflicts with "
+                f"{labels.get(others[0].id, others[0].name)}: {where}{c.message}")
+    return f"Cannot install the extension {subject} on the tenant {tenant}: {where}{c.message}"
+
+
+def check_install(server, tenant: str, apps: Sequence[PublishedApp], new: Sequence[PublishedApp],
+                  policy: str) -> list[str]:
+    """Refuse (ALC0511/ALC0513) or return the override warnings of ``new`` among ``apps``."""
+    try:
+        merge_apps = [server.cache.app(a.package_id, _fetch(server)) for a in apps]
+        _prerequisites(server, tenant, merge_apps, new)
+        result = merge(merge_apps, policy=policy)
+        new_ids = {a.id for a in new}
+        labels = {a.id: a.label for a in apps}
+        blocking = [c for c in result.conflicts if any(r.id in new_ids for r in c.apps)]
+        if blocking:
+            first = _conflict_message(blocking[0], new_ids, tenant, labels)
+            more = len(blocking) - 1
+            notes = [f"{c.code}: {c.object}: {c.message}" if c.object is not None else f"{c.code}: {c.message}"
+                     for c in blocking[1:MAX_NOTES + 1]]
+            raise DeployError("ALC0511", first + (f" (and {more} more conflicts)" if more else ""),
+                              notes=[f"merge conflict {blocking[0].code}"] + notes,
+                              help="uninstall the conflicting extension first, or install with --policy last-wins")
+        return [f"{c.object}: {c.message}" if c.object is not None else c.message
+                for c in result.warnings if any(r.id in new_ids for r in c.apps)]
+    except PackageError as exc:
+        raise DeployUsageError(f"a published package is damaged: {exc}") from None
