@@ -17,6 +17,7 @@ import attrs
 
 from ..diagnostics import Diagnostic
 from ..merge import App
+from ..merge.load import app_from_package
 from ..package.errors import PackageError, RuntimePackageError
 from ..package.reader import Package, read_package
 
@@ -80,7 +81,7 @@ def codeunit_info(obj) -> Optional[CodeunitInfo]:
 def object_rows(package: Package) -> list[dict]:
     """The `NAV App Object Metadata` rows of a package: one per object, with its
     metadata entry; codeunits get their Subtype when it is Install or Upgrade."""
-    from ..emit.metadata import INDEX, decode_object, read_index
+    from ..package.metadata import INDEX, decode_object, read_index
     rows = []
     for e in read_index(package.read(INDEX)):
         data = package.read(e["entry"])
@@ -129,7 +130,7 @@ class PackageCache:
         app = self._apps.get(package_id)
         if app is None:
             pkg = self._packages.get(package_id) or read_package(fetch(package_id), symbols=False)
-            app = self._apps[package_id] = App(pkg.app, tuple(pkg.lazy_objects()))
+            app = self._apps[package_id] = app_from_package(pkg)
         return app
 
     def symbols(self, package_id: str, fetch: Callable[[str], bytes]):
