@@ -167,6 +167,8 @@ def _server(argv: list) -> int:
     from .deploy.cli import main as server_main
     try:
         return server_main(argv)
+    except BrokenPipeError:
+        return EXIT_OK
     except Exception as exc:  # a bug in alc: one clear line, never a traceback (ALC_DEBUG=1 shows it)
         if os.environ.get("ALC_DEBUG"):
             raise
@@ -346,13 +348,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     from .package import PackageError, read_package
-    from .package.inspect import render_text
+    from .package.inspect import render_text, to_json
     try:
         package = read_package(args.app)
     except PackageError as exc:
         print(str(exc.with_path(args.app)), file=sys.stderr)
         return EXIT_USAGE
-    print(json.dumps(package.to_json(), indent=2) if args.format == "json" else render_text(package))
+    print(json.dumps(to_json(package), indent=2) if args.format == "json" else render_text(package))
     return EXIT_OK
 
 

@@ -45,7 +45,7 @@ def _compile(project: str, cache: str, out: str, version: str = None, runtime: b
 def packages(tmp_path_factory) -> dict:
     """name -> .app path: the samples (base, loyalty, loyalty-rewards, shipping),
     tracker 1.0/2.0/3.0, a tracker runtime package (1.5, platform 26.0.0.0) and
-    one for another platform (1.6, 25.0.0.0), seed-a .. seed-d."""
+    one for another platform (1.6, 25.0.0.0), mini-base 1.0/2.0 and mini-ext, seed-a .. seed-d."""
     root = tmp_path_factory.mktemp("deploy-packages")
     cache = str(root / "cache")
     out = dict(compile_samples(cache))
@@ -58,6 +58,9 @@ def packages(tmp_path_factory) -> dict:
                                       runtime=True)
     out["tracker-runtime-25"] = _compile(tracker, cache, os.path.join(built, "tracker-runtime-25.app"), "1.6.0.0",
                                          runtime=True, platform="25.0.0.0")
+    out["mini-base"] = _compile(os.path.join(DATA, "mini-base"), cache, os.path.join(cache, "mini-base.app"))
+    out["mini-ext"] = _compile(os.path.join(DATA, "mini-ext"), cache, os.path.join(built, "mini-ext.app"))
+    out["mini-base-2"] = _compile(os.path.join(DATA, "mini-base-2"), cache, os.path.join(built, "mini-base-2.app"))
     for x in "abcd":
         out[f"seed-{x}"] = _compile(os.path.join(DATA, f"seed-{x}"), cache, os.path.join(built, f"seed-{x}.app"))
     return out

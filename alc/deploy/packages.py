@@ -101,12 +101,22 @@ def verify_symbols(package: Package, dependencies: list) -> list[Diagnostic]:
     its compiled IR. The errors found."""
     from ..semantic.checks import run_checks
     from ..semantic.context import CheckContext
-    from ..semantic.model import AppSymbols, SymbolTable
+    from ..semantic.model import EXTENSION_OF, AppSymbols, SymbolTable
     a = package.app
     own = AppSymbols(a.id, a.name, package.symbols, is_project=True, publisher=a.publisher, version=str(a.version))
-    ctx = CheckContext(tuple(package.ir_objects()), SymbolTable([own] + list(dependencies)), a)
+    objects = tuple(package.ir_objects())
+    table = SymbolTable([own] + list(dependencies))
+    ctx = CheckContext(objects, table, a)
     run_checks(ctx)
-    return [d for d in ctx.diagnostics if d.is_error]
+    errors = [d for d in ctx.diagnostics if d.is_error]
+    # Without the platform's System symbols an unresolved name may be a platform object
+    # (a warning in the rules); an extension target must be an app's object.
+    for obj in objects:
+        target = getattr(obj, "target", None)
+        if obj.kind in EXTENSION_OF and target and not table.find_ref(EXTENSION_OF[obj.kind], target):
+            errors.append(Diagnostic.error("ALC0205", f"target of {obj.kind} `{obj.name}`: {EXTENSION_OF[obj.kind]} "
+                                           f"`{target}` is not declared in this app or its dependencies", obj.span))
+    return errors
 
 
 class PackageCache:

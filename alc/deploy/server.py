@@ -399,6 +399,58 @@ class Server:
         return {"apps": [i.to_json() for i in self.info(name, tenant)]}
 
 
+    def allobj(self, tenant: str) -> list:
+        """AllObj: the objects of the tenant's installed packages, each with its `App Package ID`."""
+        from .views import allobj
+        return allobj(self, tenant)
+
+    def allobj_json(self, tenant: str) -> dict:
+        return {"objects": [o.to_json() for o in self.allobj(tenant)]}
+
+    def merged(self, kind_and_key: str, tenant: str, fmt: str = "al"):
+        """An object as the tenant sees it (base plus installed extensions): AL text, or JSON with ``fmt="json"``."""
+        from .views import merged
+        return merged(self, kind_and_key, tenant, fmt)
+
+    def permissions(self, name: str, out: Optional[str] = None, version=None) -> bytes:
+        """Export-NAVAppPermissionSet: the XML; written to ``out`` when given."""
+        from .views import permissions_xml
+        data = permissions_xml(self, name, version)
+        if out is not None:
+            from ..package.container import write_bytes
+            try:
+                write_bytes(out, data)
+            except OSError as exc:
+                raise DeployUsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+        return data
+
+    # ------------------------------------------------------------ packages --
+    def runtime_package(self, name: str, version, out: str, license: Optional[str] = None,
+                        include_source: bool = False) -> Report:
+        """Get-NAVAppRuntimePackage: the runtime package of a published app for this platform."""
+        from .artifacts import runtime_package
+        return runtime_package(self, name, version, out, license, include_source)
+
+    def repair(self, name: str, version=None) -> Report:
+        """Repair-NAVApp: check the published app again against what is published now."""
+        from .artifacts import repair
+        return repair(self, name, version)
+
+    # ------------------------------------------------------ mount/dismount --
+    def dismount_tenant(self, tenant: str) -> Report:
+        from .tenants import dismount
+        return dismount(self, tenant)
+
+    def mount_tenant(self, tenant: str, source: str) -> Report:
+        from .tenants import mount
+        return mount(self, tenant, source)
+
+    def remove_apps(self, tenant: str) -> Report:
+        """Remove-NAVAppsForTenant, for a dismounted tenant."""
+        from .tenants import remove_apps
+        return remove_apps(self, tenant)
+
+
 class _Env:
     """What the rules need of package content, for one tenant."""
 

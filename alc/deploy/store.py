@@ -80,6 +80,10 @@ class Store:
     def tenant_db_exists(self, name: str) -> bool:
         raise NotImplementedError
 
+    def tenant_location(self, name: str) -> str:
+        """Where a tenant database is, for messages: a file, or a schema."""
+        return name
+
     def dispose(self) -> None:
         pass
 
@@ -190,6 +194,9 @@ class SqliteStore(Store):
     def tenant_db_exists(self, name: str) -> bool:
         return os.path.isfile(self.tenant_path(name))
 
+    def tenant_location(self, name: str) -> str:
+        return self.tenant_path(name)
+
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
@@ -273,6 +280,9 @@ class PostgresStore(Store):
         if not self.tenant_db_exists(name):
             raise DeployUsageError(f"no tenant schema `{name}` in this database")
         return name
+
+    def tenant_location(self, name: str) -> str:
+        return f"the schema {name}"
 
     def tenant_db_exists(self, name: str) -> bool:
         with self.engine.connect() as conn:

@@ -14,7 +14,7 @@ from ..appmodel import Version
 from . import schema
 from .model import DataVersion, Installed, TenantState, Tracking
 
-__all__ = ["load_state", "save_state", "installed_rows", "version_values"]
+__all__ = ["load_state", "save_state", "installed_rows", "version_values", "register_installed"]
 
 
 def version_values(v: Version, prefix: str = "Version") -> dict:
@@ -101,3 +101,10 @@ def save_state(conn, tenant: str, old: TenantState, new: TenantState, mounted: b
             if after is not None and (before is None or after.package_id != before.package_id):
                 conn.execute(sa.insert(ta).values({"Tenant ID": tenant, "Package ID": after.package_id,
                                                    "App ID": app_id}))
+
+
+def register_installed(conn, tenant: str, installed) -> None:
+    """`NAV App Tenant App` rows of a tenant being mounted."""
+    rows = [{"Tenant ID": tenant, "Package ID": i.package_id, "App ID": i.app_id} for i in installed]
+    if rows:
+        conn.execute(sa.insert(schema.tenant_app), rows)

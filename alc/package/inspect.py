@@ -10,6 +10,8 @@
 >>> pkg = read_package(write_package(None, NavxManifest(app), SymbolReference(table_extensions=(ext,))))
 >>> print(render_text(pkg).splitlines()[-1])
   tableextension 50100 "Cust Ext" extends Customer
+>>> list(to_json(pkg))[:5]
+['id', 'name', 'publisher', 'version', 'package_id']
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from .altext import name as al_name
 from .reader import Package
 
-__all__ = ["render_text"]
+__all__ = ["render_text", "to_json"]
 
 
 def _yes(flag: bool) -> str:
@@ -52,3 +54,14 @@ def render_text(package: Package) -> str:
         space = f"{o.namespace}." if o.namespace else ""
         lines.append(f"  {o.kind}{ident} {space}{al_name(o.name)}{target}")
     return "\n".join(lines)
+
+
+def to_json(package: Package) -> dict:
+    """The `alc inspect --format json` document: the package's own JSON with its
+    `package_id` (the GUID of the package header) after the version."""
+    out = {}
+    for key, value in package.to_json().items():
+        out[key] = value
+        if key == "version":
+            out["package_id"] = str(package.package_id)
+    return out
