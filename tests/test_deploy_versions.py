@@ -287,3 +287,16 @@ def test_runtime_newer_than_the_server_is_refused(server, packages, tmp_path):
     message = refused(old.publish, "ALC0504", [packages["base"]])
     assert message.startswith("The runtime version of the extension package is currently set to '14.0'. The runtime "
                               "version must be set to '13.0' or earlier")
+
+
+def test_install_checks_the_prerequisites(server, packages):
+    """A dependency resolves to the highest published version; when that version lacks an
+    object the extension needs, the install is refused, naming it."""
+    server.publish([packages["mini-base"], packages["mini-ext"]])
+    server.publish([packages["mini-base-2"]])
+    server.add_tenant("t1")
+    message = refused_unchanged(server, server.install, "ALC0513", "Mini Extension", "t1")
+    assert message == ("Cannot install the extension Mini Extension by alc tests 1.0.0.0 on the tenant t1 because the "
+                       "following objects it needs are missing on the tenant: Table 'Mini Customer' (50500)")
+    server.install("Mini Base", "t1", version="1.0.0.0")
+    server.install("Mini Extension", "t1")  # the installed version 1.0.0.0 satisfies the dependency

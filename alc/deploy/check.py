@@ -23,11 +23,17 @@ MAX_NOTES = 20
 _PREREQ_KIND = {"tabledata": "table"}
 
 
-def _fetch(server):
-    return lambda pid: server._fetch(pid)
+def _prerequisite_rows(server, new: Sequence[PublishedApp]) -> dict:
+    """package id -> the (Type, Name, ID) rows of `NAV App Object Prerequisites`."""
+    import sqlalchemy as sa
+    from . import schema
+    p = schema.prerequisites
+    return {a.package_id: server.source._rows(sa.select(p.c.Type, p.c.Name, p.c.ID)
+                                              .where(p.c["Package ID"] == a.package_id)) for a in new}
 
 
-def _prerequisites(server, tenant: str, apps: list, new: Sequence[PublishedApp]) -> None:
+def _prerequisites(tenant: str, apps: list, new: Sequence[PublishedApp], rows: dict) -> None:
+    """Every object a new package lists as a prerequisite exists among ``apps``."""
     names: set = set()
     ids: set = set()
     for app in apps:
@@ -39,14 +45,13 @@ def _prerequisites(server, tenant: str, apps: list, new: Sequence[PublishedApp])
             if getattr(o, "id", None) is not None:
                 ids.add((o.kind, o.id))
     for a in new:
-        package = server.cache.package(a.package_id, _fetch(server))
         missing = []
-        for p in package.manifest.prerequisites:
-            kind = p.object_type.lower()
+        for object_type, name, ident in sorted(rows[a.package_id], key=lambda r: (r[0], r[1])):
+            kind = object_type.lower()
             kind = _PREREQ_KIND.get(kind, kind)
-            if (kind, fold(p.name)) in names or (p.id is not None and (kind, p.id) in ids):
+            if (kind, fold(name)) in names or (ident is not None and (kind, ident) in ids):
                 continue
-            missing.append(f"{p.object_type} '{p.name}'" + (f" ({p.id})" if p.id is not None else ""))
+            missing.append(f"{object_type} '{name}'" + (f" ({ident})" if ident is not None else ""))
         if missing:
             raise DeployError("ALC0513", f"Cannot install the extension {a.label} on the tenant {tenant} because the "
                               f"following objects it needs are missing on the tenant: {', '.join(missing)}",
@@ -57,7 +62,7 @@ def _conflict_message(c, new_ids: set, tenant: str, labels: dict) -> str:
     mine = [r for r in c.apps if r.id in new_ids]
     others = [r for r in c.apps if r.id not in new_ids]
     subject = labels.get(mine[0].id, mine[0].name) if mine else "the extension"
-    where = f"{c.object}: " if c.object is not None else ""
+    where = f"{c.object}: " if c.object is not None and str(c.object) not in c.message else ""
     if others:
         return (f"Cannot install the extension {subject} on the tenant {tenant} because it conflicts with "
                 f"{labels.get(others[0].id, others[0].name)}: {where}{c.message}")
@@ -68,8 +73,11 @@ def check_install(server, tenant: str, apps: Sequence[PublishedApp], new: Sequen
                   policy: str) -> list[str]:
     """Refuse (ALC0511/ALC0513) or return the override warnings of ``new`` among ``apps``."""
     try:
-        merge_apps = [server.cache.app(a.package_id, _fetch(server)) for a in apps]
-        _prerequisites(server, tenant, merge_apps, new)
+        rows = _prerequisite_rows(server, new)
+        if len(apps) == 1 and not apps[0].dependencies and not any(rows.values()):
+            return []  # one app alone on the tenant: nothing to conflict with (its own objects compiled together)
+        merge_apps = [server.cache.app(a.package_id, server.source) for a in apps]
+        _prerequisites(tenant, merge_apps, new, rows)
         result = merge(merge_apps, policy=policy)
         new_ids = {a.id for a in new}
         labels = {a.id: a.label for a in apps}

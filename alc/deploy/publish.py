@@ -17,10 +17,11 @@ from typing import Optional
 import sqlalchemy as sa
 
 from ..appmodel import Version
-from ..package.reader import Package
+from ..package.errors import PackageError
+from ..package.reader import MANIFEST, Package, read_package
 from . import schema
 from .catalog import Catalog
-from .errors import DeployError
+from .errors import DeployError, DeployUsageError
 from .model import PublishedApp
 from .packages import content_hash, object_rows, verify_symbols
 from .tenantdb import version_values
@@ -124,6 +125,11 @@ def _dependencies(catalog: Catalog, app: PublishedApp) -> list[PublishedApp]:
     return resolved
 
 
+def _propagates(server, app: PublishedApp) -> bool:
+    from ..package.manifest import read_manifest
+    return read_manifest(server.source.manifest(app.package_id)).app.propagate_dependencies
+
+
 def verification_errors(server, conn, catalog: Catalog, app: PublishedApp, package: Package) -> list:
     """The package's objects checked against the published dependencies (and what they propagate)."""
     deps = _dependencies(catalog, app)
@@ -132,9 +138,9 @@ def verification_errors(server, conn, catalog: Catalog, app: PublishedApp, packa
     symbols = []
     while queue:
         dep = queue.pop(0)
-        symbols.append(server.cache.symbols(dep.package_id, lambda pid: server._fetch(pid, conn)))
-        dep_package = server.cache.package(dep.package_id, lambda pid: server._fetch(pid, conn))
-        if dep_package.app.propagate_dependencies:
+        dep_symbols = server.cache.symbols(dep.package_id, server.source)
+        symbols.append(dep_symbols)
+        if _propagates(server, dep):
             for more in _dependencies(catalog, dep):
                 if more.package_id not in seen:
                     seen.add(more.package_id)
@@ -143,8 +149,9 @@ def verification_errors(server, conn, catalog: Catalog, app: PublishedApp, packa
 
 
 def publish_checks(server, conn, catalog: Catalog, package: Package, data: bytes, scope: str,
-                   tenant: Optional[str], platform: Version, skip_verification: bool) -> PublishedApp:
-    """Every publish rule; the PublishedApp to insert."""
+                   tenant: Optional[str], platform: Version, skip_verification: bool) -> tuple:
+    """Every publish rule: the PublishedApp to insert, and the package read with its
+    symbols when the check read it (else None)."""
     a = package.app
     rp = package.manifest.runtime_package
     app = PublishedApp(str(package.package_id), a.id, a.name, a.publisher, a.version, scope,
@@ -158,7 +165,13 @@ def publish_checks(server, conn, catalog: Catalog, package: Package, data: bytes
     _identity(catalog, app)
     _runtime(package, platform)
     _dependencies(catalog, app)
-    if not skip_verification:
+    checked = None
+    # An app without dependencies compiled on its own: nothing published can change what its names resolve to.
+    if not skip_verification and app.dependencies:
+        try:
+            package = checked = read_package(data)
+        except PackageError as exc:
+            raise DeployUsageError(str(exc)) from None
         errors = verification_errors(server, conn, catalog, app, package)
         if errors:
             notes = [f"{d.code}: {d.message}" for d in errors[:MAX_NOTES]]
@@ -167,7 +180,7 @@ def publish_checks(server, conn, catalog: Catalog, package: Package, data: bytes
             raise DeployError("ALC0505", f"Extension compilation failed: {app.label} does not compile against the "
                               f"published apps: {errors[0].code}: {errors[0].message}"
                               + (f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""), notes=notes)
-    return app
+    return app, checked
 
 
 def insert_app(conn, app: PublishedApp, package: Package, data: bytes, now: str) -> None:
@@ -177,7 +190,7 @@ def insert_app(conn, app: PublishedApp, package: Package, data: bytes, now: str)
         "Package Type": "Extension", "Published As": app.published_as, "Tenant ID": app.tenant or "",
         "Runtime Package": app.runtime_package, "Runtime Platform": app.runtime_platform or "",
         "Has Source": app.has_source, "Runtime": app.runtime, "Content Hash": app.content_hash,
-        "Hash Algorithm": "SHA256", "Published On": now, "Blob": data}))
+        "Hash Algorithm": "SHA256", "Published On": now, "Manifest": package.read(MANIFEST), "Blob": data}))
     deps = {}
     for d in app.dependencies:
         deps.setdefault(d.id, d)

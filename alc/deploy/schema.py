@@ -56,6 +56,7 @@ nav_app = Table(
     Column("Content Hash", String(64), nullable=False),
     Column("Hash Algorithm", String(10), nullable=False, default="SHA256"),
     Column("Published On", String(32), nullable=False, default=""),
+    Column("Manifest", LargeBinary, nullable=False),               # NavxManifest.xml of the package
     Column("Blob", LargeBinary, nullable=False),
 )
 
@@ -91,6 +92,7 @@ object_metadata = Table(
     Column("Namespace", String(250), nullable=False, default=""),
     Column("Object Subtype", String(30), nullable=False, default=""),
     Column("Target", String(250), nullable=False, default=""),   # extension objects: what they extend
+    Column("Moves Out", Boolean, nullable=False, default=True),    # the object or a field moved to another app
     Column("Metadata Format", String(10), nullable=False, default="Full"),
     Column("Metadata", LargeBinary, nullable=True),              # the object's alc IR (JSON), when the package has it
 )

@@ -24,7 +24,7 @@ from .catalog import Catalog, load_catalog, parse_version
 from .errors import DeployError, DeployUsageError
 from .model import (SCOPES, SYNC_MODES, AppInfo, PublishedApp, Report, Step, TenantInfo, TenantState,
                     valid_tenant_name)
-from .packages import PackageCache
+from .packages import ObjectSource, PackageCache
 from .store import Store, open_store
 from .tenantdb import load_state, save_state
 
@@ -71,9 +71,11 @@ class Server:
         self.store = store
         self.db = db
         self.cache = PackageCache()
+        self.source = _DbSource(store)
         self._platform: Optional[Version] = None
 
     def close(self) -> None:
+        self.source.close()
         self.store.dispose()
 
     # ---------------------------------------------------------------- init --
@@ -119,10 +121,9 @@ class Server:
 
     def _codeunit_rows(self, package_id: str) -> list:
         m = schema.object_metadata
-        with self.store.begin(False) as conn:
-            return [bytes(r[0]) for r in conn.execute(
-                sa.select(m.c.Metadata).where(m.c["Package ID"] == package_id, m.c["Object Type"] == "codeunit",
-                                              m.c["Object Subtype"] != "")) if r[0] is not None]
+        return [bytes(r[0]) for r in self.source._rows(
+            sa.select(m.c.Metadata).where(m.c["Package ID"] == package_id, m.c["Object Type"] == "codeunit",
+                                          m.c["Object Subtype"] != "")) if r[0] is not None]
 
     def _catalog(self) -> Catalog:
         with self.store.begin(False) as conn:
@@ -204,8 +205,8 @@ class Server:
                 skip_verification: bool = False) -> list[AppInfo]:
         """Publish-NAVApp: several packages at once are published in dependency order,
         in one transaction; a refusal publishes none of them."""
-        from .publish import order_uploads, publish_checks, insert_app
         from .packages import read_upload
+        from .publish import order_uploads
         if scope not in SCOPES:
             raise DeployUsageError(f"--scope must be global or tenant, not `{scope}`")
         if scope == "tenant" and not tenant:
@@ -222,13 +223,23 @@ class Server:
                 self._tenant_row(tenant, conn)
             self._bump_catalog(conn)
             catalog = load_catalog(conn)
-            for package, data in uploads:
-                app = publish_checks(self, conn, catalog, package, data, scope, tenant, platform, skip_verification)
-                insert_app(conn, app, package, data, _now())
-                self.cache.remember(app.package_id, package)
-                catalog = Catalog(catalog.apps + (app,))
-                published.append(app)
+            self.source.bound = conn
+            try:
+                self._publish_all(conn, catalog, uploads, scope, tenant, platform, skip_verification, published)
+            finally:
+                self.source.bound = None
         return [AppInfo(a) for a in published]
+
+    def _publish_all(self, conn, catalog, uploads, scope, tenant, platform, skip_verification, published) -> None:
+        from .publish import insert_app, publish_checks
+        for package, data in uploads:
+            app, checked = publish_checks(self, conn, catalog, package, data, scope, tenant, platform,
+                                          skip_verification)
+            insert_app(conn, app, package, data, _now())
+            if checked is not None:  # read with its symbols: dependents in this batch check against them
+                self.cache.remember(app.package_id, checked)
+            catalog = Catalog(catalog.apps + (app,))
+            published.append(app)
 
     def unpublish(self, name: str, version=None) -> Report:
         """Unpublish-NAVApp: refused while installed on any tenant or needed by another published app."""
@@ -449,6 +460,58 @@ class Server:
         """Remove-NAVAppsForTenant, for a dismounted tenant."""
         from .tenants import remove_apps
         return remove_apps(self, tenant)
+
+
+class _DbSource(ObjectSource):
+    """Package rows read on one long-lived connection, each read its own short transaction
+    (a lazy object is decoded in the middle of a merge, outside the command's transactions)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._conn = None
+
+    bound = None  # the connection of the transaction under way (publish), whose rows others cannot see yet
+
+    def _rows(self, query) -> list:
+        if self.bound is not None:
+            return self.bound.execute(query).all()
+        if self._conn is None:
+            self._conn = self.store.reader()
+        try:
+            return self._conn.execute(query).all()
+        finally:
+            self._conn.rollback()
+
+    def manifest(self, package_id: str) -> bytes:
+        t = schema.nav_app
+        rows = self._rows(sa.select(t.c.Manifest).where(t.c["Package ID"] == package_id))
+        if not rows:
+            raise DeployUsageError(f"the package {package_id} is no longer published")
+        return bytes(rows[0][0])
+
+    def objects(self, package_id: str) -> list:
+        m = schema.object_metadata
+        return self._rows(sa.select(m.c["Object Type"], m.c["Object ID"], m.c["Object Name"], m.c.Namespace,
+                                    m.c.Target, m.c["Moves Out"]).where(m.c["Package ID"] == package_id))
+
+    def metadata(self, package_id: str, keys: list) -> dict:
+        m = schema.object_metadata
+        out = {}
+        for i in range(0, len(keys), 300):
+            chunk = keys[i:i + 300]
+            cond = sa.tuple_(m.c["Object Type"], m.c["Object ID"], m.c["Object Name"]).in_(chunk) \
+                if len(chunk) > 1 else sa.and_(m.c["Object Type"] == chunk[0][0], m.c["Object ID"] == chunk[0][1],
+                                               m.c["Object Name"] == chunk[0][2])
+            for kind, ident, name, data in self._rows(
+                    sa.select(m.c["Object Type"], m.c["Object ID"], m.c["Object Name"], m.c.Metadata)
+                    .where(m.c["Package ID"] == package_id, cond)):
+                out[(kind, ident, name)] = bytes(data) if data is not None else None
+        return out
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 class _Env:

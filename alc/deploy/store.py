@@ -63,6 +63,10 @@ class Store:
         raise NotImplementedError
         yield  # pragma: no cover
 
+    def reader(self) -> Connection:
+        """A connection for reads outside the command's transactions (roll back after each)."""
+        return self.engine.connect().execution_options(alc_write=False)
+
     def new_tenant_db(self, tenant: str) -> str:
         """Prepare a tenant database before the transaction that registers it: its name."""
         raise NotImplementedError

@@ -79,7 +79,7 @@ def merged(server, spec: str, tenant: str, fmt: str = "al"):
     catalog, state, _ = server._read_tenant(row)
     apps = [catalog.by_package[i.package_id] for i in state.installed.values() if i.package_id in catalog.by_package]
     try:
-        result = merge([server.cache.app(a.package_id, server._fetch) for a in apps], policy="last-wins")
+        result = merge([server.cache.app(a.package_id, server.source) for a in apps], policy="last-wins")
         obj = result.find(kind, ident)
     except PackageError as exc:
         raise DeployUsageError(f"a published package is damaged: {exc}") from None
