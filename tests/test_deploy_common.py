@@ -21,9 +21,9 @@ PLATFORM = "26.0.0.0"
 
 
 def _compile(project: str, cache: str, out: str, version: str = None, runtime: bool = False,
-             platform: str = None) -> str:
-    """Compile ``project`` (a copy, when the version or platform changes) into ``out``."""
-    if version or platform:
+             platform: str = None, app_id: str = None) -> str:
+    """Compile ``project`` (a copy, when the version, platform or app id changes) into ``out``."""
+    if version or platform or app_id:
         work = out + ".src"
         shutil.copytree(project, work)
         with open(os.path.join(work, "app.json"), encoding="utf-8") as f:
@@ -32,6 +32,8 @@ def _compile(project: str, cache: str, out: str, version: str = None, runtime: b
             manifest["version"] = version
         if platform:
             manifest["platform"] = platform
+        if app_id:
+            manifest["id"] = app_id
         with open(os.path.join(work, "app.json"), "w", encoding="utf-8") as f:
             json.dump(manifest, f)
         project = work
@@ -45,7 +47,8 @@ def _compile(project: str, cache: str, out: str, version: str = None, runtime: b
 def packages(tmp_path_factory) -> dict:
     """name -> .app path: the samples (base, loyalty, loyalty-rewards, shipping),
     tracker 1.0/2.0/3.0, a tracker runtime package (1.5, platform 26.0.0.0) and
-    one for another platform (1.6, 25.0.0.0), mini-base 1.0/2.0 and mini-ext, seed-a .. seed-d."""
+    one for another platform (1.6, 25.0.0.0), mini-base 1.0/2.0 and mini-ext, seed-a .. seed-d,
+    seed-a-other-id (Seed A under another app id)."""
     root = tmp_path_factory.mktemp("deploy-packages")
     cache = str(root / "cache")
     out = dict(compile_samples(cache))
@@ -61,6 +64,8 @@ def packages(tmp_path_factory) -> dict:
     out["mini-base"] = _compile(os.path.join(DATA, "mini-base"), cache, os.path.join(cache, "mini-base.app"))
     out["mini-ext"] = _compile(os.path.join(DATA, "mini-ext"), cache, os.path.join(built, "mini-ext.app"))
     out["mini-base-2"] = _compile(os.path.join(DATA, "mini-base-2"), cache, os.path.join(built, "mini-base-2.app"))
+    out["seed-a-other-id"] = _compile(os.path.join(DATA, "seed-a"), cache, os.path.join(built, "seed-a-other.app"),
+                                      app_id="5eed0001-0000-4000-8000-0000000000ff")
     for x in "abcd":
         out[f"seed-{x}"] = _compile(os.path.join(DATA, f"seed-{x}"), cache, os.path.join(built, f"seed-{x}.app"))
     return out

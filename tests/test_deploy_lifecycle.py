@@ -56,6 +56,13 @@ def test_publish_refuses_the_same_app_and_version(server, packages):
     assert "already published" in message
 
 
+def test_publish_refuses_the_same_publisher_name_and_version_under_another_id(server, packages):
+    server.publish([packages["seed-a"]])
+    message = refused_unchanged(server, server.publish, "ALC0502", [packages["seed-a-other-id"]])
+    assert message == ("This Extension cannot be published as it has the same Publisher, Name, and Version as a "
+                       "previously published Extension")
+
+
 def test_publish_bad_input(server, packages, tmp_path):
     junk = tmp_path / "junk.app"
     junk.write_bytes(b"not a package")

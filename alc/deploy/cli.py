@@ -180,6 +180,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         text = str(exc).splitlines()[0] if str(exc) else "bad input"
         print(f"alc server: error: {text}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # the database refused or failed (locked, unreachable, not a server database)
+        import sqlalchemy as sa
+        if not isinstance(exc, sa.exc.SQLAlchemyError) or os.environ.get("ALC_DEBUG"):
+            raise
+        text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        print(f"alc server: error: database error: {text[0] if text else type(exc).__name__}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _server(args, create: bool = True, platform=None):

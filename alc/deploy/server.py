@@ -276,6 +276,19 @@ class Server:
                 raise DeployError("ALC0542", f"The tenant '{tenant}' already exists on this server")
         database = self.store.new_tenant_db(tenant)
         attach = database if self.store.backend == "sqlite" else None
+        done = False
+        try:
+            self._register_tenant(tenant, database, attach, companies)
+            done = True
+        except sa.exc.IntegrityError:  # another process added it meanwhile
+            raise DeployError("ALC0542", f"The tenant '{tenant}' already exists on this server") from None
+        finally:
+            if not done and attach is not None:
+                self.store.drop_tenant_db(None, database)
+        return TenantInfo(tenant, "Mounted", 0, companies)
+
+    def _register_tenant(self, tenant: str, database: str, attach: Optional[str], companies: tuple) -> None:
+        t = schema.tenants
         with self.store.begin(True, attach) as conn:
             if conn.execute(sa.select(t.c["Tenant ID"]).where(t.c["Tenant ID"] == tenant)).first() is not None:
                 raise DeployError("ALC0542", f"The tenant '{tenant}' already exists on this server")
@@ -285,7 +298,6 @@ class Server:
             if companies:
                 tc = conn if attach else conn.execution_options(schema_translate_map={schema.TENANT_SCHEMA: database})
                 tc.execute(sa.insert(schema.company), [{"Name": c} for c in companies])
-        return TenantInfo(tenant, "Mounted", 0, companies)
 
     def remove_tenant(self, tenant: str) -> None:
         """Remove a tenant and its database."""

@@ -155,16 +155,25 @@ class SqliteStore(Store):
                 yield conn
 
     def new_tenant_db(self, tenant: str) -> str:
-        name = f"{tenant}.db"
+        """A copy of the template: `<T>.db`, or `<T>.<random>.db` when a file of that name
+        exists (a leftover, or another process adding the same tenant); never overwritten."""
         fd, tmp = tempfile.mkstemp(dir=self.tenants, prefix=".new-", suffix=".db")
         os.close(fd)
         try:
             shutil.copyfile(self.template, tmp)
-            os.replace(tmp, self.tenant_path(name))  # an unregistered leftover of that name is overwritten
+            for name in (f"{tenant}.db", f"{tenant}.{uuid.uuid4().hex[:8]}.db"):
+                try:
+                    os.link(tmp, self.tenant_path(name))  # fails when the name exists
+                    return name
+                except FileExistsError:
+                    continue
+            raise DeployUsageError(f"cannot create a tenant database for `{tenant}` in {self.tenants}")
+        except OSError as exc:
+            raise DeployUsageError(f"cannot create a tenant database in {self.tenants}: {exc.strerror or exc}") \
+                from None
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        return name
 
     def drop_tenant_db(self, conn: Optional[Connection], name: str) -> None:
         if conn is None:
