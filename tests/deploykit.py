@@ -223,7 +223,8 @@ def describe(before: dict, after: dict, state: dict) -> str:
 # check-ins that go through SQLAlchemy (a listener on every engine and pool, set up
 # here, outside alc) and kills itself with SIGKILL at number `crash_at` (0: never),
 # and reports the count at the end of its output. A job with `kill_after` seconds
-# is killed with SIGKILL from the forking process that long after it started.
+# is killed with SIGKILL from the forking process that long after it started; one
+# with `pause_at` sleeps `pause_s` seconds at that count; `start_after` delays it.
 FORKER = r"""
 import json, os, signal, sys, time
 from sqlalchemy import event
@@ -238,6 +239,8 @@ def tick(*args, **kwargs):
     state["count"] += 1
     if state["count"] == state["crash_at"]:
         os.kill(os.getpid(), signal.SIGKILL)
+    if state["count"] == state.get("pause_at"):
+        time.sleep(state["pause_s"])
 
 event.listen(Engine, "before_cursor_execute", tick)
 event.listen(Engine, "commit", tick)
@@ -248,6 +251,8 @@ def child(job):
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     state["crash_at"] = job.get("crash_at", 0)
+    state["pause_at"], state["pause_s"] = job.get("pause_at"), job.get("pause_s", 0)
+    time.sleep(job.get("start_after") or 0)
     code = main(job["args"])
     sys.stdout.flush()
     sys.stderr.write(f"\nSTATEMENTS {state['count']}\n")
@@ -287,12 +292,14 @@ class Forker:
                                         stdout=subprocess.PIPE, text=True)
 
     def run(self, commands: list, crash_at: int = 0, kill_after=None) -> list:
-        """Start every command (a list of `alc` arguments) at once; [(exit code, output,
-        seconds)] when all ended (exit code -9: killed)."""
+        """Start every command (a list of `alc` arguments, or a dict with "args" and the
+        options of one job: start_after, pause_at and pause_s, crash_at, kill_after) at
+        once; [(exit code, output, seconds)] when all ended (exit code -9: killed)."""
         jobs = []
         for args in commands:
             self.jobs += 1
-            jobs.append({"args": args, "crash_at": crash_at, "kill_after": kill_after,
+            job = args if isinstance(args, dict) else {"args": args}
+            jobs.append({"crash_at": crash_at, "kill_after": kill_after, **job,
                          "out": os.path.join(self.folder, f"job{self.jobs}.out")})
         self.process.stdin.write(json.dumps(jobs) + "\n")
         self.process.stdin.flush()

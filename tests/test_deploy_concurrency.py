@@ -104,3 +104,20 @@ def test_installs_on_different_tenants_all_proceed(published, forker):
         expected = {app_id("base"), app_id(key)}           # the base installed first, as a dependency
         assert installed(db, tenant) == expected
         assert rows[tenant] == expected
+
+
+def test_a_tenant_added_twice_at_once_keeps_the_first_ones_database(published, forker):
+    """Process B checks that tenant `t` does not exist, then pauses (after the check's
+    connection is checked in); meanwhile A adds `t` and installs the base on it; then B
+    goes on. B is refused (the tenant exists) and `t` keeps its database: the base stays
+    installed there, as the application database says."""
+    db = published
+    b = {"args": ["server", "tenant", "add", "t", "--db", db], "pause_at": 4, "pause_s": 4.0}
+    a1 = {"args": ["server", "tenant", "add", "t", "--db", db], "start_after": 0.5}
+    a2 = {"args": ["server", "install", name("base"), "--tenant", "t", "--db", db], "start_after": 2.0}
+    (code_b, out_b, _), (code_a1, out_a1, _), (code_a2, out_a2, _) = forker.run([b, a1, a2])
+    assert code_a1 == 0 and code_a2 == 0, out_a1 + out_a2
+    assert code_b == 1 and "error ALC0542" in out_b, out_b
+    assert not any(e in out_b for e in DATABASE_ERRORS), out_b
+    assert installed(db, "t") == {app_id("base")}
+    assert tenant_app_rows(db)["t"] == {app_id("base")}
