@@ -9,6 +9,9 @@
   application database's `NAV App Tenant App`.
 - On different tenants: every install succeeds, and each tenant has exactly
   its own apps.
+- One tenant added by two processes at once, one app published by four: one
+  succeeds, the others are refused by the rule (ALC0542, ALC05xx), nothing is
+  written over.
 
 The processes are forked at the same moment from one that has imported alc
 already (tests/deploykit.py, ``Forker``), so that their work overlaps.
@@ -121,3 +124,23 @@ def test_a_tenant_added_twice_at_once_keeps_the_first_ones_database(published, f
     assert not any(e in out_b for e in DATABASE_ERRORS), out_b
     assert installed(db, "t") == {app_id("base")}
     assert tenant_app_rows(db)["t"] == {app_id("base")}
+
+
+def test_one_app_published_by_several_processes_at_once_is_published_once(server_db, kit_apps, forker):
+    db = server_db
+    server = open_server(db)
+    try:
+        server.publish([kit_apps["base"]])
+    finally:
+        server.close()
+    results = run_together(forker, [["publish", kit_apps["ext1"]] for _ in range(4)], db)
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 1, 1, 1], results
+    for code, out in results:
+        assert not any(e in out for e in DATABASE_ERRORS), out
+        assert code == 0 or "error ALC05" in out, out
+    server = open_server(db, create=False)
+    try:
+        assert [a["version"] for a in server.info_json(name("ext1"))["apps"]] == ["1.0.0.0"]
+    finally:
+        server.close()
