@@ -76,7 +76,8 @@ def test_upgrade_reports_the_upgrade_triggers_and_keeps_the_old_version_publishe
                     ("OnValidateUpgradePerDatabase", None)]
     assert {(str(t.app_version), str(t.data_version)) for t in report.triggers} == {("3.0.0.0", "1.0.0.0")}
     info = _info(tracked, "t1")
-    assert info["3.0.0.0"].installed and not info["1.0.0.0"].installed and str(info["1.0.0.0"].data_version) == "3.0.0.0"
+    assert info["3.0.0.0"].installed and not info["1.0.0.0"].installed
+    assert str(info["1.0.0.0"].data_version) == "3.0.0.0"
     assert set(info) == {"1.0.0.0", "2.0.0.0", "3.0.0.0"}  # the old versions stay published
 
 
@@ -91,7 +92,8 @@ def test_upgrade_of_an_uninstalled_app_uses_its_data_version(tracked):
 def test_upgrade_refusals(tracked):
     tracked.install("Demo Base", "t1")
     message = refused_unchanged(tracked, tracked.upgrade, "ALC0520", TRACKER, "2.0.0.0", "t1")
-    assert message == "Cannot upgrade the extension 'Demo Tracker by alc tests 2.0.0.0' because no previous version was found."
+    assert message == ("Cannot upgrade the extension 'Demo Tracker by alc tests 2.0.0.0' because no previous version "
+                       "was found.")
     tracked.install(TRACKER, "t1", version="2.0.0.0")
     message = refused_unchanged(tracked, tracked.upgrade, "ALC0521", TRACKER, "1.0.0.0", "t1")
     assert message == ("Cannot upgrade the extension 'Demo Tracker by alc tests 1.0.0.0' because its version must be "
@@ -106,7 +108,8 @@ def test_upgrade_needs_its_dependencies_installed(server, packages):
     server.uninstall("Demo Base", "t1", force=True)
     message = refused_unchanged(server, server.upgrade, "ALC0522", TRACKER, "2.0.0.0", "t1")
     assert message == ("Cannot upgrade the extension 'Demo Tracker by alc tests 2.0.0.0' because one or more "
-                       "dependencies could not be satisfied. Unsatisfied dependencies: Demo Base by alc samples 1.0.0.0")
+                       "dependencies could not be satisfied. Unsatisfied dependencies: Demo Base by alc samples "
+                       "1.0.0.0")
 
 
 # -------------------------------------------------------------------- sync --

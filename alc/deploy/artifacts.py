@@ -56,9 +56,10 @@ def runtime_package(server, name: str, version, out: str, license: Optional[str]
         if outside:
             names = ", ".join(f"{o.kind} {o.id} `{o.name}`" for o in outside[:10])
             raise DeployError("ALC0552", f"The runtime package of {app.label} cannot be made: objects outside the "
-                              f"licensed ranges: {names}" + (f" and {len(outside) - 10} more" if len(outside) > 10 else ""))
-    manifest = attrs.evolve(package.manifest,
-                            runtime_package=RuntimePackageInfo(platform=server.platform, includes_source=include_source))
+                              f"licensed ranges: {names}"
+                              + (f" and {len(outside) - 10} more" if len(outside) > 10 else ""))
+    runtime = RuntimePackageInfo(platform=server.platform, includes_source=include_source)
+    manifest = attrs.evolve(package.manifest, runtime_package=runtime)
     entries = {}
     for entry in package.entries:
         if entry == CONTENT_TYPES or (entry.casefold().startswith("src/") and not include_source):

@@ -161,7 +161,8 @@ def publish_checks(server, conn, catalog: Catalog, package: Package, data: bytes
     if app.package_id in catalog.by_package:
         other = catalog.by_package[app.package_id]
         raise DeployError("ALC0502", f"An app with package ID '{app.package_id}' is already published"
-                          + (f" for tenant '{other.tenant}'" if other.tenant else ""), notes=(f"published: {other.label}",))
+                          + (f" for tenant '{other.tenant}'" if other.tenant else ""),
+                          notes=(f"published: {other.label}",))
     _identity(catalog, app)
     _runtime(package, platform)
     _dependencies(catalog, app)

@@ -10,7 +10,7 @@ conflict check, prerequisites, install and upgrade codeunits) comes from an
 
 from __future__ import annotations
 
-from typing import Optional, Protocol, Sequence
+from typing import Protocol, Sequence
 
 from ..appmodel import Version
 from .catalog import Catalog

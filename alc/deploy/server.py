@@ -24,7 +24,8 @@ from .catalog import Catalog, load_catalog, parse_version
 from .errors import DeployError, DeployUsageError
 from .model import (SCOPES, SYNC_MODES, AppInfo, PublishedApp, Report, Step, TenantInfo, TenantState,
                     valid_tenant_name)
-from .packages import ObjectSource, PackageCache
+from .packages import PackageCache
+from .rows import DbSource
 from .store import Store, open_store
 from .tenantdb import load_state, save_state
 
@@ -71,7 +72,7 @@ class Server:
         self.store = store
         self.db = db
         self.cache = PackageCache()
-        self.source = _DbSource(store)
+        self.source = DbSource(store)
         self._platform: Optional[Version] = None
 
     def close(self) -> None:
@@ -253,8 +254,8 @@ class Server:
             users = sorted({r[0] for r in conn.execute(sa.select(ta.c["Tenant ID"])
                                                        .where(ta.c["Package ID"] == app.package_id))})
             if users:
-                raise DeployError("ALC0506", "The Extension cannot be unpublished because it is in use by the following "
-                                  f"tenants: {', '.join(users)}", notes=(f"extension {app.label}",),
+                raise DeployError("ALC0506", "The Extension cannot be unpublished because it is in use by the "
+                                  f"following tenants: {', '.join(users)}", notes=(f"extension {app.label}",),
                                   help="uninstall it from these tenants first")
             needs = catalog.dependents(app)
             if needs:
@@ -266,72 +267,22 @@ class Server:
 
     # ------------------------------------------------------------- tenants --
     def add_tenant(self, tenant: str, companies: Iterable[str] = ()) -> TenantInfo:
-        """A new tenant: a copy of the template tenant database, mounted."""
-        if not valid_tenant_name(tenant):
-            raise DeployUsageError(f"not a tenant id: `{tenant}` (letters, digits, `_` and `-`, at most 63)")
-        companies = _companies(companies)
-        t = schema.tenants
-        with self.store.begin(False) as conn:
-            if conn.execute(sa.select(t.c["Tenant ID"]).where(t.c["Tenant ID"] == tenant)).first() is not None:
-                raise DeployError("ALC0542", f"The tenant '{tenant}' already exists on this server")
-        database = self.store.new_tenant_db(tenant)
-        attach = database if self.store.backend == "sqlite" else None
-        done = False
-        try:
-            self._register_tenant(tenant, database, attach, companies)
-            done = True
-        except sa.exc.IntegrityError:  # another process added it meanwhile
-            raise DeployError("ALC0542", f"The tenant '{tenant}' already exists on this server") from None
-        finally:
-            if not done and attach is not None:
-                self.store.drop_tenant_db(None, database)
-        return TenantInfo(tenant, "Mounted", 0, companies)
-
-    def _register_tenant(self, tenant: str, database: str, attach: Optional[str], companies: tuple) -> None:
-        t = schema.tenants
-        with self.store.begin(True, attach) as conn:
-            if conn.execute(sa.select(t.c["Tenant ID"]).where(t.c["Tenant ID"] == tenant)).first() is not None:
-                raise DeployError("ALC0542", f"The tenant '{tenant}' already exists on this server")
-            self.store.create_tenant_tables(conn, database)
-            conn.execute(sa.insert(t).values({"Tenant ID": tenant, "State": "Mounted", "Database": database,
-                                              "Revision": 0}))
-            if companies:
-                tc = conn if attach else conn.execution_options(schema_translate_map={schema.TENANT_SCHEMA: database})
-                tc.execute(sa.insert(schema.company), [{"Name": c} for c in companies])
+        """A new tenant: a copy of the template tenant database, mounted, with ``companies``."""
+        from .tenants import add_tenant
+        return add_tenant(self, tenant, companies)
 
     def remove_tenant(self, tenant: str) -> None:
         """Remove a tenant and its database."""
-        t = schema.tenants
-        with self.store.begin(True) as conn:
-            row = self._tenant_row(tenant, conn, lock=True)
-            conn.execute(sa.delete(schema.tenant_app).where(schema.tenant_app.c["Tenant ID"] == tenant))
-            conn.execute(sa.delete(t).where(t.c["Tenant ID"] == tenant))
-            self.store.drop_tenant_db(conn, row.database) if self.store.backend != "sqlite" else None
-        if self.store.backend == "sqlite":
-            self.store.drop_tenant_db(None, row.database)
+        from .tenants import remove_tenant
+        remove_tenant(self, tenant)
 
     def tenants(self) -> list[TenantInfo]:
-        t, ta = schema.tenants, schema.tenant_app
-        with self.store.begin(False) as conn:
-            counts = dict(conn.execute(sa.select(ta.c["Tenant ID"], sa.func.count())
-                                       .group_by(ta.c["Tenant ID"])).all())
-            rows = conn.execute(sa.select(t).order_by(t.c["Tenant ID"])).mappings().all()
-        out = []
-        for r in rows:
-            out.append(TenantInfo(r["Tenant ID"], r["State"], counts.get(r["Tenant ID"], 0),
-                                  self.companies(r["Tenant ID"]) if r["State"] == "Mounted" else ()))
-        return out
+        from .tenants import list_tenants
+        return list_tenants(self)
 
     def add_company(self, tenant: str, company: str) -> None:
-        (company,) = _companies([company])
-        row = self._mounted(tenant)
-        with self.store.begin(True, row.database) as conn:
-            self._tenant_row(tenant, conn, lock=True)
-            c = schema.company
-            if conn.execute(sa.select(c.c.Name).where(c.c.Name == company)).first() is not None:
-                raise DeployError("ALC0543", f"The company '{company}' already exists on the tenant '{tenant}'")
-            conn.execute(sa.insert(c).values(Name=company))
-            self._bump_tenant(conn, tenant, self._tenant_row(tenant, conn).revision)
+        from .tenants import add_company
+        add_company(self, tenant, company)
 
     def companies(self, tenant: str) -> list[str]:
         row = self._tenant_row(tenant)
@@ -474,58 +425,6 @@ class Server:
         return remove_apps(self, tenant)
 
 
-class _DbSource(ObjectSource):
-    """Package rows read on one long-lived connection, each read its own short transaction
-    (a lazy object is decoded in the middle of a merge, outside the command's transactions)."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        self._conn = None
-
-    bound = None  # the connection of the transaction under way (publish), whose rows others cannot see yet
-
-    def _rows(self, query) -> list:
-        if self.bound is not None:
-            return self.bound.execute(query).all()
-        if self._conn is None:
-            self._conn = self.store.reader()
-        try:
-            return self._conn.execute(query).all()
-        finally:
-            self._conn.rollback()
-
-    def manifest(self, package_id: str) -> bytes:
-        t = schema.nav_app
-        rows = self._rows(sa.select(t.c.Manifest).where(t.c["Package ID"] == package_id))
-        if not rows:
-            raise DeployUsageError(f"the package {package_id} is no longer published")
-        return bytes(rows[0][0])
-
-    def objects(self, package_id: str) -> list:
-        m = schema.object_metadata
-        return self._rows(sa.select(m.c["Object Type"], m.c["Object ID"], m.c["Object Name"], m.c.Namespace,
-                                    m.c.Target, m.c["Moves Out"]).where(m.c["Package ID"] == package_id))
-
-    def metadata(self, package_id: str, keys: list) -> dict:
-        m = schema.object_metadata
-        out = {}
-        for i in range(0, len(keys), 300):
-            chunk = keys[i:i + 300]
-            cond = sa.tuple_(m.c["Object Type"], m.c["Object ID"], m.c["Object Name"]).in_(chunk) \
-                if len(chunk) > 1 else sa.and_(m.c["Object Type"] == chunk[0][0], m.c["Object ID"] == chunk[0][1],
-                                               m.c["Object Name"] == chunk[0][2])
-            for kind, ident, name, data in self._rows(
-                    sa.select(m.c["Object Type"], m.c["Object ID"], m.c["Object Name"], m.c.Metadata)
-                    .where(m.c["Package ID"] == package_id, cond)):
-                out[(kind, ident, name)] = bytes(data) if data is not None else None
-        return out
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-
 class _Env:
     """What the rules need of package content, for one tenant."""
 
@@ -564,17 +463,6 @@ def _app_on_tenant(catalog: Catalog, state: TenantState, name: str, tenant: str,
         raise DeployUsageError(f"'{name}' names {len(ids)} different apps; give the app id")
     a = found[-1]
     return a.id, f"{a.name} by {a.publisher}"
-
-
-def _companies(companies: Iterable[str]) -> tuple[str, ...]:
-    out = []
-    for c in companies:
-        if not c or not c.strip() or len(c) > 30:
-            raise DeployUsageError(f"not a company name: `{c}` (1 to 30 characters)")
-        if c in out:
-            raise DeployUsageError(f"company `{c}` given twice")
-        out.append(c)
-    return tuple(out)
 
 
 def _policy(policy: str) -> None:

@@ -1,4 +1,5 @@
-"""Dismount, mount and Remove-NAVAppsForTenant.
+"""Tenants: add (a copy of the template tenant database), remove, list, companies,
+dismount, mount and Remove-NAVAppsForTenant.
 
 A dismounted tenant keeps its database, with its installed list
 (`NAV App Installed App`) and sync tracking; the application database
@@ -12,13 +13,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from typing import Iterable, Optional
+
 from . import schema
 from .catalog import load_catalog
 from .errors import DeployError, DeployUsageError
-from .model import DataVersion, Report, Step, valid_tenant_name
+from .model import DataVersion, Report, Step, TenantInfo, valid_tenant_name
 from .tenantdb import installed_rows, load_state, register_installed, save_state
 
-__all__ = ["dismount", "mount", "remove_apps", "mount_problems"]
+__all__ = ["add_tenant", "remove_tenant", "list_tenants", "add_company", "dismount", "mount", "remove_apps",
+           "mount_problems"]
 
 
 def dismount(server, tenant: str) -> Report:
@@ -110,3 +114,88 @@ def remove_apps(server, tenant: str) -> Report:
         save_state(conn, tenant, state, state.evolve(installed={}, data=data), mounted=False)
         server._bump_tenant(conn, tenant, now.revision)
     return Report(tuple(steps))
+
+
+def add_tenant(server, tenant: str, companies: Iterable[str] = ()) -> TenantInfo:
+    """A new tenant: a copy of the template tenant database, mounted."""
+    if not valid_tenant_name(tenant):
+        raise DeployUsageError(f"not a tenant id: `{tenant}` (letters, digits, `_` and `-`, at most 63)")
+    companies = _companies(companies)
+    t = schema.tenants
+    with server.store.begin(False) as conn:
+        if conn.execute(sa.select(t.c["Tenant ID"]).where(t.c["Tenant ID"] == tenant)).first() is not None:
+            raise DeployError("ALC0542", f"The tenant '{tenant}' already exists on this server")
+    database = server.store.new_tenant_db(tenant)
+    attach = database if server.store.backend == "sqlite" else None
+    done = False
+    try:
+        _register_tenant(server, tenant, database, attach, companies)
+        done = True
+    except sa.exc.IntegrityError:  # another process added it meanwhile
+        raise DeployError("ALC0542", f"The tenant '{tenant}' already exists on this server") from None
+    finally:
+        if not done and attach is not None:
+            server.store.drop_tenant_db(None, database)
+    return TenantInfo(tenant, "Mounted", 0, companies)
+
+
+def _register_tenant(server, tenant: str, database: str, attach: Optional[str], companies: tuple) -> None:
+    t = schema.tenants
+    with server.store.begin(True, attach) as conn:
+        if conn.execute(sa.select(t.c["Tenant ID"]).where(t.c["Tenant ID"] == tenant)).first() is not None:
+            raise DeployError("ALC0542", f"The tenant '{tenant}' already exists on this server")
+        server.store.create_tenant_tables(conn, database)
+        conn.execute(sa.insert(t).values({"Tenant ID": tenant, "State": "Mounted", "Database": database,
+                                          "Revision": 0}))
+        if companies:
+            tc = conn if attach else conn.execution_options(schema_translate_map={schema.TENANT_SCHEMA: database})
+            tc.execute(sa.insert(schema.company), [{"Name": c} for c in companies])
+
+
+def remove_tenant(server, tenant: str) -> None:
+    """Remove a tenant and its database."""
+    t = schema.tenants
+    with server.store.begin(True) as conn:
+        row = server._tenant_row(tenant, conn, lock=True)
+        conn.execute(sa.delete(schema.tenant_app).where(schema.tenant_app.c["Tenant ID"] == tenant))
+        conn.execute(sa.delete(t).where(t.c["Tenant ID"] == tenant))
+        if server.store.backend != "sqlite":
+            server.store.drop_tenant_db(conn, row.database)  # the schema, in the same transaction
+    if server.store.backend == "sqlite":
+        server.store.drop_tenant_db(None, row.database)      # the file, once the removal is committed
+
+
+def list_tenants(server) -> list[TenantInfo]:
+    t, ta = schema.tenants, schema.tenant_app
+    with server.store.begin(False) as conn:
+        counts = dict(conn.execute(sa.select(ta.c["Tenant ID"], sa.func.count())
+                                   .group_by(ta.c["Tenant ID"])).all())
+        rows = conn.execute(sa.select(t).order_by(t.c["Tenant ID"])).mappings().all()
+    out = []
+    for r in rows:
+        out.append(TenantInfo(r["Tenant ID"], r["State"], counts.get(r["Tenant ID"], 0),
+                              server.companies(r["Tenant ID"]) if r["State"] == "Mounted" else ()))
+    return out
+
+
+def add_company(server, tenant: str, company: str) -> None:
+    (company,) = _companies([company])
+    row = server._mounted(tenant)
+    with server.store.begin(True, row.database) as conn:
+        server._tenant_row(tenant, conn, lock=True)
+        c = schema.company
+        if conn.execute(sa.select(c.c.Name).where(c.c.Name == company)).first() is not None:
+            raise DeployError("ALC0543", f"The company '{company}' already exists on the tenant '{tenant}'")
+        conn.execute(sa.insert(c).values(Name=company))
+        server._bump_tenant(conn, tenant, server._tenant_row(tenant, conn).revision)
+
+
+def _companies(companies: Iterable[str]) -> tuple[str, ...]:
+    out = []
+    for c in companies:
+        if not c or not c.strip() or len(c) > 30:
+            raise DeployUsageError(f"not a company name: `{c}` (1 to 30 characters)")
+        if c in out:
+            raise DeployUsageError(f"company `{c}` given twice")
+        out.append(c)
+    return tuple(out)
