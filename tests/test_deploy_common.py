@@ -47,7 +47,7 @@ def _compile(project: str, cache: str, out: str, version: str = None, runtime: b
 def packages(tmp_path_factory) -> dict:
     """name -> .app path: the samples (base, loyalty, loyalty-rewards, shipping),
     tracker 1.0/2.0/3.0, a tracker runtime package (1.5, platform 26.0.0.0) and
-    one for another platform (1.6, 25.0.0.0), mini-base 1.0/2.0 and mini-ext, seed-a .. seed-d,
+    one for another platform (1.6, 25.0.0.0), shipping 3.0.0.0, mini-base 1.0/2.0 and mini-ext, seed-a .. seed-d,
     seed-a-other-id (Seed A under another app id)."""
     root = tmp_path_factory.mktemp("deploy-packages")
     cache = str(root / "cache")
@@ -57,6 +57,8 @@ def packages(tmp_path_factory) -> dict:
     tracker = os.path.join(DATA, "tracker")
     for version in ("1.0.0.0", "2.0.0.0", "3.0.0.0"):
         out[f"tracker-{version[0]}"] = _compile(tracker, cache, os.path.join(built, f"tracker-{version}.app"), version)
+    out["shipping-3"] = _compile(os.path.join(ROOT, "samples", "shipping"), cache,
+                                 os.path.join(built, "shipping-3.app"), "3.0.0.0")
     out["tracker-runtime"] = _compile(tracker, cache, os.path.join(built, "tracker-runtime.app"), "1.5.0.0",
                                       runtime=True)
     out["tracker-runtime-25"] = _compile(tracker, cache, os.path.join(built, "tracker-runtime-25.app"), "1.6.0.0",

@@ -303,3 +303,43 @@ def test_install_checks_the_prerequisites(server, packages):
                        "following objects it needs are missing on the tenant: Table 'Mini Customer' (50500)")
     server.install("Mini Base", "t1", version="1.0.0.0")
     server.install("Mini Extension", "t1")  # the installed version 1.0.0.0 satisfies the dependency
+
+
+def test_upgrade_runs_the_conflict_check(server, packages):
+    server.publish([packages["base"], packages["loyalty"], packages["shipping"], packages["shipping-3"]])
+    server.add_tenant("t1")
+    server.install("Demo Loyalty", "t1")
+    server.install("Demo Shipping", "t1", version="2.0.0.0", policy="last-wins")
+    message = refused_unchanged(server, server.upgrade, "ALC0511", "Demo Shipping", "3.0.0.0", "t1")
+    assert "Demo Shipping by alc samples 3.0.0.0" in message and "Demo Loyalty" in message
+    report = server.upgrade("Demo Shipping", "3.0.0.0", "t1", policy="last-wins")
+    assert len(report.warnings) == 1
+
+
+def test_init_keeps_its_platform(server):
+    from alc.deploy import Version
+    assert server.init(Version.parse(PLATFORM)) == Version.parse(PLATFORM)
+    refused(server.init, "ALC0545", Version(27, 0, 0, 0))
+
+
+def test_no_source_to_include_from_a_runtime_package(server, packages, tmp_path):
+    server.publish([packages["base"], packages["tracker-runtime"]])
+    refused(server.runtime_package, "ALC0550", TRACKER, "1.5.0.0", str(tmp_path / "x.app"), include_source=True)
+    server.runtime_package(TRACKER, "1.5.0.0", str(tmp_path / "x.app"))
+    assert read_package(str(tmp_path / "x.app")).runtime_package
+
+
+def test_every_deploy_code_is_registered_and_explained():
+    import os
+    import re
+    from alc.diagnostics import CODES, explain
+    folder = os.path.join(os.path.dirname(__file__), "..", "alc", "deploy")
+    used = set()
+    for name in os.listdir(folder):
+        if name.endswith(".py"):
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                used |= set(re.findall(r'"(ALC\d{4})"', f.read()))
+    deploy = {c for c in used if c.startswith("ALC05")}
+    assert len(deploy) >= 25
+    for code in used:
+        assert code in CODES and CODES[code].explanation and explain(code), code

@@ -239,7 +239,8 @@ def uninstall(cat: Catalog, tenant: str, state: TenantState, app_id: str, label:
         del installed[d.app_id]
         data[d.app_id] = DataVersion(d.app_id, d.name, d.publisher, d.version, d.package_id)
         if d is current:
-            steps.append(Step("uninstalled", d.label, f"Uninstalled {d.label} from tenant {tenant} (its data is kept)"))
+            steps.append(Step("uninstalled", d.label, f"Uninstalled {d.label} from tenant {tenant} (its data is kept; "
+                              "no code runs on uninstall)"))
         else:
             steps.append(Step("dependent-uninstalled", d.label,
                               f"Dependent extension un-installed successfully: {d.label}"))
