@@ -110,7 +110,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     from .package.symbols import write_symbols
     from .semantic.checks.objects import check_objects
     from .semantic.context import CheckContext
-    from .semantic.model import SymbolTable
+    from .semantic.model import SymbolTable, name_numbered_targets
     from .workers import project_app_symbols, run_shares
     include_source = options.include_source or not options.runtime
     shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None, dep_symbols)
@@ -133,7 +133,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
             check_objects(ctx)
             diagnostics.extend(ctx.diagnostics)
             if not has_errors(diagnostics):
-                symbols_entry = pack_entry(write_symbols(apps[0].symbols))
+                symbols_entry = pack_entry(write_symbols(name_numbered_targets(apps[0].symbols, table)))
             diagnostics.extend(shares.finish_phase_two())
     finally:
         shares.close()
