@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from typing import Optional, Sequence
 
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--errorlog", metavar="FILE", help="write the diagnostics as SARIF 2.1.0")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    _warning_options(p)
     p.set_defaults(run=cmd_compile)
 
     p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
@@ -98,8 +100,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warning_options(p: argparse.ArgumentParser) -> None:
+    """The AL compiler's warning switches (see alc/ruleset.py for their precedence)."""
+    p.add_argument("--nowarn", action="append", default=[], metavar="CODE[,CODE...]",
+                   help="suppress these warnings (repeatable; also /nowarn:CODE;CODE)")
+    p.add_argument("--warnaserror", action="append", default=[], metavar="+|-|+:CODES|-:CODES",
+                   help="--warnaserror or --warnaserror+: every warning is an error; --warnaserror+:CODES: "
+                        "these are; --warnaserror-[:CODES]: not (also /warnaserror+ ...)")
+    p.add_argument("--ruleset", metavar="FILE",
+                   help="a ruleset JSON file (name, rules [{id, action, justification}], includedRuleSets); "
+                        "default: app.json ruleSetPath")
+
+
+def _warning_policy(args: argparse.Namespace):
+    from .ruleset import WarningPolicy
+    if args.ruleset and not os.path.isfile(args.ruleset):
+        raise UsageError(f"no such ruleset file: {args.ruleset}")
+    try:
+        return WarningPolicy.from_options(args.nowarn, args.warnaserror, args.ruleset)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 # alc.exe spells switches `/project:DIR`; alc accepts them next to `--project DIR`.
-_ALC_EXE_SWITCHES = frozenset(("project", "packagecachepath", "out", "errorlog", "define", "d"))
+_ALC_EXE_SWITCHES = frozenset(("project", "packagecachepath", "out", "errorlog", "define", "d", "nowarn", "ruleset"))
+_WARNASERROR = re.compile(r"^(?:/|--?)warnaserror([+-]?)(?::(.*))?$", re.IGNORECASE)
 
 
 def _translate_switches(argv: Sequence[str]) -> list[str]:
@@ -107,9 +132,15 @@ def _translate_switches(argv: Sequence[str]) -> list[str]:
 
     >>> _translate_switches(["compile", "/project:App", "/d:CLEAN27", "/work/x"])
     ['compile', '--project=App', '--define=CLEAN27', '/work/x']
+    >>> _translate_switches(["/warnaserror+", "--warnaserror", "--warnaserror-:ALC0221", "/nowarn:AL0432"])
+    ['--warnaserror=+', '--warnaserror=+', '--warnaserror=-:ALC0221', '--nowarn=AL0432']
     """
     out = []
     for arg in argv:
+        m = _WARNASERROR.match(arg)
+        if m:
+            out.append(f"--warnaserror={m.group(1) or '+'}" + (f":{m.group(2)}" if m.group(2) else ""))
+            continue
         name, sep, value = arg[1:].partition(":")
         if arg.startswith("/") and sep and name.lower() in _ALC_EXE_SWITCHES:
             name = "define" if name.lower() == "d" else name.lower()
@@ -200,15 +231,19 @@ def cmd_compile(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     options = CompileOptions(project=args.project, package_cache=tuple(args.packagecachepath), out=args.out,
                              runtime=args.runtime, include_source=args.include_source, license=args.license,
-                             defines=tuple(args.define), jobs=args.jobs)
+                             defines=tuple(args.define), jobs=args.jobs, warnings=_warning_policy(args))
     result = compile_project(options)
     diagnostics = sorted(result.diagnostics, key=sort_key)
+    suppressed: dict = {}
+    for reason, _ in result.suppressed:
+        suppressed[reason] = suppressed.get(reason, 0) + 1
     if args.errorlog:
         _write_text(args.errorlog, render_sarif(diagnostics))
     if args.format == "json":
         print(json.dumps({"output": result.output, "files": result.files, "objects": len(result.objects),
                           "bytes": result.bytes, "seconds": round(sum(result.timings.values()), 3),
-                          "timings": result.timings, "diagnostics": [to_dict(d) for d in diagnostics]}, indent=2))
+                          "timings": result.timings, "diagnostics": [to_dict(d) for d in diagnostics],
+                          "suppressed": {"total": len(result.suppressed), "by": suppressed}}, indent=2))
     else:
         for d in diagnostics:
             path, line, col = d.location()
@@ -217,11 +252,12 @@ def cmd_compile(args: argparse.Namespace) -> int:
         errors = sum(1 for d in diagnostics if d.is_error)
         warnings = len(diagnostics) - errors
         seconds = sum(result.timings.values())
+        hidden = f", {len(result.suppressed)} suppressed" if result.suppressed else ""
         if result.output:
             print(f"wrote {result.output}: {len(result.objects)} objects from {result.files} files "
-                  f"in {seconds:.1f} s ({warnings} warnings)")
+                  f"in {seconds:.1f} s ({warnings} warnings{hidden})")
         elif result.usable:
-            print(f"compilation failed: {errors} errors, {warnings} warnings; no package written")
+            print(f"compilation failed: {errors} errors, {warnings} warnings{hidden}; no package written")
     if not result.usable:
         return EXIT_USAGE
     return EXIT_OK if result.ok else EXIT_DIAGNOSTICS

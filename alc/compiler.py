@@ -34,6 +34,7 @@ class CompileOptions:
     defines: tuple = ()
     jobs: Optional[int] = None
     symbol_cache: object = None        # a package.symcache.SymbolCache shared by several compiles
+    warnings: object = None            # a ruleset.WarningPolicy (--nowarn, --warnaserror, --ruleset)
 
 
 @attrs.frozen
@@ -45,6 +46,7 @@ class CompileResult:
     timings: dict = attrs.Factory(dict)
     files: int = 0
     bytes: int = 0
+    suppressed: tuple = ()             # (reason, Diagnostic) the warning policy suppressed
 
     @property
     def ok(self) -> bool:
@@ -92,6 +94,12 @@ def compile_project(options: CompileOptions) -> CompileResult:
     manifest, diags = load_app_json(app_json)
     diagnostics.extend(diags)
     if manifest is None:
+        return CompileResult(tuple(diagnostics), usable=False)
+    from .ruleset import RuleSetError, WarningPolicy
+    try:
+        policy = (options.warnings or WarningPolicy()).for_project(manifest, project)
+    except RuleSetError as exc:
+        diagnostics.append(Diagnostic.error("ALC0414", str(exc)))
         return CompileResult(tuple(diagnostics), usable=False)
     lap("manifest")
 
@@ -141,8 +149,10 @@ def compile_project(options: CompileOptions) -> CompileResult:
         diagnostics.extend(_license_check(options.license, headers))
     lap("check")
 
+    applied = policy.apply(diagnostics)
+    diagnostics = list(applied.diagnostics)
     result_kw = dict(objects=headers, timings=timings, files=sum(p.files for p in parts),
-                     bytes=sum(p.bytes for p in parts))
+                     bytes=sum(p.bytes for p in parts), suppressed=applied.suppressed)
     if has_errors(diagnostics):
         return CompileResult(tuple(diagnostics), **result_kw)
     out = options.out or os.path.join(project, default_output_name(manifest))

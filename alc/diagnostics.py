@@ -263,6 +263,10 @@ CODES: dict[str, Code] = _codes(
          "Two entries of `dependencies` name the same app id. Keep one, with the higher minimum version."),
     Code("ALC0413", "app depends on itself",
          "A dependency names the app's own id."),
+    Code("ALC0414", "ruleset file cannot be used",
+         "The ruleset given by `--ruleset` or by `ruleSetPath` in app.json (or a file it includes through "
+         "`includedRuleSets`) cannot be read, is not valid JSON, includes itself, or has a rule without an "
+         "`id` or with an action other than Error, Warning, Info, Hidden, None or Default."),
     Code("ALC0420", "package cannot be read",
          "The .app file could not be opened or read from disk."),
     Code("ALC0421", "not a .app package",

@@ -210,6 +210,7 @@ class _Checker:
             features=self.strings(d, p, "features", self.feature),
             preprocessor_symbols=self.strings(d, p, "preprocessorSymbols", self.symbol),
             suppress_warnings=self.strings(d, p, "suppressWarnings"),
+            rule_set_path=self.string(d, p, "ruleSetPath"),
             supported_locales=self.strings(d, p, "supportedLocales"),
             screenshots=self.strings(d, p, "screenshots"),
             key_vault_urls=self.strings(d, p, "keyVaultUrls"),
