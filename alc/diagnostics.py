@@ -267,6 +267,10 @@ CODES: dict[str, Code] = _codes(
          "The ruleset given by `--ruleset` or by `ruleSetPath` in app.json (or a file it includes through "
          "`includedRuleSets`) cannot be read, is not valid JSON, includes itself, or has a rule without an "
          "`id` or with an action other than Error, Warning, Info, Hidden, None or Default."),
+    Code("ALC0415", "unknown app.json key",
+         "app.json (or one of its entries: a dependency, an id range, resourceExposurePolicy ...) has a key "
+         "that Business Central does not read, most often a misspelt one (`dependecies`); it is ignored. The "
+         "help names the nearest known key."),
     Code("ALC0420", "package cannot be read",
          "The .app file could not be opened or read from disk."),
     Code("ALC0421", "not a .app package",
@@ -377,8 +381,11 @@ def render_concise(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None)
 
 def to_dict(d: Diagnostic, cwd: Optional[str] = None) -> dict:
     path, line, col = d.location(cwd)
-    return {"code": d.code, "severity": str(d.severity), "message": d.message,
-            "file": path, "line": line, "column": col}
+    out = {"code": d.code, "severity": str(d.severity), "message": d.message,
+           "file": path, "line": line, "column": col}
+    if d.help:
+        out["help"] = d.help
+    return out
 
 
 def render_json(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None) -> str:
