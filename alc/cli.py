@@ -24,14 +24,18 @@ class UsageError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="alc", description="A toolchain for AL, the language of Business Central.")
+    parser = argparse.ArgumentParser(
+        prog="alc", description="A toolchain for AL, the language of Business Central.",
+        epilog="exit codes: 0 success (warnings allowed), 1 diagnostics, conflicts or a failed build, "
+               "2 unusable input (bad arguments, missing paths, unreadable packages, app.json or license). "
+               "`alc COMMAND --help` describes a command; `alc explain --list` lists the diagnostic codes.")
     parser.add_argument("--version", action="version", version=f"alc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("parse", help="parse AL files and report syntax diagnostics")
     p.add_argument("paths", nargs="+", metavar="PATH", help="AL files or folders (searched recursively for *.al)")
     p.add_argument("--stats", action="store_true", help="print counts, time and throughput")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--define", "-D", action="append", default=[], metavar="SYMBOL",
                    help="preprocessor symbol (repeatable); added to app.json preprocessorSymbols")
     p.add_argument("--declarations-only", action="store_true",
@@ -56,46 +60,56 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     p.set_defaults(run=cmd_generate)
 
-    p = sub.add_parser("compile", help="compile a project folder into a .app package")
-    p.add_argument("--project", default=".", metavar="DIR", help="the project folder, with app.json (default: .)")
+    p = sub.add_parser("compile", help="compile a project folder into a .app package",
+                       epilog='license file (--license): JSON, {"ranges": [{"from": 50000, "to": 50199}, '
+                              '{"from": 70000, "to": 70099, "type": "table"}]}: the object ids a runtime package '
+                              'may hold, optionally per object type.')
+    p.add_argument("project_dir", nargs="?", metavar="DIR", help="the project folder (the same as --project DIR)")
+    p.add_argument("--project", default=None, metavar="DIR", help="the project folder, with app.json (default: .)")
     p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
                    help="folder of dependency packages (repeatable; default: <project>/.alpackages)")
     p.add_argument("--out", metavar="FILE", help="the package to write (default: <Publisher>_<Name>_<Version>.app)")
     p.add_argument("--runtime", action="store_true", help="build a runtime package (no source)")
     p.add_argument("--include-source", action="store_true", help="keep the source in a runtime package")
-    p.add_argument("--license", metavar="FILE", help="licensed object id ranges (JSON), checked for --runtime")
-    p.add_argument("--define", "-D", action="append", default=[], metavar="SYMBOL", help="preprocessor symbol")
+    p.add_argument("--license", metavar="FILE",
+                   help="licensed object id ranges (JSON, see below), checked for --runtime")
+    p.add_argument("--define", "-D", action="append", default=[], metavar="SYMBOL",
+                   help="preprocessor symbol (repeatable); added to app.json preprocessorSymbols")
     p.add_argument("--errorlog", metavar="FILE", help="write the diagnostics as SARIF 2.1.0")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     _warning_options(p)
     p.set_defaults(run=cmd_compile)
 
     p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
-    p.add_argument("apps", nargs="+", metavar="APP", help="the .app packages installed together (base included)")
+    p.add_argument("apps", nargs="+", metavar="APP",
+                   help="the .app packages installed together (base included), or folders of them")
     p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
                    help="where dependencies that are not given are taken from (repeatable)")
     p.add_argument("--policy", choices=("strict", "last-wins"), default="strict",
                    help="strict: conflicting property changes fail (NAV); last-wins: the app applied last wins, "
                         "reported as warnings (Business Central)")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("merged", help="show an object as a tenant with these apps sees it")
     p.add_argument("object", metavar="OBJECT", help='KIND:ID or KIND:NAME, e.g. page:21 or page:"Customer Card"')
-    p.add_argument("apps", nargs="+", metavar="APP", help="the .app packages installed together")
-    p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR")
-    p.add_argument("--policy", choices=("strict", "last-wins"), default="strict")
-    p.add_argument("--format", choices=("al", "json"), default="al")
+    p.add_argument("apps", nargs="+", metavar="APP", help="the .app packages installed together, or folders of them")
+    p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
+                   help="where dependencies that are not given are taken from (repeatable)")
+    p.add_argument("--policy", choices=("strict", "last-wins"), default="strict",
+                   help="strict: conflicting changes are conflicts; last-wins: the app applied last wins")
+    p.add_argument("--format", choices=("al", "json"), default="al", help="output format (default: al)")
     p.set_defaults(run=cmd_merged)
 
     p = sub.add_parser("explain", help="explain a diagnostic code")
-    p.add_argument("code")
+    p.add_argument("code", nargs="?", help="a code such as ALC0101")
+    p.add_argument("--list", action="store_true", help="list every code with its title")
     p.set_defaults(run=cmd_explain)
 
     p = sub.add_parser("inspect", help="show the manifest and objects of a .app package")
     p.add_argument("app", metavar="APP", help="a .app file")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(run=cmd_inspect)
     return parser
 
@@ -220,8 +234,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_compile(args: argparse.Namespace) -> int:
     from .compiler import CompileOptions, compile_project
     from .diagnostics import render_sarif, sort_key, to_dict
+    if args.project_dir and args.project and os.path.abspath(args.project_dir) != os.path.abspath(args.project):
+        raise UsageError(f"two project folders given: {args.project_dir} and --project {args.project}")
+    args.project = args.project_dir or args.project or "."
     if not os.path.isdir(args.project):
         raise UsageError(f"no such project folder: {args.project}")
+    if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+        raise UsageError(f"the folder of --out does not exist: {os.path.dirname(os.path.abspath(args.out))}")
+    for report in filter(None, (args.errorlog,)):
+        if not os.path.isdir(os.path.dirname(os.path.abspath(report))):
+            raise UsageError(f"the folder of --errorlog does not exist: {os.path.dirname(os.path.abspath(report))}")
     for folder in args.packagecachepath:
         if not os.path.isdir(folder):
             raise UsageError(f"no such package cache folder: {folder}")
@@ -249,7 +271,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
             path, line, col = d.location()
             prefix = f"{path}({line},{col}): " if path else ""
             print(f"{prefix}{d.severity} {d.code}: {d.message}")
-            if d.help:
+            if d.help and (d.is_error or d.code.startswith("ALC04")):
                 print(f"    help: {d.help}")
         errors = sum(1 for d in diagnostics if d.is_error)
         warnings = len(diagnostics) - errors
@@ -278,12 +300,27 @@ def _write_text(path: str, text: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def _app_paths(paths: Sequence[str]) -> list[str]:
+    """The packages given: files as they are, every `*.app` of a folder (sorted)."""
+    out = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(os.path.join(path, f) for f in os.listdir(path)
+                           if f.lower().endswith(".app") and os.path.isfile(os.path.join(path, f)))
+            if not found:
+                raise UsageError(f"no .app packages in folder: {path}")
+            out.extend(found)
+        elif os.path.isfile(path):
+            out.append(path)
+        else:
+            raise UsageError(f"no such package: {path}")
+    return out
+
+
 def _load_apps(args: argparse.Namespace):
     from .package.apps import load_apps
     from .package.errors import PackageError
-    for path in args.apps:
-        if not os.path.isfile(path):
-            raise UsageError(f"no such package: {path}")
+    args.apps = _app_paths(args.apps)
     for folder in args.packagecachepath:
         if not os.path.isdir(folder):
             raise UsageError(f"no such package cache folder: {folder}")
@@ -327,9 +364,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _object_spec(text: str) -> tuple:
     """`page:21` -> ('page', 21); `page:"Customer Card"` -> ('page', 'Customer Card')."""
+    from .ir.nodes import OBJECT_CLASSES
     kind, sep, ident = text.partition(":")
     if not sep or not kind or not ident:
         raise UsageError(f"OBJECT must be KIND:ID or KIND:NAME, got `{text}`")
+    if kind.strip().lower() not in OBJECT_CLASSES:
+        import difflib
+        near = difflib.get_close_matches(kind.strip().lower(), sorted(OBJECT_CLASSES), n=1)
+        raise UsageError(f"unknown object kind `{kind.strip()}`" + (f"; did you mean `{near[0]}`?" if near else "")
+                         + " (kinds: " + ", ".join(sorted(OBJECT_CLASSES)) + ")")
     ident = ident.strip()
     if ident.isdigit():
         return kind.strip().lower(), int(ident)
@@ -357,6 +400,14 @@ def cmd_merged(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from .diagnostics import CODES
+    if args.list:
+        for code in sorted(CODES):
+            entry = CODES[code]
+            print(f"{code}  {entry.title}" + ("  (retired)" if entry.retired else ""))
+        return EXIT_OK
+    if not args.code:
+        raise UsageError("give a code (alc explain ALC0101) or --list")
     text = explain(args.code)
     if text is None:
         raise UsageError(f"unknown diagnostic code `{args.code}`")
@@ -372,7 +423,11 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     except PackageError as exc:
         print(str(exc.with_path(args.app)), file=sys.stderr)
         return EXIT_USAGE
-    print(json.dumps(package.to_json(), indent=2) if args.format == "json" else render_text(package))
+    if args.format == "json":
+        from .package.inspect import entitlements
+        print(json.dumps({**package.to_json(), "entitlements": entitlements(package)}, indent=2))
+    else:
+        print(render_text(package))
     return EXIT_OK
 
 
@@ -382,6 +437,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
         files = discover(args.paths)
     except PathError as exc:
         raise UsageError(str(exc)) from None
+    if not files:
+        raise UsageError("no .al files in " + ", ".join(args.paths))
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     summary = parse_files(files, defines=args.define, jobs=args.jobs, lazy=args.declarations_only,

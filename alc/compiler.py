@@ -101,13 +101,20 @@ def compile_project(options: CompileOptions) -> CompileResult:
     except RuleSetError as exc:
         diagnostics.append(Diagnostic.error("ALC0414", str(exc)))
         return CompileResult(tuple(diagnostics), usable=False)
+    license_ranges: list = []
+    if options.runtime and options.license:
+        try:
+            license_ranges = _read_license(options.license)
+        except LicenseError as exc:
+            diagnostics.append(Diagnostic.error("ALC0450", str(exc), Span(SourceFile(options.license, ""), 0, 0)))
+            return CompileResult(tuple(diagnostics), usable=False)
     lap("manifest")
 
     cache = options.package_cache or (os.path.join(project, ".alpackages"),)
     index = scan_package_cache([c for c in cache if os.path.isdir(c)])
     diagnostics.extend(index.diagnostics)
     resolution = resolve(manifest, index, _read_text(app_json))
-    diagnostics.extend(resolution.diagnostics)
+    diagnostics.extend(_note_missing_cache(resolution.diagnostics, cache, bool(options.package_cache)))
     dep_symbols = _dependency_symbols(resolution, diagnostics, options.symbol_cache)
     lap("dependencies")
 
@@ -146,7 +153,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     finally:
         shares.close()
     if options.runtime and options.license:
-        diagnostics.extend(_license_check(options.license, headers))
+        diagnostics.extend(_license_check(license_ranges, headers))
     lap("check")
 
     applied = policy.apply(diagnostics)
@@ -199,23 +206,49 @@ def _dependency_symbols(resolution, diagnostics: list, cache=None) -> list:
     return out
 
 
+def _note_missing_cache(diagnostics, cache: tuple, given: bool) -> list:
+    """A dependency not found while the package cache folder does not exist: say so in the help."""
+    missing = [c for c in cache if not os.path.isdir(c)]
+    if not missing:
+        return list(diagnostics)
+    note = (f"the default package cache `{missing[0]}` does not exist; put the dependency packages there or "
+            "give --packagecachepath DIR" if not given else
+            "these package cache folders do not exist: " + ", ".join(f"`{m}`" for m in missing))
+    return [attrs.evolve(d, help=f"{note} ({d.help})" if d.help else note) if d.code == "ALC0240" else d
+            for d in diagnostics]
+
+
 def _is_platform(resolution, pkg) -> bool:
     return resolution.platform is not None and resolution.platform.id == pkg.id
 
 
-def _license_check(path: str, objects) -> list[Diagnostic]:
-    """A runtime package may hold only objects whose ids the license covers.
+_LICENSE_FORM = '{"ranges": [{"from": 50000, "to": 50199}, {"from": 70000, "to": 70099, "type": "table"}]}'
+
+
+def _read_license(path: str) -> list:
+    """The ranges of a license file, (from, to, object type or None); LicenseError when unusable.
 
     The license is a JSON file: ``{"ranges": [{"from": 50000, "to": 99999}, ...]}``
     (optionally per object type: ``{"from", "to", "type": "table"}``)."""
     try:
         with open(path, "rb") as f:
             data = json.loads(f.read().decode("utf-8-sig"))
+    except OSError as exc:
+        raise LicenseError(f"cannot read license file `{path}`: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise LicenseError(f"license file `{path}` is not valid JSON: {exc}") from None
+    try:
         ranges = data["ranges"] if isinstance(data, dict) else data
         parsed = [(int(r["from"]), int(r["to"]), (r.get("type") or "").lower() or None) for r in ranges]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return [Diagnostic.error("ALC0450", f"cannot read license file `{path}`: {exc}",
-                                 Span(SourceFile(path, ""), 0, 0))]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise LicenseError(f"license file `{path}` must look like {_LICENSE_FORM}") from None
+    if not all(type(r["from"]) is int and type(r["to"]) is int for r in ranges):
+        raise LicenseError(f"license file `{path}` must look like {_LICENSE_FORM}")
+    return parsed
+
+
+def _license_check(parsed: list, objects) -> list[Diagnostic]:
+    """A runtime package may hold only objects whose ids the license covers."""
     out = []
     for obj in objects:
         oid = getattr(obj, "id", None)
