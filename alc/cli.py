@@ -13,6 +13,8 @@ import re
 import sys
 from typing import Optional, Sequence
 
+import attrs
+
 from . import __version__
 from .diagnostics import explain
 
@@ -80,6 +82,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     _warning_options(p)
     p.set_defaults(run=cmd_compile)
+
+    p = sub.add_parser("build", help="compile every project under some folders, in dependency order, in parallel")
+    p.add_argument("folders", nargs="*", metavar="DIR", help="folders searched for projects (app.json) (default: .)")
+    p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
+                   help="folder of packages the projects depend on but do not build (repeatable; default: each "
+                        "project's .alpackages)")
+    p.add_argument("--out", default="alc-build", metavar="DIR",
+                   help="where the packages are written, and found by the projects built after (default: alc-build)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="cores to use (default: all)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--progress", choices=("auto", "live", "plain"), default="auto",
+                   help="a live table (a terminal), plain lines (logs), or auto: live on a terminal")
+    _warning_options(p)
+    p.set_defaults(run=cmd_build)
 
     p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
     p.add_argument("apps", nargs="+", metavar="APP",
@@ -254,7 +270,12 @@ def cmd_compile(args: argparse.Namespace) -> int:
     options = CompileOptions(project=args.project, package_cache=tuple(args.packagecachepath), out=args.out,
                              runtime=args.runtime, include_source=args.include_source, license=args.license,
                              defines=tuple(args.define), jobs=args.jobs, warnings=_warning_policy(args))
-    result = compile_project(options)
+    if args.format == "text" and sys.stdout.isatty():
+        from .buildview import CompileProgress
+        with CompileProgress(sys.stdout, os.path.basename(os.path.abspath(args.project))) as shown:
+            result = compile_project(attrs.evolve(options, progress=shown.stage))
+    else:
+        result = compile_project(options)
     diagnostics = sorted(result.diagnostics, key=sort_key)
     suppressed: dict = {}
     for reason, _ in result.suppressed:
@@ -282,6 +303,39 @@ def cmd_compile(args: argparse.Namespace) -> int:
                   f"in {seconds:.1f} s ({warnings} warnings{hidden})")
         elif result.usable:
             print(f"compilation failed: {errors} errors, {warnings} warnings{hidden}; no package written")
+    if not result.usable:
+        return EXIT_USAGE
+    return EXIT_OK if result.ok else EXIT_DIAGNOSTICS
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .buildview import make_view, print_summary
+    from .workspace import build, discover_projects
+    folders = args.folders or ["."]
+    for folder in folders:
+        if not os.path.isdir(folder):
+            raise UsageError(f"no such folder: {folder}")
+    for folder in args.packagecachepath:
+        if not os.path.isdir(folder):
+            raise UsageError(f"no such package cache folder: {folder}")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+        raise UsageError(f"the folder of --out does not exist: {os.path.dirname(os.path.abspath(args.out))}")
+    policy = _warning_policy(args)
+    projects = discover_projects(folders)
+    if not projects:
+        raise UsageError("no projects (app.json) in " + ", ".join(folders))
+    if args.format == "json":
+        result = build(folders, args.packagecachepath, args.out, args.jobs, policy, projects=projects)
+        print(json.dumps({"ok": result.ok, "seconds": result.seconds, "jobs": result.jobs,
+                          "projects": [r.to_json() for r in result.results]}, indent=2))
+    else:
+        terminal = sys.stdout.isatty() if args.progress == "auto" else args.progress == "live"
+        with make_view(sys.stdout, terminal) as view:
+            result = build(folders, args.packagecachepath, args.out, args.jobs, policy, on_event=view.event,
+                           projects=projects)
+        print_summary(result, sys.stdout, terminal)
     if not result.usable:
         return EXIT_USAGE
     return EXIT_OK if result.ok else EXIT_DIAGNOSTICS

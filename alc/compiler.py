@@ -35,6 +35,7 @@ class CompileOptions:
     jobs: Optional[int] = None
     symbol_cache: object = None        # a package.symcache.SymbolCache shared by several compiles
     warnings: object = None            # a ruleset.WarningPolicy (--nowarn, --warnaserror, --ruleset)
+    progress: object = None            # called as progress(stage, files) when a stage starts (see STAGES)
 
 
 @attrs.frozen
@@ -71,6 +72,10 @@ def project_sources(project: str) -> list[str]:
     return sorted(found)
 
 
+STAGES = ("manifest", "dependencies", "parse", "check", "emit", "done")
+"""The stages of a compile, in order, as ``CompileOptions.progress`` names them."""
+
+
 def compile_project(options: CompileOptions) -> CompileResult:
     from .deps import resolve
     from .package_cache import scan_package_cache
@@ -79,11 +84,15 @@ def compile_project(options: CompileOptions) -> CompileResult:
     timings: dict = {}
     clock = time.perf_counter()
 
-    def lap(stage: str) -> None:
+    def lap(stage: str, files: int = 0) -> None:
+        """``stage`` is over; tell ``options.progress`` that the next one starts."""
         nonlocal clock
         now = time.perf_counter()
         timings[stage] = round(now - clock, 3)
         clock = now
+        following = STAGES[STAGES.index(stage) + 1]
+        if options.progress is not None and following != "parse":  # parse is announced with its file count
+            options.progress(following, files)
 
     project = options.project
     diagnostics: list[Diagnostic] = []
@@ -120,6 +129,8 @@ def compile_project(options: CompileOptions) -> CompileResult:
 
     symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
     paths = project_sources(project)
+    if options.progress is not None:
+        options.progress("parse", len(paths))
     from .package.container import pack_entry
     from .memory import gc_paused
     from .package.symbols import write_symbols
