@@ -97,6 +97,14 @@ def _parser() -> argparse.ArgumentParser:
     _warning_options(p)
     p.set_defaults(run=cmd_build)
 
+    p = sub.add_parser("graph", help="the dependency graph of packages or projects (dot, mermaid, json, svg)")
+    p.add_argument("paths", nargs="+", metavar="APP|DIR",
+                   help=".app packages, project folders, or folders searched for projects (else for packages)")
+    p.add_argument("--format", choices=("dot", "mermaid", "json", "svg"), default="dot",
+                   help="dot (Graphviz), mermaid, json, or svg (drawn by Graphviz's dot) (default: dot)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the graph to FILE instead of the standard output")
+    p.set_defaults(run=cmd_graph)
+
     p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
     p.add_argument("apps", nargs="+", metavar="APP",
                    help="the .app packages installed together (base included), or folders of them")
@@ -339,6 +347,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not result.usable:
         return EXIT_USAGE
     return EXIT_OK if result.ok else EXIT_DIAGNOSTICS
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from .graph import GraphError, build_graph, load_nodes, to_dot, to_json, to_mermaid, to_svg
+    try:
+        graph = build_graph(load_nodes(args.paths))
+        render = {"dot": to_dot, "mermaid": to_mermaid, "json": to_json, "svg": to_svg}[args.format]
+        text = render(graph)
+    except GraphError as exc:
+        raise UsageError(str(exc)) from None
+    for warning in graph.warnings:
+        print(f"alc: warning: {warning}", file=sys.stderr)
+    if args.output:
+        _write_text(args.output, text if text.endswith("\n") else text + "\n")
+    else:
+        print(text)
+    return EXIT_OK
 
 
 def _write_text(path: str, text: str) -> None:
