@@ -271,6 +271,9 @@ CODES: dict[str, Code] = _codes(
          "app.json (or one of its entries: a dependency, an id range, resourceExposurePolicy ...) has a key "
          "that Business Central does not read, most often a misspelt one (`dependecies`); it is ignored. The "
          "help names the nearest known key."),
+    Code("ALC0416", "empty idRanges",
+         "`idRanges` is an empty array. Microsoft's compiler accepts it (and then checks no object id against a "
+         "range), so alc warns instead of failing; give the app's ranges so that ids outside them are found."),
     Code("ALC0420", "package cannot be read",
          "The .app file could not be opened or read from disk."),
     Code("ALC0421", "not a .app package",

@@ -109,8 +109,9 @@ def _projects_under(folder: str) -> list[str]:
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        if "app.json" in files:
+        if "app.json" in files:  # an app.json below it belongs to this project (see workspace.discover_projects)
             found.append(os.path.join(root, "app.json"))
+            dirs[:] = []
     return sorted(found)
 
 

@@ -334,9 +334,11 @@ class _Checker:
                 rng = self.id_range(("idRange",), legacy)
                 if rng is not None:
                     ranges.append((("idRange",), rng))
-        if d.get("idRanges") == []:
-            self.error("ALC0406", ("idRanges",), "`idRanges` is empty",
-                       help='give at least one range, such as [{"from": 50100, "to": 50149}], or leave it out')
+        if d.get("idRanges") == [] and "idRange" not in d:
+            # A warning, not an error: Microsoft's compiler builds such apps (BCApps has two, one of them
+            # with test codeunits), and then checks no object id against a range.
+            self.warning("ALC0416", ("idRanges",), "`idRanges` is empty: no object id is checked against a range",
+                         help='give the ranges of the app, such as [{"from": 50100, "to": 50149}]')
         for path, item in self.objects(d, (), "idRanges"):
             rng = self.id_range(path, item)
             if rng is not None:

@@ -103,7 +103,11 @@ class BuildResult:
 # ------------------------------------------------------------------ planning --
 
 def discover_projects(folders: Sequence[str]) -> list[Project]:
-    """Every folder with an app.json under ``folders`` (hidden folders and package caches skipped)."""
+    """Every folder with an app.json under ``folders`` (hidden folders and package caches skipped).
+
+    An app.json below a project's folder is part of that project, not one of its own: the compiler
+    takes every .al file under the project folder (the System Application keeps an app.json in each
+    module folder, for working on one module alone)."""
     from .project import load_app_json
     seen: set = set()
     out = []
@@ -111,6 +115,7 @@ def discover_projects(folders: Sequence[str]) -> list[Project]:
         for root, dirs, files in os.walk(folder):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
             if "app.json" in files:
+                dirs[:] = []
                 real = os.path.realpath(root)
                 if real in seen:
                     continue

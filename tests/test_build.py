@@ -178,3 +178,11 @@ def test_compile_shows_its_stages_on_a_terminal(tmp_path):
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
     assert "alc compile base: parsing 9 files (" in plain and "alc compile base: checking (" in plain
     assert "wrote " in plain
+
+
+def test_an_app_json_inside_a_project_belongs_to_it(tmp_path):
+    """(The System Application keeps an app.json in each module folder.)"""
+    _app(tmp_path / "outer", "Outer", A_ID)
+    _app(tmp_path / "outer" / "module", "Module", B_ID)
+    _app(tmp_path / "other", "Other", C_ID)
+    assert [p.name for p in discover_projects([str(tmp_path)])] == ["Other", "Outer"]

@@ -274,8 +274,14 @@ def test_every_documented_key_is_known():
     assert [d for d in diags if d.code == "ALC0415"] == []
 
 
+def test_empty_id_ranges_is_a_warning_naming_the_field():
+    """Not an error: Microsoft's compiler builds apps with `"idRanges": []` (two in BCApps)."""
+    m, diags = parse({"id": APP_ID, "name": "A", "publisher": "P", "version": "1.0.0.0", "idRanges": []})
+    assert m is not None and m.id_ranges == ()
+    assert concise(diags) == "app.json(6,3): warning ALC0416: `idRanges` is empty: no object id is checked against a range"
+
+
 @pytest.mark.parametrize("change, expected", [
-    ({"idRanges": []}, "app.json(6,3): error ALC0406: `idRanges` is empty"),
     ({"application": "latest"}, "app.json(6,3): error ALC0405: `application` must be Major.Minor.Build.Revision, "
                                 "got `latest`"),
     ({"platform": 25}, "app.json(6,3): error ALC0403: `platform` must be a version string, got a number"),
