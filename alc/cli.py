@@ -380,7 +380,7 @@ def _write_text(path: str, text: str) -> None:
 
 
 def _app_paths(paths: Sequence[str]) -> list[str]:
-    """The packages given: files as they are, every `*.app` of a folder (sorted)."""
+    """The packages given: files as they are, every `*.app` of a folder (sorted); one version per app."""
     out = []
     for path in paths:
         if os.path.isdir(path):
@@ -388,12 +388,40 @@ def _app_paths(paths: Sequence[str]) -> list[str]:
                            if f.lower().endswith(".app") and os.path.isfile(os.path.join(path, f)))
             if not found:
                 raise UsageError(f"no .app packages in folder: {path}")
-            out.extend(found)
+            out.extend((p, False) for p in found)
         elif os.path.isfile(path):
-            out.append(path)
+            out.append((path, True))
         else:
             raise UsageError(f"no such package: {path}")
-    return out
+    return _one_version_each(out)
+
+
+def _one_version_each(paths: list) -> list[str]:
+    """Two versions of one app: the highest, with a warning (the package cache's rule), unless both
+    were named on the command line, which is a contradiction the user must settle (exit 2)."""
+    from .package import PackageError, read_package
+    chosen: dict = {}
+    order = []
+    for path, explicit in paths:
+        try:
+            app = read_package(path, symbols=False).app
+        except PackageError as exc:
+            raise UsageError(str(exc.with_path(path))) from None
+        have = chosen.get(app.id)
+        if have is None:
+            chosen[app.id] = (path, explicit, app)
+            order.append(app.id)
+            continue
+        other_path, other_explicit, other = have
+        if explicit and other_explicit:
+            raise UsageError(f"`{app.name}` is given twice: {other.version} ({other_path}) and {app.version} "
+                             f"({path}); give one of them")
+        keep = (path, explicit, app) if app.version > other.version else have
+        low, high = sorted(((other.version, other_path), (app.version, path)))
+        print(f"alc: warning: `{app.name}` is given twice ({low[0]} in {low[1]}, {high[0]} in {high[1]}); "
+              f"using {keep[2].version} from {keep[0]}, the highest", file=sys.stderr)
+        chosen[app.id] = keep
+    return [chosen[i][0] for i in order]
 
 
 def _load_apps(args: argparse.Namespace):
