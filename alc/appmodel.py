@@ -167,6 +167,7 @@ class AppManifest:
     features: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     preprocessor_symbols: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     suppress_warnings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    rule_set_path: str = ""            # `ruleSetPath`: a ruleset file, relative to the project folder
     supported_locales: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     screenshots: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     key_vault_urls: tuple[str, ...] = attrs.field(default=(), converter=tuple)

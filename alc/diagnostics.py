@@ -263,6 +263,17 @@ CODES: dict[str, Code] = _codes(
          "Two entries of `dependencies` name the same app id. Keep one, with the higher minimum version."),
     Code("ALC0413", "app depends on itself",
          "A dependency names the app's own id."),
+    Code("ALC0414", "ruleset file cannot be used",
+         "The ruleset given by `--ruleset` or by `ruleSetPath` in app.json (or a file it includes through "
+         "`includedRuleSets`) cannot be read, is not valid JSON, includes itself, or has a rule without an "
+         "`id` or with an action other than Error, Warning, Info, Hidden, None or Default."),
+    Code("ALC0415", "unknown app.json key",
+         "app.json (or one of its entries: a dependency, an id range, resourceExposurePolicy ...) has a key "
+         "that Business Central does not read, most often a misspelt one (`dependecies`); it is ignored. The "
+         "help names the nearest known key."),
+    Code("ALC0416", "empty idRanges",
+         "`idRanges` is an empty array. Microsoft's compiler accepts it (and then checks no object id against a "
+         "range), so alc warns instead of failing; give the app's ranges so that ids outside them are found."),
     Code("ALC0420", "package cannot be read",
          "The .app file could not be opened or read from disk."),
     Code("ALC0421", "not a .app package",
@@ -472,8 +483,11 @@ def render_concise(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None)
 
 def to_dict(d: Diagnostic, cwd: Optional[str] = None) -> dict:
     path, line, col = d.location(cwd)
-    return {"code": d.code, "severity": str(d.severity), "message": d.message,
-            "file": path, "line": line, "column": col}
+    out = {"code": d.code, "severity": str(d.severity), "message": d.message,
+           "file": path, "line": line, "column": col}
+    if d.help:
+        out["help"] = d.help
+    return out
 
 
 def render_json(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None) -> str:

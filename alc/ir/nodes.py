@@ -534,8 +534,10 @@ class Action:
 
 @node
 class View:
+    """A page view; ``layout`` holds the `modify`/`move*` Changes of its `layout` section."""
     name: str
     properties: tuple = ()
+    layout: tuple = ()
 
 
 @node

@@ -19,7 +19,47 @@ from __future__ import annotations
 from .altext import name as al_name
 from .reader import Package
 
-__all__ = ["render_text", "to_json"]
+__all__ = ["render_text", "to_json", "entitlements"]
+
+
+def entitlements(package: Package) -> list[dict]:
+    """The package's entitlement objects (symbol files do not list them): name and properties,
+    from alc's metadata, else from the source files in the package."""
+    names: list = []
+    try:
+        if package.has_metadata:
+            objs = [o for o in package.ir_objects() if o.kind == "entitlement"]
+        elif package.has_source:
+            objs = _source_entitlements(package)
+        else:
+            return []
+    except Exception:  # noqa: BLE001 - a damaged part is reported by the commands that need it
+        return []
+    for o in objs:
+        props = {p.name: _value_text(p) for p in o.properties}
+        names.append({"name": o.name, "type": props.get("Type", ""), "role": props.get("RoleType", ""),
+                      "object_entitlements": props.get("ObjectEntitlements", ""),
+                      "id": props.get("Id", "")})
+    return names
+
+
+def _source_entitlements(package: Package) -> list:
+    from ..source import SourceFile
+    from ..syntax.api import parse_source
+    out = []
+    for entry in package.source_files:
+        if not entry.lower().endswith(".al"):
+            continue
+        text = package.read(entry).decode("utf-8-sig", errors="replace")
+        if "entitlement" in text.lower():
+            out += [o for o in parse_source(SourceFile(entry, text), lazy_bodies=True).objects
+                    if o.kind == "entitlement"]
+    return out
+
+
+def _value_text(prop) -> str:
+    from ..printer.props import value_lines
+    return " ".join(line.strip() for line in value_lines(prop.name, prop.value, 0))
 
 
 def _yes(flag: bool) -> str:
@@ -53,15 +93,23 @@ def render_text(package: Package) -> str:
         target = f" extends {al_name(o.target)}" if o.is_extension and o.target else ""
         space = f"{o.namespace}." if o.namespace else ""
         lines.append(f"  {o.kind}{ident} {space}{al_name(o.name)}{target}")
+    found = entitlements(package)
+    if found:
+        lines.append(f"entitlements ({len(found)}):")
+        for e in found:
+            facts = ", ".join(f"{k} {e[k]}" for k in ("type", "role", "id") if e[k])
+            lines.append(f"  {al_name(e['name'])}" + (f" ({facts})" if facts else "")
+                         + (f": {e['object_entitlements']}" if e["object_entitlements"] else ""))
     return "\n".join(lines)
 
 
 def to_json(package: Package) -> dict:
     """The `alc inspect --format json` document: the package's own JSON with its
-    `package_id` (the GUID of the package header) after the version."""
+    `package_id` (the GUID of the package header) after the version, and its entitlements."""
     out = {}
     for key, value in package.to_json().items():
         out[key] = value
         if key == "version":
             out["package_id"] = str(package.package_id)
+    out["entitlements"] = entitlements(package)
     return out
