@@ -58,6 +58,22 @@ def _prerequisites(tenant: str, apps: list, new: Sequence[PublishedApp], rows: d
                               help="install the app that declares them first")
 
 
+def _prefetch(server, apps: Sequence[PublishedApp], merge_apps: list) -> None:
+    """Read the metadata of the objects the extension objects extend, one query per package
+    (the merge decodes exactly those; without this, one query each)."""
+    from ..merge.deltas import TARGET_KINDS
+    from ..merge.model import ObjectStub
+    wanted = {(TARGET_KINDS[o.kind], o.target.casefold()) for app in merge_apps for o in app.objects
+              if o.kind in TARGET_KINDS and getattr(o, "target", None)}
+    if not wanted:
+        return
+    for published, app in zip(apps, merge_apps):
+        keys = [(o.kind, o.id or 0, o.name or "") for o in app.objects if type(o) is ObjectStub and o.name
+                and ((o.kind, o.full_name.casefold()) in wanted or (o.kind, o.name.casefold()) in wanted)]
+        if keys:
+            server.source.prefetch(published.package_id, keys)
+
+
 def _conflict_message(c, new_ids: set, tenant: str, labels: dict) -> str:
     mine = [r for r in c.apps if r.id in new_ids]
     others = [r for r in c.apps if r.id not in new_ids]
@@ -78,6 +94,7 @@ def check_install(server, tenant: str, apps: Sequence[PublishedApp], new: Sequen
             return []  # one app alone on the tenant: nothing to conflict with (its own objects compiled together)
         merge_apps = [server.cache.app(a.package_id, server.source) for a in apps]
         _prerequisites(tenant, merge_apps, new, rows)
+        _prefetch(server, apps, merge_apps)
         result = merge(merge_apps, policy=policy)
         new_ids = {a.id for a in new}
         labels = {a.id: a.label for a in apps}

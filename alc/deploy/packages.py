@@ -194,6 +194,13 @@ class ObjectSource:
         """(type, id, name) -> metadata bytes, for the objects ``keys`` name."""
         raise NotImplementedError
 
+    def prefetch(self, package_id: str, keys: list) -> None:
+        """Read the metadata of objects a merge is about to decode, in one go."""
+
+    def take(self, package_id: str, key: tuple):
+        """The metadata bytes of one object (prefetched, or read now), or None."""
+        return self.metadata(package_id, [key]).get(key)
+
 
 def _decode(package_id: str, entry: dict, data: bytes):
     from ..package.metadata import decode_object
@@ -206,7 +213,7 @@ def _decode(package_id: str, entry: dict, data: bytes):
 
 def _load_one(package_id: str, entry: dict, source: "ObjectSource"):
     key = (entry["kind"], entry["id"] or 0, entry["name"] or "")
-    data = source.metadata(package_id, [key]).get(key)
+    data = source.take(package_id, key)
     if data is None:
         raise PackageError("ALC0434", f"package {package_id} has no metadata for {key[0]} `{key[2]}`")
     return _decode(package_id, entry, data)

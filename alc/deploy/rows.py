@@ -27,6 +27,8 @@ class DbSource(ObjectSource):
     def __init__(self, store: Store):
         self.store = store
         self._conn = None
+        self._pending: dict = {}       # (package id, key) -> metadata read ahead, until taken
+        self._asked: set = set()       # what was read ahead once (objects stay decoded in the process)
 
     bound = None  # the connection of the transaction under way (publish), whose rows others cannot see yet
 
@@ -65,6 +67,17 @@ class DbSource(ObjectSource):
                     .where(m.c["Package ID"] == package_id, cond)):
                 out[(kind, ident, name)] = bytes(data) if data is not None else None
         return out
+
+    def prefetch(self, package_id: str, keys: list) -> None:
+        todo = [k for k in keys if (package_id, k) not in self._asked]
+        if todo:
+            self._asked.update((package_id, k) for k in todo)
+            for key, data in self.metadata(package_id, todo).items():
+                self._pending[(package_id, key)] = data
+
+    def take(self, package_id: str, key: tuple):
+        data = self._pending.pop((package_id, key), None)
+        return data if data is not None else self.metadata(package_id, [key]).get(key)
 
     def close(self) -> None:
         if self._conn is not None:
