@@ -343,3 +343,20 @@ def test_every_deploy_code_is_registered_and_explained():
     assert len(deploy) >= 25
     for code in used:
         assert code in CODES and CODES[code].explanation and explain(code), code
+
+
+def test_one_package_is_published_for_one_tenant(server, packages):
+    """The same package (package id) for a second tenant is refused as Business Central 24 does."""
+    server.add_tenant("t1")
+    server.add_tenant("t2")
+    server.publish([packages["base"]])
+    server.publish([packages["loyalty"]], scope="tenant", tenant="t1")
+    message = refused_unchanged(server, server.publish, "ALC0502", [packages["loyalty"]], scope="tenant", tenant="t2")
+    assert message.startswith("An app with package ID '") and message.endswith("' is already published for tenant 't1'")
+    with pytest.raises(DeployUsageError):
+        server.unpublish("Demo Loyalty", tenant="t2")
+    server.install("Demo Loyalty", "t1")
+    refused_unchanged(server, server.unpublish, "ALC0506", "Demo Loyalty", tenant="t1")
+    server.uninstall("Demo Loyalty", "t1")
+    server.unpublish("Demo Loyalty", tenant="t1")
+    assert [i.app.name for i in server.info()] == ["Demo Base"]

@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = _cmd(sub, "unpublish", "unpublish an app version (Unpublish-NAVApp)", cmd_unpublish)
     p.add_argument("name", metavar="NAME")
     p.add_argument("--version", metavar="V")
+    p.add_argument("--tenant", metavar="T", help="the tenant of a --scope tenant app")
+    _format(p)
 
     tenant = sub.add_parser("tenant", help="add, remove, list, dismount and mount tenants")
     tsub = tenant.add_subparsers(dest="tenant_command", metavar="COMMAND", parser_class=_Parser)
@@ -247,7 +249,7 @@ def cmd_publish(args) -> int:
 
 
 def cmd_unpublish(args) -> int:
-    return _print_report(_server(args, create=False).unpublish(args.name, args.version), args)
+    return _print_report(_server(args, create=False).unpublish(args.name, args.version, args.tenant), args)
 
 
 def cmd_tenant_add(args) -> int:

@@ -242,14 +242,21 @@ class Server:
             catalog = Catalog(catalog.apps + (app,))
             published.append(app)
 
-    def unpublish(self, name: str, version=None) -> Report:
-        """Unpublish-NAVApp: refused while installed on any tenant or needed by another published app."""
+    def unpublish(self, name: str, version=None, tenant: Optional[str] = None) -> Report:
+        """Unpublish-NAVApp: refused while installed on any tenant or needed by another published app.
+        ``tenant`` picks a tenant-scope app of that tenant (the same app id and version may be
+        published for several tenants)."""
         from .publish import delete_app
         version = parse_version(version)
         with self.store.begin(True) as conn:
             self._bump_catalog(conn)
             catalog = load_catalog(conn)
-            app = catalog.find(name, version)
+            if tenant is not None:
+                self._tenant_row(tenant, conn)
+                catalog_for = Catalog(a for a in catalog.apps if a.scope == "tenant" and a.tenant == tenant)
+                app = catalog_for.find(name, version)
+            else:
+                app = catalog.find(name, version)
             ta = schema.tenant_app
             users = sorted({r[0] for r in conn.execute(sa.select(ta.c["Tenant ID"])
                                                        .where(ta.c["Package ID"] == app.package_id))})
