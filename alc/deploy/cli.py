@@ -21,11 +21,19 @@ __all__ = ["main", "build_parser"]
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
+class _ArgError(DeployUsageError):
+    """Bad arguments of one command: printed as `alc server COMMAND: error: ...`."""
+
+    def __init__(self, prog: str, message: str):
+        super().__init__(message)
+        self.prog = prog
+
+
 class _Parser(argparse.ArgumentParser):
     """Bad arguments are one line (and exit 2), not a usage block."""
 
     def error(self, message: str):  # type: ignore[override]
-        raise DeployUsageError(f"{self.prog}: {message}")
+        raise _ArgError(self.prog, message)
 
 
 def _default_db() -> str:
@@ -69,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     tenant = sub.add_parser("tenant", help="add, remove, list, dismount and mount tenants")
     tsub = tenant.add_subparsers(dest="tenant_command", metavar="COMMAND", parser_class=_Parser)
-    tenant.set_defaults(run=None, group=tenant)
+    tenant.set_defaults(run=None)
     p = _cmd(tsub, "add", "add a tenant (a copy of the template tenant database)", cmd_tenant_add)
     p.add_argument("tenant", metavar="T")
     p.add_argument("--company", action="append", default=[], metavar="C", help="a company (repeatable)")
@@ -86,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     company = sub.add_parser("company", help="add and list the companies of a tenant")
     csub = company.add_subparsers(dest="company_command", metavar="COMMAND", parser_class=_Parser)
-    company.set_defaults(run=None, group=company)
+    company.set_defaults(run=None)
     p = _cmd(csub, "add", "add a company to a tenant", cmd_company_add)
     p.add_argument("company", metavar="C")
     p.add_argument("--tenant", required=True, metavar="T")
@@ -164,23 +172,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser()
-        if not argv or argv[0] in ("-h", "--help"):
+        if argv and argv[0] in ("-h", "--help"):
             parser.print_help()
-            return EXIT_OK if argv else EXIT_USAGE
+            return EXIT_OK
+        if not argv:
+            raise _ArgError("alc server", "a COMMAND is required (alc server --help lists them)")
         try:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # --help of a command
             return int(exc.code or 0)
         if args.run is None:
-            args.group.print_help(sys.stderr)
-            return EXIT_USAGE
+            raise _ArgError(f"alc server {args.command}",
+                            f"a COMMAND is required (alc server {args.command} --help lists them)")
         return args.run(args)
     except DeployError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     except DeployUsageError as exc:
         text = str(exc).splitlines()[0] if str(exc) else "bad input"
-        print(f"alc server: error: {text}", file=sys.stderr)
+        print(f"{getattr(exc, 'prog', 'alc server')}: error: {text}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # the database refused or failed (locked, unreachable, not a server database)
         import sqlalchemy as sa
