@@ -4,7 +4,7 @@ tenants are created and each runs the base plus 20 extensions, a different
 dependency-closed, conflict-free set per tenant (drawn with a seeded random
 generator from the generator's list of planted conflicts; `generated.json`).
 
-The servers of 10 and of 100 tenants are made once per session (their publish and
+The SQLite servers of 10 and of 100 tenants are made once per session (their publish and
 populate seconds are in each benchmark's ``extra_info``); then
 - *publish*: the base and the 100 extensions into a fresh server, in one call;
 - *tenant_add*: a new tenant with the base installed (a copy of the template tenant
@@ -18,7 +18,9 @@ populate seconds are in each benchmark's ``extra_info``); then
   process does;
 - *install_apps*: one more install on tenants running 5, 10 and 20 extensions (the
   growth in apps; the 10-tenant server).
-The sizes 10 and 100 tenants give the growth in tenants; ``apps`` is the number of
+*tenant_add*, *install* and *install_cold* also run on PostgreSQL (``_postgresql``,
+10 tenants, a throwaway server as the tests start theirs). The sizes 10 and 100
+tenants give the growth in tenants; ``apps`` is the number of
 apps installed over all tenants (the rows of `NAV App Tenant App`), or, for
 *install_apps*, the apps the conflict check merges.
 
@@ -118,13 +120,13 @@ def one_more(manifest: dict, chosen: list) -> str:
 class Deployment:
     """A server with the base and 100 extensions published, and ``tenants`` populated."""
 
-    def __init__(self, compiled, folder: str):
+    def __init__(self, compiled, db: str):
         self.compiled = compiled
         self.manifest = compiled.manifest
         self.ids = {a["key"]: a["id"] for a in self.manifest["apps"]}
-        self.folder = folder
+        self.db = db                  # a folder (SQLite) or a postgresql:// URL
         self.keys = published_keys(self.manifest)
-        self.server = open_server(folder)
+        self.server = open_server(db)
         self.sets: list = []
 
     def publish(self) -> None:
@@ -250,7 +252,7 @@ def _install_rounds(benchmark, d: Deployment, tenant: str, chosen: list, cold: b
 
     def setup():
         if cold:
-            servers.append(open_server(d.folder, create=False))
+            servers.append(open_server(d.db, create=False))
         server = servers[-1]
         if d.ids[key] in {a["id"] for a in server.info_json(tenant=tenant)["apps"] if a.get("installed")}:
             server.uninstall(d.ids[key], tenant)
@@ -296,3 +298,61 @@ def bench_deploy_install_apps(benchmark, compiled_10k, tmp_path_factory, size):
         chosen = d.sets[-1]
     _install_rounds(benchmark, d, tenant, chosen, False, "deploy install_apps")
     benchmark.extra_info["apps"] = running + 2        # what the conflict check merges: the base, those running, the new one
+
+
+# ----------------------------------------------------------- PostgreSQL --
+# The same server on PostgreSQL (the application tables and one schema per tenant in
+# one database, as several server instances share it), on a throwaway PostgreSQL server
+# started as the tests start theirs (tests/pgserver.py): 10 tenants.
+
+@pytest.fixture(scope="session")
+def pg_deployment(compiled_10k, tmp_path_factory):
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
+    from pgserver import PgServer, PgUnavailable
+    try:
+        server = PgServer().start()
+    except PgUnavailable as e:
+        pytest.skip(f"PostgreSQL unavailable: {e}")
+    try:
+        d = Deployment(compiled_10k, server.create_database("bench"))
+        started = time.perf_counter()
+        d.publish()
+        published = time.perf_counter()
+        d.populate(TENANTS[0])
+        d.setup = {"publish_s": round(published - started, 2), "populate_s": round(time.perf_counter() - published, 2)}
+        yield d
+        d.close()
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("size", [f"{TENANTS[0]} tenants"])
+def bench_deploy_tenant_add_postgresql(benchmark, pg_deployment, size):
+    """*tenant_add* on PostgreSQL: a new tenant schema with the base installed."""
+    d = pg_deployment
+    counter = iter(range(1, 1000))
+
+    def add():
+        tenant = f"new{next(counter):03d}"
+        d.server.add_tenant(tenant)
+        return d.server.install(d.ids["base"], tenant)
+
+    clock = CpuClock()
+    benchmark.group = "deploy tenant_add"
+    benchmark.pedantic(clock.wrap(add), rounds=5, iterations=1)
+    finish(benchmark, clock, tenants=len(d.server.tenants()), apps=d.installed_apps(), **d.setup)
+
+
+@pytest.mark.parametrize("size", [f"{TENANTS[0]} tenants"])
+def bench_deploy_install_postgresql(benchmark, pg_deployment, size):
+    """*install* on PostgreSQL."""
+    d = pg_deployment
+    _install_rounds(benchmark, d, "tenant001", d.sets[0], False, "deploy install")
+
+
+@pytest.mark.parametrize("size", [f"{TENANTS[0]} tenants"])
+def bench_deploy_install_cold_postgresql(benchmark, pg_deployment, size):
+    """*install_cold* on PostgreSQL."""
+    d = pg_deployment
+    _install_rounds(benchmark, d, "tenant001", d.sets[0], True, "deploy install cold")
