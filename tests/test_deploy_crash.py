@@ -17,7 +17,7 @@ and the rows are exactly the *before* or the *after* state; killed before the co
 it is *before*, after it *after*. On a copy killed halfway the command then runs to
 completion and gives the *after* state (nothing left locked or half-done).
 ``ALC_CRASH_SEED`` changes the seed, ``ALC_CRASH_ROUNDS`` the kills at statements per
-command (default 5), ``ALC_CRASH_TIMED`` the kills at random moments (default 3).
+command (default 5), ``ALC_CRASH_TIMED`` the kills at random moments (default 2).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from deploykit import EXTENSIONS, describe, forker, kit_apps, name, snapshot, st
 
 SEED = int(os.environ.get("ALC_CRASH_SEED", "9"))
 ROUNDS = int(os.environ.get("ALC_CRASH_ROUNDS", "5"))
-TIMED = int(os.environ.get("ALC_CRASH_TIMED", "3"))
+TIMED = int(os.environ.get("ALC_CRASH_TIMED", "2"))
 
 OPERATIONS = {
     # tenant `two` has nothing installed: the base is synced and installed first, then ext2
