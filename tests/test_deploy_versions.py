@@ -316,10 +316,12 @@ def test_upgrade_runs_the_conflict_check(server, packages):
     assert len(report.warnings) == 1
 
 
-def test_init_keeps_its_platform(server):
-    from alc.deploy import Version
+def test_init_keeps_its_platform(server, db):
+    from alc.deploy import Version, open_server
     assert server.init(Version.parse(PLATFORM)) == Version.parse(PLATFORM)
     refused(server.init, "ALC0545", Version(27, 0, 0, 0))
+    refused(open_server, "ALC0545", db, platform=Version(27, 0, 0, 0))
+    assert open_server(db).platform == Version.parse(PLATFORM)
 
 
 def test_no_source_to_include_from_a_runtime_package(server, packages, tmp_path):

@@ -49,12 +49,15 @@ def server_runtime(platform: Version) -> tuple[int, int]:
 
 def open_server(db: str, *, create: bool = True, platform: Optional[Version] = None) -> "Server":
     """The server whose state is in ``db`` (a folder, or a postgresql:// URL); the
-    database is created (with ``platform``) when it does not exist and ``create``."""
+    database is created (with ``platform``) when it does not exist and ``create``. An
+    existing database keeps its platform: another ``platform`` is refused (ALC0545)."""
     store = open_store(db)
     server = Server(store, db)
     if not store.exists():
         if not create:
             raise DeployUsageError(f"no server database at {db} (create one with `alc server init`)")
+        server.init(platform)
+    elif platform is not None:
         server.init(platform)
     return server
 
