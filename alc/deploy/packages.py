@@ -16,9 +16,6 @@ from typing import Callable, Optional
 import attrs
 
 from ..diagnostics import Diagnostic
-from ..merge import App
-from ..merge.deltas import TARGET_KINDS
-from ..merge.model import ObjectStub
 from ..package.errors import PackageError, RuntimePackageError
 from ..package.reader import Package, read_package
 
@@ -137,7 +134,7 @@ class PackageCache:
             pkg = self._packages[package_id] = read_package(fetch(package_id))
         return pkg
 
-    def app(self, package_id: str, source: "ObjectSource") -> App:
+    def app(self, package_id: str, source: "ObjectSource"):
         """The merge engine's App, from `NAV App Object Metadata`: extension objects and
         objects that move something out decoded at once, every other object an
         ObjectStub that reads and decodes its metadata row when a merge needs it."""
@@ -219,8 +216,11 @@ def _load_one(package_id: str, entry: dict, source: "ObjectSource"):
     return _decode(package_id, entry, data)
 
 
-def _app_from_rows(package_id: str, source: "ObjectSource") -> App:
+def _app_from_rows(package_id: str, source: "ObjectSource"):
     import functools
+    from ..merge import App  # the merge engine (and networkx) only for the commands that merge
+    from ..merge.deltas import TARGET_KINDS
+    from ..merge.model import ObjectStub
     from ..package.manifest import read_manifest
     manifest = read_manifest(source.manifest(package_id)).app
     rows = source.objects(package_id)
