@@ -222,3 +222,26 @@ def test_info_json_is_exactly_the_agreed_shape(server, packages):
     assert (by_name[SHIPPING]["installed"], by_name[SHIPPING]["synced"], by_name[SHIPPING]["data_version"]) == \
         (False, False, None)
     assert by_name[BASE]["scope"] == "global" and by_name[BASE]["tenant"] is None
+
+
+def test_a_change_meanwhile_makes_the_command_start_over(server, packages, db, monkeypatch):
+    """Another process installs a conflicting app between this install's read and its write:
+    the write sees the tenant's revision moved, computes again, and refuses; without that,
+    both apps would be installed although they conflict (a lost update)."""
+    from alc.deploy import open_server, rules
+    _publish_samples(server, packages)
+    server.add_tenant("t1")
+    original, calls = rules.install, []
+
+    def racing(env, catalog, tenant, state, app, **kw):
+        if not calls:
+            calls.append(app.name)
+            other = open_server(db)  # another server instance on the same database
+            other.install(LOYALTY, "t1")
+            other.close()
+        return original(env, catalog, tenant, state, app, **kw)
+
+    monkeypatch.setattr(rules, "install", racing)
+    refused(server.install, "ALC0511", SHIPPING, "t1")
+    assert calls == [SHIPPING]
+    assert _installed(server, "t1") == [BASE, LOYALTY]
