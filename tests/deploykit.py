@@ -224,7 +224,8 @@ def describe(before: dict, after: dict, state: dict) -> str:
 # here, outside alc) and kills itself with SIGKILL at number `crash_at` (0: never),
 # and reports the count at the end of its output. A job with `kill_after` seconds
 # is killed with SIGKILL from the forking process that long after it started; one
-# with `pause_at` sleeps `pause_s` seconds at that count; `start_after` delays it.
+# with `pause_at` sleeps `pause_s` seconds at that count, or, with `pause_on` (a list
+# of strings), before the first statement containing one; `start_after` delays it.
 FORKER = r"""
 import json, os, signal, sys, time
 from sqlalchemy import event
@@ -242,7 +243,13 @@ def tick(*args, **kwargs):
     if state["count"] == state.get("pause_at"):
         time.sleep(state["pause_s"])
 
-event.listen(Engine, "before_cursor_execute", tick)
+def statement(conn, cursor, text, *args):
+    if state.get("pause_on") and any(p in text for p in state["pause_on"]):
+        state["pause_on"] = None                # the first such statement only
+        time.sleep(state["pause_s"])
+    tick()
+
+event.listen(Engine, "before_cursor_execute", statement)
 event.listen(Engine, "commit", tick)
 event.listen(Pool, "checkin", tick)
 
@@ -251,7 +258,8 @@ def child(job):
     os.dup2(fd, 1)
     os.dup2(fd, 2)
     state["crash_at"] = job.get("crash_at", 0)
-    state["pause_at"], state["pause_s"] = job.get("pause_at"), job.get("pause_s", 0)
+    state["pause_at"], state["pause_on"], state["pause_s"] = job.get("pause_at"), job.get("pause_on"), \
+        job.get("pause_s", 0)
     time.sleep(job.get("start_after") or 0)
     code = main(job["args"])
     sys.stdout.flush()
@@ -293,7 +301,7 @@ class Forker:
 
     def run(self, commands: list, crash_at: int = 0, kill_after=None) -> list:
         """Start every command (a list of `alc` arguments, or a dict with "args" and the
-        options of one job: start_after, pause_at and pause_s, crash_at, kill_after) at
+        options of one job: start_after, pause_at or pause_on and pause_s, crash_at, kill_after) at
         once; [(exit code, output, seconds)] when all ended (exit code -9: killed)."""
         jobs = []
         for args in commands:

@@ -11,7 +11,8 @@
   its own apps.
 - One tenant added by two processes at once, one app published by four: one
   succeeds, the others are refused by the rule (ALC0542, ALC05xx), nothing is
-  written over.
+  written over. An app unpublished while an install of it computes is not
+  installed (the install starts over and finds it gone).
 
 The processes are forked at the same moment from one that has imported alc
 already (tests/deploykit.py, ``Forker``), so that their work overlaps.
@@ -144,3 +145,31 @@ def test_one_app_published_by_several_processes_at_once_is_published_once(server
         assert [a["version"] for a in server.info_json(name("ext1"))["apps"]] == ["1.0.0.0"]
     finally:
         server.close()
+
+
+# The first statement of a write transaction: SQLite's BEGIN IMMEDIATE, PostgreSQL's
+# lock of the tenant's row (psycopg begins the transaction with it).
+WRITE_STARTS = ["BEGIN IMMEDIATE", "FOR UPDATE"]
+
+
+def test_an_app_unpublished_while_an_install_computes_is_not_installed(published, forker):
+    """B reads the catalog and the tenant, computes the install of ext3 and pauses just
+    before its write transaction; meanwhile A unpublishes ext3 (not installed anywhere
+    yet: allowed). B must not install an app that is no longer published: it starts over
+    and finds no ext3."""
+    db = published
+    server = open_server(db)
+    try:
+        server.add_tenant("one")
+        server.install(name("base"), "one")
+    finally:
+        server.close()
+    b = {"args": ["server", "install", name("ext3"), "--tenant", "one", "--db", db], "pause_on": WRITE_STARTS,
+         "pause_s": 3.0}
+    a = {"args": ["server", "unpublish", name("ext3"), "--db", db], "start_after": 1.0}
+    (code_b, out_b, _), (code_a, out_a, _) = forker.run([b, a])
+    assert code_a == 0, out_a
+    assert code_b == 2 and "not published" in out_b, (code_b, out_b)
+    assert not any(e in out_b for e in DATABASE_ERRORS), out_b
+    assert installed(db, "one") == {app_id("base")}
+    assert tenant_app_rows(db)["one"] == {app_id("base")}
