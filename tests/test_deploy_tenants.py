@@ -202,3 +202,56 @@ def test_remove_apps_is_for_a_dismounted_tenant(server, packages):
     server.mount_tenant("t1", _tenant_source(server, "t1"))
     assert not any(i.installed for i in server.info(tenant="t1"))
     assert {str(i.data_version) for i in server.info(tenant="t1")} == {"1.0.0.0", "1.2.0.0"}
+
+
+# ------------------------------------------- moving tenants between databases --
+
+def _moving_tenant(here, packages):
+    here.publish([packages["base"], packages["loyalty"]])
+    here.add_tenant("t1", ["CRONUS"])
+    here.install("Demo Loyalty", "t1")
+    here.dismount_tenant("t1")
+
+
+def _receiving(there, packages):
+    there.publish([packages["base"]])
+
+
+def test_a_tenant_moves_from_sqlite_to_postgresql_and_back(packages, tmp_path, pg_server):
+    """`tenant mount --from` takes a SQLite file into a PostgreSQL server, and a
+    PostgreSQL tenant schema (URL#SCHEMA) into a SQLite server: rows copied, checked the same."""
+    here = open_server(str(tmp_path / "here"), platform=Version.parse(PLATFORM))
+    _moving_tenant(here, packages)
+    url = pg_server.create_database()
+    try:
+        there = open_server(url, platform=Version.parse(PLATFORM))
+        _receiving(there, packages)
+        source = _tenant_source(here, "t1")
+        message = refused_unchanged(there, there.mount_tenant, "ALC0540", "t1", source)
+        assert '"Demo Loyalty" by alc samples, version 1.2.0.0' in message
+        there.publish([packages["loyalty"]])
+        there.mount_tenant("t1", source)
+        assert sorted(i.app.name for i in there.info(tenant="t1") if i.installed) == ["Demo Base", "Demo Loyalty"]
+        assert there.companies("t1") == ["CRONUS"]
+        # and back: the PostgreSQL tenant schema into a new SQLite server
+        there.dismount_tenant("t1")
+        back = open_server(str(tmp_path / "back"), platform=Version.parse(PLATFORM))
+        back.publish([packages["base"], packages["loyalty"]])
+        schema_name = _tenant_source(there, "t1")
+        back.mount_tenant("t1", f"{url}#{schema_name}")
+        assert sorted(i.app.name for i in back.info(tenant="t1") if i.installed) == ["Demo Base", "Demo Loyalty"]
+        with pytest.raises(DeployUsageError):
+            back.mount_tenant("t2", url)  # no schema
+        there.close()
+    finally:
+        pg_server.drop_database(url)
+
+
+def test_postgresql_refuses_to_mount_another_tenants_schema(packages, pg_url):
+    server = open_server(pg_url, platform=Version.parse(PLATFORM))
+    server.publish([packages["base"]])
+    server.add_tenant("t1")
+    server.install("Demo Base", "t1")
+    with pytest.raises(DeployUsageError, match="is the database of the tenant `t1`"):
+        server.mount_tenant("t2", _tenant_source(server, "t1"))
+    server.close()

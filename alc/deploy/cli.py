@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = _cmd(tsub, "mount", "mount a tenant database, checked against what is published here", cmd_tenant_mount)
     p.add_argument("tenant", metavar="T")
     p.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL",
-                   help="the tenant database: a file (SQLite) or a schema of this database (PostgreSQL)")
+                   help="the tenant database: a SQLite file, a schema of this PostgreSQL database, or "
+                        "postgresql://.../db#SCHEMA (another database: its rows are copied)")
 
     company = sub.add_parser("company", help="add and list the companies of a tenant")
     csub = company.add_subparsers(dest="company_command", metavar="COMMAND", parser_class=_Parser)

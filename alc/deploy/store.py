@@ -77,8 +77,10 @@ class Store:
     def drop_tenant_db(self, conn: Optional[Connection], name: str) -> None:
         """Inside the transaction (PostgreSQL), or after it committed (SQLite, conn None)."""
 
-    def import_tenant_db(self, tenant: str, source: str) -> str:
-        """A dismounted tenant database to mount: its name here."""
+    def import_tenant_db(self, tenant: str, source: str) -> tuple[str, Optional[dict]]:
+        """A dismounted tenant database to mount: its name here, and, when it comes from
+        another database (another backend or PostgreSQL database), its rows to copy
+        into it in the mounting transaction (table name -> rows)."""
         raise NotImplementedError
 
     def tenant_db_exists(self, name: str) -> bool:
@@ -180,9 +182,10 @@ class SqliteStore(Store):
             with contextlib.suppress(OSError):
                 os.unlink(self.tenant_path(name))
 
-    def import_tenant_db(self, tenant: str, source: str) -> str:
-        if is_url(source):
-            raise DeployUsageError("a SQLite server mounts a tenant database file, not a URL")
+    def import_tenant_db(self, tenant: str, source: str) -> tuple[str, Optional[dict]]:
+        if is_url(source):  # a tenant schema of a PostgreSQL server: its rows into a new file
+            rows = read_tenant_rows(source)
+            return self.new_tenant_db(tenant), rows
         if not os.path.isfile(source):
             raise DeployUsageError(f"no such tenant database: {source}")
         try:
@@ -192,7 +195,7 @@ class SqliteStore(Store):
         except OSError as exc:
             raise DeployUsageError(f"cannot read {source}: {exc.strerror or exc}") from None
         if os.path.abspath(source) == os.path.abspath(self.tenant_path(f"{tenant}.db")):
-            return f"{tenant}.db"
+            return f"{tenant}.db", None
         name = f"{tenant}.{uuid.uuid4().hex[:8]}.db"
         fd, tmp = tempfile.mkstemp(dir=self.tenants, prefix=".mount-", suffix=".db")
         os.close(fd)
@@ -202,7 +205,7 @@ class SqliteStore(Store):
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        return name
+        return name, None
 
     def tenant_db_exists(self, name: str) -> bool:
         return os.path.isfile(self.tenant_path(name))
@@ -286,13 +289,16 @@ class PostgresStore(Store):
         if conn is not None:
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
 
-    def import_tenant_db(self, tenant: str, source: str) -> str:
-        """PostgreSQL mounts a schema of this database: `--from SCHEMA` (a
-        dismounted tenant's is `tenant_<T>`)."""
-        name = source.rsplit("#", 1)[-1] if is_url(source) else source
-        if not self.tenant_db_exists(name):
-            raise DeployUsageError(f"no tenant schema `{name}` in this database")
-        return name
+    def import_tenant_db(self, tenant: str, source: str) -> tuple[str, Optional[dict]]:
+        """`--from SCHEMA`: a schema of this database (a dismounted tenant's is
+        `tenant_<T>`), mounted as it is. `--from URL#SCHEMA` (another PostgreSQL
+        database) or `--from FILE` (a SQLite tenant database): its rows are copied
+        into a new schema."""
+        if is_url(source) or os.path.isfile(source):
+            return f"tenant_{tenant}_{uuid.uuid4().hex[:8]}", read_tenant_rows(source)
+        if not self.tenant_db_exists(source):
+            raise DeployUsageError(f"no tenant schema `{source}` in this database, and no such file")
+        return source, None
 
     def tenant_location(self, name: str) -> str:
         return f"the schema {name}"
@@ -303,6 +309,30 @@ class PostgresStore(Store):
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def read_tenant_rows(source: str) -> dict:
+    """Every row of the tenant tables of another tenant database: a SQLite file, or
+    `postgresql://.../db#SCHEMA`. DeployUsageError when it is not one."""
+    if is_url(source):
+        url, sep, name = source.partition("#")
+        if not sep or not name:
+            raise DeployUsageError("give the tenant's schema after the URL: postgresql://.../db#tenant_T")
+        store = PostgresStore(url)
+        engine, translate = store.engine, name
+    else:
+        if not os.path.isfile(source):
+            raise DeployUsageError(f"no such tenant database: {source}")
+        engine, translate = sa.create_engine(f"sqlite:///{os.path.abspath(source)}", poolclass=NullPool), None
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(schema_translate_map={schema.TENANT_SCHEMA: translate})
+            return {t.name: [dict(r) for r in conn.execute(sa.select(t)).mappings()]
+                    for t in schema.TENANT.sorted_tables}
+    except sa.exc.SQLAlchemyError as exc:
+        raise DeployUsageError(f"not a tenant database: {source} ({_first_line(exc)})") from None
+    finally:
+        engine.dispose()
 
 
 def _first_line(exc: Exception) -> str:

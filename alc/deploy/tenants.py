@@ -58,15 +58,25 @@ def mount(server, tenant: str, source: str) -> Report:
         existing = conn.execute(sa.select(t).where(t.c["Tenant ID"] == tenant)).mappings().first()
     if existing is not None and existing["State"] == "Mounted":
         raise DeployError("ALC0541", f"The tenant '{tenant}' is already mounted")
-    database = server.store.import_tenant_db(tenant, source)
-    copied = database != (existing["Database"] if existing is not None else None) and server.store.backend == "sqlite" \
-        and database != f"{tenant}.db"
+    database, rows = server.store.import_tenant_db(tenant, source)
+    fresh = rows is not None or (server.store.backend == "sqlite" and database != f"{tenant}.db"
+                                 and database != (existing["Database"] if existing is not None else None))
     committed = False
     try:
         with server.store.begin(True, database) as conn:
             now = conn.execute(sa.select(t).where(t.c["Tenant ID"] == tenant).with_for_update()).mappings().first()
             if now is not None and now["State"] == "Mounted":
                 raise DeployError("ALC0541", f"The tenant '{tenant}' is already mounted")
+            owner = conn.execute(sa.select(t.c["Tenant ID"]).where(t.c.Database == database,
+                                                                   t.c["Tenant ID"] != tenant)).scalar()
+            if owner is not None:
+                raise DeployUsageError(f"{source} is the database of the tenant `{owner}`")
+            if rows is not None:
+                if server.store.backend != "sqlite":
+                    server.store.create_tenant_tables(conn, database)
+                for table in schema.TENANT.sorted_tables:
+                    if rows.get(table.name):
+                        conn.execute(sa.insert(table), rows[table.name])
             try:
                 state = load_state(conn)
             except sa.exc.SQLAlchemyError:
@@ -85,9 +95,11 @@ def mount(server, tenant: str, source: str) -> Report:
                 conn.execute(sa.update(t).where(t.c["Tenant ID"] == tenant)
                              .values(Revision=now["Revision"] + 1, **values))
             register_installed(conn, tenant, state.installed.values())
+            if now is not None and now["Database"] != database and server.store.backend != "sqlite":
+                server.store.drop_tenant_db(conn, now["Database"])  # the schema it had when dismounted
         committed = True
     finally:
-        if not committed and copied:
+        if not committed and fresh and server.store.backend == "sqlite":
             server.store.drop_tenant_db(None, database)
     if existing is not None and existing["Database"] != database and server.store.backend == "sqlite":
         server.store.drop_tenant_db(None, existing["Database"])
