@@ -296,6 +296,7 @@ class PostgresStore(Store):
         into a new schema."""
         if is_url(source) or os.path.isfile(source):
             return f"tenant_{tenant}_{uuid.uuid4().hex[:8]}", read_tenant_rows(source)
+        _schema_name(source)
         if not self.tenant_db_exists(source):
             raise DeployUsageError(f"no tenant schema `{source}` in this database, and no such file")
         return source, None
@@ -311,6 +312,14 @@ class PostgresStore(Store):
         self.engine.dispose()
 
 
+def _schema_name(name: str) -> str:
+    """A tenant schema name: letters, digits, `_` and `-` (it is quoted in DDL)."""
+    import re
+    if not re.match(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$", name):
+        raise DeployUsageError(f"not a tenant schema name: `{name}`")
+    return name
+
+
 def read_tenant_rows(source: str) -> dict:
     """Every row of the tenant tables of another tenant database: a SQLite file, or
     `postgresql://.../db#SCHEMA`. DeployUsageError when it is not one."""
@@ -318,6 +327,7 @@ def read_tenant_rows(source: str) -> dict:
         url, sep, name = source.partition("#")
         if not sep or not name:
             raise DeployUsageError("give the tenant's schema after the URL: postgresql://.../db#tenant_T")
+        _schema_name(name)
         store = PostgresStore(url)
         engine, translate = store.engine, name
     else:
