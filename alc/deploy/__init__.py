@@ -5,6 +5,24 @@ state kept in real system tables (SQLite by default, PostgreSQL when several
 server instances share one application database). Stands on ``package/`` and
 ``merge/``; nothing below it imports it.
 
+Modules: ``store`` (SQLite folder or PostgreSQL URL, transactions), ``schema``
+(the system tables), ``catalog`` (published apps, name resolution), ``tenantdb``
+(a tenant's state in and out), ``rules`` (the lifecycle rules, pure), ``check``
+(prerequisites and the merge engine's conflict check), ``publish``, ``tenants``
+(add, mount, dismount, remove-apps), ``views`` (AllObj, merged, permissions),
+``artifacts`` (runtime packages, repair), ``packages`` and ``rows`` (published
+packages decoded per process from their rows), ``server`` (the commands), ``cli``.
+
+Choices where the platform's behaviour is not documented (DEPLOY.md's INFERRED
+and UNCONFIRMED): installing over the data of an earlier, uninstalled version is
+refused like an installed one; PerCompany triggers run for every company before
+the PerDatabase trigger in each phase, codeunits by id; the mount check asks for
+the same app id, version and content hash, visible to the tenant, and a synced
+version at least the installed one; `--skip-verification` skips the compile
+check (alc does not check signatures); an app without dependencies is not
+checked again at publish; several versions matching a name is unusable input
+(exit 2), not a refusal.
+
 >>> import tempfile, os
 >>> server = open_server(os.path.join(tempfile.mkdtemp(), "srv"), platform=Version(26, 0, 0, 0))
 >>> str(server.platform), server.add_tenant("t1", ["CRONUS"]).companies
