@@ -139,6 +139,9 @@ def compile_project(options: CompileOptions) -> CompileResult:
         shares.close()
     if options.runtime and options.license:
         diagnostics.extend(_license_check(options.license, headers))
+    from .emit.resources import project_resources
+    resources, diags = project_resources(project, manifest, [r for p in parts for r in p.layouts])
+    diagnostics.extend(diags)
     lap("check")
 
     result_kw = dict(objects=headers, timings=timings, files=sum(p.files for p in parts),
@@ -157,7 +160,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     prerequisites = tuple(dict.fromkeys(q for p in parts for q in p.prerequisites))
     try:
         emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
-                     table, runtime=options.runtime, include_source=include_source)
+                     table, runtime=options.runtime, include_source=include_source, resources=resources)
     except PackageError as exc:  # reported; the package is never half-written
         diagnostics.append(Diagnostic.error(exc.code, str(exc)))
         return CompileResult(tuple(diagnostics), **result_kw)

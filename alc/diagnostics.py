@@ -136,6 +136,14 @@ CODES: dict[str, Code] = _codes(
          "\"type\" per range restricts it to one object type)."),
     Code("ALC0451", "object outside the licensed ranges",
          "A runtime package may hold only objects whose ids the license covers."),
+    Code("ALC0460", "layout file not found",
+         "A report's `RDLCLayout`, `WordLayout` or `ExcelLayout` property, or a `LayoutFile` in its `rendering` "
+         "section, names a file that does not exist (or cannot be read). Paths are relative to the project "
+         "folder (the folder of app.json), not to the .al file. Microsoft's compiler packs each layout file "
+         "as `layout/<path>`; a report without its layout cannot print."),
+    Code("ALC0461", "layout file outside the project",
+         "A layout path is absolute or leaves the project folder (`..`). Layout files are packed from the "
+         "project folder, so the path must be relative to it and stay inside it."),
     Code("ALC0199", "internal error",
          "alc met a condition it does not handle while reading this file. This is a bug in alc; "
          "the message names the exception. The other files are still read."),
