@@ -69,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     p.set_defaults(run=cmd_compile)
 
+    p = sub.add_parser("xliff", help="write the generated translation file (Translations/<App>.g.xlf) of a project")
+    p.add_argument("--project", default=".", metavar="DIR", help="the project folder, with app.json (default: .)")
+    p.add_argument("--out", metavar="FILE", help="the file to write (default: <project>/Translations/<App>.g.xlf)")
+    p.add_argument("--define", "-D", action="append", default=[], metavar="SYMBOL", help="preprocessor symbol")
+    p.set_defaults(run=cmd_xliff)
+
     p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
     p.add_argument("apps", nargs="+", metavar="APP", help="the .app packages installed together (base included)")
     p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
@@ -225,6 +231,46 @@ def cmd_compile(args: argparse.Namespace) -> int:
     if not result.usable:
         return EXIT_USAGE
     return EXIT_OK if result.ok else EXIT_DIAGNOSTICS
+
+
+def cmd_xliff(args: argparse.Namespace) -> int:
+    from .diagnostics import has_errors, sort_key
+    from .emit.resources import project_xliff
+    if not os.path.isdir(args.project):
+        raise UsageError(f"no such project folder: {args.project}")
+    target, data, diagnostics = project_xliff(args.project, tuple(args.define))
+    for d in sorted(diagnostics, key=sort_key):
+        path, line, col = d.location()
+        prefix = f"{path}({line},{col}): " if path else ""
+        print(f"{prefix}{d.severity} {d.code}: {d.message}")
+    if target is None:
+        return EXIT_USAGE
+    if data is None or has_errors(diagnostics):
+        print("no translation file written")
+        return EXIT_DIAGNOSTICS
+    out = args.out or target
+    folder = os.path.dirname(os.path.abspath(out))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    _write_bytes(out, data)
+    units = data.count(b"<trans-unit ")
+    print(f"wrote {out}: {units} trans-units")
+    return EXIT_OK
+
+
+def _write_bytes(path: str, data: bytes) -> None:
+    """Write a file next to its final name, then rename (never half-written)."""
+    import tempfile
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".alc-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _write_text(path: str, text: str) -> None:

@@ -140,7 +140,8 @@ def compile_project(options: CompileOptions) -> CompileResult:
     if options.runtime and options.license:
         diagnostics.extend(_license_check(options.license, headers))
     from .emit.resources import project_resources
-    resources, diags = project_resources(project, manifest, [r for p in parts for r in p.layouts])
+    resources, diags = project_resources(project, manifest, [r for p in parts for r in p.layouts],
+                                         [t for p in parts for t in p.translations])
     diagnostics.extend(diags)
     lap("check")
 

@@ -144,6 +144,10 @@ CODES: dict[str, Code] = _codes(
     Code("ALC0461", "layout file outside the project",
          "A layout path is absolute or leaves the project folder (`..`). Layout files are packed from the "
          "project folder, so the path must be relative to it and stay inside it."),
+    Code("ALC0462", "invalid translation file",
+         "A `.xlf` file in the project's Translations folder cannot be read or is not well-formed XML (DTDs and "
+         "entity declarations are refused). Translation files are packed as they are, so a broken one would "
+         "break the app's translations on the server."),
     Code("ALC0199", "internal error",
          "alc met a condition it does not handle while reading this file. This is a bug in alc; "
          "the message names the exception. The other files are still read."),

@@ -57,6 +57,7 @@ class PhaseOne:
     files: int
     bytes: int
     layouts: tuple = ()       # emit.layouts.LayoutRef of the share's reports
+    translations: tuple = ()  # emit.xliff.keyed_units of the share's objects (TranslationFile feature)
 
 
 class Share:
@@ -76,6 +77,7 @@ class Share:
 
     def phase_one(self) -> PhaseOne:
         from .emit.layouts import report_layouts
+        from .emit.resources import translation_units
         from .emit.metadata import moves_out, object_entries
         from .package.capabilities import capabilities, prerequisites
         from .package.container import pack_entry
@@ -124,6 +126,7 @@ class Share:
             files=len(self.paths),
             bytes=size,
             layouts=tuple(report_layouts(self.objects)),
+            translations=translation_units(self.objects, self.manifest),
         )
 
     def phase_two(self, project_app, platform_available: bool) -> list:

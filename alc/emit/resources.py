@@ -1,19 +1,132 @@
 """The entries of a package besides manifest, symbols, metadata and sources:
-what Microsoft's compiler adds from the project folder (report layouts, so
-far). Each kind has its own module; this one gathers them for the compiler.
+what Microsoft's compiler adds from the project folder. Report layouts
+(``layout/``, see emit.layouts) and translations (``Translations/``: the
+generated `<App name>.g.xlf` with the `TranslationFile` feature, see
+emit.xliff, and the project's translated `.xlf` files). Each kind has its own
+module; this one gathers them for the compiler.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+import os
+from typing import Iterable, Optional
 
+from ..diagnostics import Diagnostic
+from ..source import SourceFile, Span
 from .layouts import LayoutRef, read_layouts
+from .xliff import generated_name, keyed_units, merge_units, xliff_document
 
-__all__ = ["project_resources"]
+__all__ = ["project_resources", "translation_units", "translation_files", "TRANSLATIONS_FOLDER",
+           "generated_translation"]
+
+TRANSLATIONS_FOLDER = "Translations"
 
 
-def project_resources(project: str, manifest, layouts: Iterable[LayoutRef]) -> tuple[dict, list]:
-    """Entry name -> bytes of the project's resources, and the diagnostics
-    about them (a layout file that is missing is an error at its property)."""
-    entries, diagnostics = read_layouts(project, layouts)
+def _feature(manifest, name: str) -> bool:
+    return any(f.casefold() == name.casefold() for f in getattr(manifest, "features", ()))
+
+
+def translation_units(objects: Iterable, manifest) -> tuple:
+    """The keyed trans-units of ``objects`` when the app generates its
+    translation file (`TranslationFile` feature), else nothing."""
+    if not _feature(manifest, "TranslationFile"):
+        return ()
+    return keyed_units(objects, locked=_feature(manifest, "GenerateLockedTranslations"))
+
+
+def generated_translation(manifest, keyed: Iterable) -> tuple[str, bytes]:
+    """The generated file's entry name and bytes."""
+    return generated_name(manifest.name), xliff_document(manifest.name, merge_units(keyed))
+
+
+def _folder(project: str, name: str) -> Optional[str]:
+    exact = os.path.join(project, name)
+    if os.path.isdir(exact):
+        return exact
+    try:
+        found = next((n for n in sorted(os.listdir(project)) if n.casefold() == name.casefold()), None)
+    except OSError:
+        return None
+    return os.path.join(project, found) if found and os.path.isdir(os.path.join(project, found)) else None
+
+
+def translation_files(project: str, replaced: Optional[str] = None) -> tuple[dict, list]:
+    """The project's `Translations/*.xlf` files (entry name -> bytes, sorted
+    by name) and diagnostics: ALC0462 for a file that is not well-formed XML
+    (or uses DTDs or entities). ``replaced``: the entry name of a file the
+    build generates anew (its old copy is neither read nor checked)."""
+    import defusedxml
+    import defusedxml.ElementTree as SafeET
+    from xml.etree.ElementTree import ParseError
+    folder = _folder(project, TRANSLATIONS_FOLDER)
+    entries: dict[str, bytes] = {}
+    diagnostics: list[Diagnostic] = []
+    if folder is None:
+        return entries, diagnostics
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if not name.lower().endswith(".xlf") or not os.path.isfile(path):
+            continue
+        if replaced is not None and f"{TRANSLATIONS_FOLDER}/{name}".casefold() == replaced.casefold():
+            continue
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            SafeET.fromstring(data)
+        except OSError as exc:
+            diagnostics.append(Diagnostic.error("ALC0462", f"cannot read translation file: {exc.strerror or exc}",
+                                                Span(SourceFile(path, ""), 0, 0)))
+            continue
+        except (ParseError, defusedxml.DefusedXmlException) as exc:
+            diagnostics.append(Diagnostic.error("ALC0462", f"translation file is not valid XLIFF: {exc}",
+                                                Span(SourceFile(path, ""), 0, 0)))
+            continue
+        entries[f"{TRANSLATIONS_FOLDER}/{name}"] = data
     return entries, diagnostics
+
+
+def project_resources(project: str, manifest, layouts: Iterable[LayoutRef],
+                      translations: Iterable = ()) -> tuple[dict, list]:
+    """Entry name -> bytes of the project's resources, and the diagnostics
+    about them (a layout file that is missing is an error at its property).
+    ``translations`` are the keyed trans-units of the objects (empty without
+    the `TranslationFile` feature)."""
+    entries, diagnostics = read_layouts(project, layouts)
+    generate = _feature(manifest, "TranslationFile")
+    files, diags = translation_files(project, generated_name(manifest.name) if generate else None)
+    diagnostics.extend(diags)
+    if generate and not _feature(manifest, "ExcludeGeneratedTranslations"):
+        name, data = generated_translation(manifest, translations)
+        files[name] = data
+    for name in sorted(files):
+        entries[name] = files[name]
+    return entries, diagnostics
+
+
+def project_xliff(project: str, defines: Iterable[str] = ()) -> tuple[Optional[str], Optional[bytes], list]:
+    """`alc xliff`: the generated translation file of a project, from its
+    app.json and sources alone (no dependencies needed). Returns the file's
+    default path (`<project>/Translations/<App name>.g.xlf`), its bytes, and
+    the diagnostics; bytes are None when app.json or a source has errors."""
+    from ..compiler import project_sources
+    from ..diagnostics import has_errors
+    from ..project import load_app_json
+    from ..syntax.files import parse_unit
+    app_json = os.path.join(project, "app.json")
+    if not os.path.isfile(app_json):
+        return None, None, [Diagnostic.error("ALC0400", f"no app.json in `{project}`")]
+    manifest, diagnostics = load_app_json(app_json)
+    if manifest is None:
+        return None, None, diagnostics
+    symbols = frozenset(manifest.preprocessor_symbols) | frozenset(defines)
+    objects = []
+    for path in project_sources(project):
+        parsed = parse_unit(path, symbols)
+        diagnostics.extend(parsed.diagnostics)
+        if parsed.unit is not None:
+            objects.extend(parsed.unit.objects)
+    target = os.path.join(project, TRANSLATIONS_FOLDER, f"{manifest.name}.g.xlf")
+    if has_errors(diagnostics):
+        return target, None, diagnostics
+    keyed = keyed_units(objects, locked=_feature(manifest, "GenerateLockedTranslations"))
+    return target, generated_translation(manifest, keyed)[1], diagnostics
