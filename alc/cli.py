@@ -75,6 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--define", "-D", action="append", default=[], metavar="SYMBOL", help="preprocessor symbol")
     p.set_defaults(run=cmd_xliff)
 
+    p = sub.add_parser("unpack", help="turn a package with source back into a project folder")
+    p.add_argument("app", metavar="APP", help="a .app file that carries its source")
+    p.add_argument("folder", metavar="DIR", help="the project folder to write (must not exist or be empty)")
+    p.set_defaults(run=cmd_unpack)
+
     p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
     p.add_argument("apps", nargs="+", metavar="APP", help="the .app packages installed together (base included)")
     p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
@@ -231,6 +236,19 @@ def cmd_compile(args: argparse.Namespace) -> int:
     if not result.usable:
         return EXIT_USAGE
     return EXIT_OK if result.ok else EXIT_DIAGNOSTICS
+
+
+def cmd_unpack(args: argparse.Namespace) -> int:
+    from .package import PackageError, read_package
+    from .package.unpack import unpack_package
+    try:
+        result = unpack_package(read_package(args.app), args.folder)
+    except PackageError as exc:
+        print(str(exc.with_path(args.app)), file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {result.folder}: {len(result.files)} files ({len(result.skipped)} entries the compiler "
+          f"derives left out)")
+    return EXIT_OK
 
 
 def cmd_xliff(args: argparse.Namespace) -> int:

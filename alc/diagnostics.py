@@ -131,6 +131,12 @@ CODES: dict[str, Code] = _codes(
          "packages made by a server and packages from other compilers carry only symbols."),
     Code("ALC0434", "damaged metadata",
          "The package's metadata/ entries are not alc IR (the file was altered or written by another tool)."),
+    Code("ALC0435", "package without source",
+         "`alc unpack` turns a package back into a project, which needs the AL source the package carries "
+         "under `src/`. Symbol-only packages (downloaded from a server) and runtime packages have none."),
+    Code("ALC0436", "cannot unpack into the folder",
+         "`alc unpack` writes a new project folder: the folder must not exist or be empty, and be writable. "
+         "It is written under a temporary name and renamed, so a failure leaves nothing behind."),
     Code("ALC0450", "unreadable license file",
          "`--license` must name a JSON file: {\"ranges\": [{\"from\": 50000, \"to\": 99999}]} (an optional "
          "\"type\" per range restricts it to one object type)."),
