@@ -203,3 +203,13 @@ def test_same_layouts_same_bytes_with_one_or_more_workers(tmp_path):
     assert build(project, a, jobs=1).ok and build(project, b, jobs=2).ok
     assert a.read_bytes() == b.read_bytes()
     assert [n for n in read_package(str(a)).entries if n.startswith("layout/")] == EXPECTED_ENTRIES
+
+
+def test_reports_layouts_come_before_report_extensions(tmp_path):
+    """As in a real package holding both: the reports' layouts first, then the
+    report extensions', whatever the order of the files."""
+    project = make_project(tmp_path / "p", extension=None)
+    (project / "src" / "A_First.ReportExt.al").write_text(EXTENSION)
+    out = tmp_path / "p.app"
+    assert build(project, out).ok
+    assert [n for n in read_package(str(out)).entries if n.startswith("layout/")] == EXPECTED_ENTRIES

@@ -9,8 +9,8 @@ Paths are relative to the project folder (not to the .al file), with `/` or
 as the property writes it less a leading `./` (Coval BC18 packages:
 `RDLCLayout = './CBRPackingSlip.rdl'` -> `layout/CBRPackingSlip.rdl`;
 BcContainerHelper issue #1992: `'src/Layout/KFW Master Document.rdlc'` ->
-`layout/src/Layout/KFW Master Document.rdlc`), in the order the reports
-declare them.
+`layout/src/Layout/KFW Master Document.rdlc`), reports' layouts before
+report extensions', each in declaration order.
 
 >>> from alc import parse_text
 >>> objs = parse_text("report 50100 R { RDLCLayout = './R.rdl'; rendering { "
@@ -54,10 +54,13 @@ class LayoutRef:
 
     @property
     def order(self) -> tuple:
-        """Declaration order across the project: file, then offset."""
+        """The order of the package's layout entries: reports before report
+        extensions (a package with both, Robruppjr/BusinessCentralALReports),
+        each in declaration order across the project (file, then offset)."""
+        rank = 0 if self.object_kind == "report" else 1
         if self.span is None:
-            return ("", 0)
-        return (self.span.file, self.span.start)
+            return (rank, "", 0)
+        return (rank, self.span.file, self.span.start)
 
 
 def layout_entry(path: str) -> Optional[str]:
