@@ -140,8 +140,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     if options.runtime and options.license:
         diagnostics.extend(_license_check(options.license, headers))
     from .emit.resources import project_resources
-    resources, diags = project_resources(project, manifest, [r for p in parts for r in p.layouts],
-                                         [t for p in parts for t in p.translations])
+    resources, diags = project_resources(project, manifest, [p.resources for p in parts])
     diagnostics.extend(diags)
     lap("check")
 

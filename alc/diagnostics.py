@@ -154,6 +154,12 @@ CODES: dict[str, Code] = _codes(
          "A `.xlf` file in the project's Translations folder cannot be read or is not well-formed XML (DTDs and "
          "entity declarations are refused). Translation files are packed as they are, so a broken one would "
          "break the app's translations on the server."),
+    Code("ALC0463", "logo file not found",
+         "app.json's `logo` names a file (relative to the project folder) that does not exist or cannot be "
+         "read. The compiler packs it as `logo/<file name>` and lists it in MediaIdListing.xml."),
+    Code("ALC0464", "invalid XML permission set file",
+         "A `.xml` file of the project that holds `PermissionSets` (the legacy XML permission sets, packed as "
+         "`perm/file<N>_<name>.xml`) is not well-formed XML, or uses DTDs or entities."),
     Code("ALC0199", "internal error",
          "alc met a condition it does not handle while reading this file. This is a bug in alc; "
          "the message names the exception. The other files are still read."),

@@ -56,8 +56,7 @@ class PhaseOne:
     prerequisites: tuple
     files: int
     bytes: int
-    layouts: tuple = ()       # emit.layouts.LayoutRef of the share's reports
-    translations: tuple = ()  # emit.xliff.keyed_units of the share's objects (TranslationFile feature)
+    resources: object = None  # emit.resources.ShareResources: layouts, translations, doc comments, entitlements
 
 
 class Share:
@@ -76,8 +75,7 @@ class Share:
         self.forked = False         # set in a forked worker, which keeps its IR to the end
 
     def phase_one(self) -> PhaseOne:
-        from .emit.layouts import report_layouts
-        from .emit.resources import translation_units
+        from .emit.resources import share_resources
         from .emit.metadata import moves_out, object_entries
         from .package.capabilities import capabilities, prerequisites
         from .package.container import pack_entry
@@ -125,8 +123,7 @@ class Share:
             prerequisites=tuple(prerequisites(self.objects)),
             files=len(self.paths),
             bytes=size,
-            layouts=tuple(report_layouts(self.objects)),
-            translations=translation_units(self.objects, self.manifest),
+            resources=share_resources(self.objects, self.manifest),
         )
 
     def phase_two(self, project_app, platform_available: bool) -> list:

@@ -1,9 +1,13 @@
 """The entries of a package besides manifest, symbols, metadata and sources:
-what Microsoft's compiler adds from the project folder. Report layouts
-(``layout/``, see emit.layouts) and translations (``Translations/``: the
-generated `<App name>.g.xlf` with the `TranslationFile` feature, see
-emit.xliff, and the project's translated `.xlf` files). Each kind has its own
-module; this one gathers them for the compiler.
+what Microsoft's compiler adds from the project and its objects. Report
+layouts (``layout/``, emit.layouts), translations (``Translations/``: the
+generated `<App name>.g.xlf` with the `TranslationFile` feature, emit.xliff,
+and the project's translated `.xlf` files), `DocComments.xml`
+(emit.doccomments), the implicit entitlements, `MediaIdListing.xml` and the
+logo, and XML permission sets (emit.appfiles). Each kind has its own module;
+this one gathers them for the compiler: a compile worker collects what its
+objects give (:func:`share_resources`), the compiler adds the project's
+files (:func:`project_resources`).
 """
 
 from __future__ import annotations
@@ -11,15 +15,42 @@ from __future__ import annotations
 import os
 from typing import Iterable, Optional
 
+import attrs
+
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
-from .layouts import LayoutRef, read_layouts
+from .appfiles import (MEDIA_ID_LISTING, entitlement_name, entitlement_xml, logo_id, media_id_listing_xml,
+                       object_entitlements, permission_set_files)
+from .doccomments import DOC_COMMENTS, doc_comments_xml, object_members
+from .layouts import LayoutRef, read_layouts, report_layouts
 from .xliff import generated_name, keyed_units, merge_units, xliff_document
 
-__all__ = ["project_resources", "translation_units", "translation_files", "TRANSLATIONS_FOLDER",
-           "generated_translation"]
+__all__ = ["ShareResources", "share_resources", "project_resources", "translation_units", "translation_files",
+           "TRANSLATIONS_FOLDER", "generated_translation", "project_xliff"]
 
 TRANSLATIONS_FOLDER = "Translations"
+
+
+@attrs.frozen
+class ShareResources:
+    """What a share of the project's objects gives the package besides
+    metadata: layout references, keyed trans-units, documented members and
+    entitlements, each with a key that orders them across shares."""
+    layouts: tuple = ()
+    translations: tuple = ()
+    docs: tuple = ()            # ((file, offset), DocMember)
+    entitlements: tuple = ()    # ((type, file, offset), id, value)
+
+
+def share_resources(objects: Iterable, manifest) -> ShareResources:
+    objects = list(objects)
+    docs = []
+    for obj in objects:
+        span = getattr(obj, "span", None)
+        key = (span.file, span.start) if span is not None else ("", 0)
+        docs.extend(((key, i), m) for i, m in enumerate(object_members(obj)))
+    return ShareResources(layouts=tuple(report_layouts(objects)), translations=translation_units(objects, manifest),
+                          docs=tuple(docs), entitlements=tuple(object_entitlements(objects)))
 
 
 def _feature(manifest, name: str) -> bool:
@@ -85,18 +116,51 @@ def translation_files(project: str, replaced: Optional[str] = None) -> tuple[dic
     return entries, diagnostics
 
 
-def project_resources(project: str, manifest, layouts: Iterable[LayoutRef],
-                      translations: Iterable = ()) -> tuple[dict, list]:
-    """Entry name -> bytes of the project's resources, and the diagnostics
-    about them (a layout file that is missing is an error at its property).
-    ``translations`` are the keyed trans-units of the objects (empty without
-    the `TranslationFile` feature)."""
+def _file_span(path: str) -> Span:
+    return Span(SourceFile(path, ""), 0, 0)
+
+
+def _logo(project: str, manifest) -> tuple[dict, bytes, list]:
+    """`logo/<file>` and MediaIdListing.xml; ALC0463 when the logo app.json names is missing."""
+    if not manifest.logo:
+        return {}, media_id_listing_xml(), []
+    rel = manifest.logo.replace("\\", "/")
+    path = os.path.normpath(os.path.join(project, *[p for p in rel.split("/") if p not in ("", ".")]))
+    name = os.path.basename(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        return {}, media_id_listing_xml(), [Diagnostic.error(
+            "ALC0463", f"logo file `{manifest.logo}` cannot be read: {exc.strerror or exc}",
+            _file_span(os.path.join(project, "app.json")))]
+    return {f"logo/{name}": data}, media_id_listing_xml(name, logo_id(manifest.id, data)), []
+
+
+def project_resources(project: str, manifest, shares: Iterable[ShareResources] = ()) -> tuple[dict, list]:
+    """Entry name -> bytes of the package's resources, and the diagnostics
+    about them (a missing layout or logo, a broken translation or permission
+    set file)."""
+    shares = [s for s in shares if s is not None]
+    layouts = [r for s in shares for r in s.layouts]
     entries, diagnostics = read_layouts(project, layouts)
+    docs = [m for _, m in sorted((d for s in shares for d in s.docs), key=lambda d: d[0])]
+    entries[DOC_COMMENTS] = doc_comments_xml(manifest, docs)
+    perms = [(t, i, v) for (t, *_), i, v in sorted((e for s in shares for e in s.entitlements), key=lambda e: e[0])]
+    entries[entitlement_name(manifest.id)] = entitlement_xml(manifest.id, perms)
+    xml_perms, broken = permission_set_files(project)
+    entries.update(xml_perms)
+    diagnostics.extend(Diagnostic.error("ALC0464", "XML permission set file is not valid XML", _file_span(p))
+                       for p in broken)
+    logo, media, diags = _logo(project, manifest)
+    diagnostics.extend(diags)
+    entries[MEDIA_ID_LISTING] = media
+    entries.update(logo)
     generate = _feature(manifest, "TranslationFile")
     files, diags = translation_files(project, generated_name(manifest.name) if generate else None)
     diagnostics.extend(diags)
     if generate and not _feature(manifest, "ExcludeGeneratedTranslations"):
-        name, data = generated_translation(manifest, translations)
+        name, data = generated_translation(manifest, [t for s in shares for t in s.translations])
         files[name] = data
     for name in sorted(files):
         entries[name] = files[name]

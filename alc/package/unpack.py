@@ -3,8 +3,10 @@
 The folder gets `app.json` rebuilt from `NavxManifest.xml` (the mapping
 BcContainerHelper's `Extract-AppFileToFolder -generateAppJson` uses), the
 source files (`src/<path>` -> `<path>`), the report layouts (`layout/<path>`
--> `<path>`, where the reports name them) and the translation files
-(`Translations/`). What the compiler derives from these (symbols, metadata,
+-> `<path>`, where the reports name them), the translation files
+(`Translations/`), the logo (where app.json names it) and the XML
+permission sets (`perm/file<N>_<name>` -> `XmlPermissionSets/<N>/<name>`).
+What the compiler derives from these (symbols, metadata,
 the manifest, content types...) is not written: compiling the folder makes
 it again, and for a package alc wrote, the same bytes.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from typing import Optional
@@ -94,27 +97,46 @@ def app_json_of(app: AppManifest) -> dict:
 
 
 _FOLDERS = (("src/", ""), ("layout/", ""), ("Translations/", "Translations/"))
+_PERM = re.compile(r"^perm/file(\d+)_(.+)$")
 
 
-def project_files(entries) -> tuple[dict, list]:
+def _target(name: str, app: Optional[AppManifest]) -> Optional[str]:
+    """The project path of one entry, or None for entries the compiler derives."""
+    for prefix, folder in _FOLDERS:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return folder + name[len(prefix):]
+    if name.startswith("logo/") and "/" not in name[5:]:
+        logo = (app.logo if app is not None else "").replace("\\", "/")
+        parts = [p for p in logo.split("/") if p not in ("", ".")]
+        if parts and ".." not in parts and not logo.startswith("/") and ":" not in logo:
+            return "/".join(parts)
+        return name
+    m = _PERM.match(name)
+    if m and "/" not in m.group(2):
+        # The compiler packs the N-th XML permission set file (in path order) as
+        # perm/file<N>_<name>: this folder gives the files back in that order.
+        return f"XmlPermissionSets/{int(m.group(1)):04d}/{m.group(2)}"
+    return None
+
+
+def project_files(entries, app: Optional[AppManifest] = None) -> tuple[dict, list]:
     """Project path -> entry name for the entries that come from the project
-    folder, and the names of the others."""
+    folder (sources, layouts, translations, the logo, XML permission sets),
+    and the names of the others."""
     files: dict[str, str] = {}
     skipped = []
     seen: dict[str, str] = {}
     for name in entries:
-        for prefix, folder in _FOLDERS:
-            if name.startswith(prefix) and len(name) > len(prefix):
-                rel = folder + name[len(prefix):]
-                key = rel.casefold()
-                if key == "app.json" or key in seen:
-                    raise PackageError("ALC0427", f"entries `{seen.get(key, 'app.json')}` and `{name}` would both "
-                                                  f"be written to `{rel}`")
-                seen[key] = name
-                files[rel] = name
-                break
-        else:
+        rel = _target(name, app)
+        if rel is None:
             skipped.append(name)
+            continue
+        key = rel.casefold()
+        if key == "app.json" or key in seen:
+            raise PackageError("ALC0427", f"entries `{seen.get(key, 'app.json')}` and `{name}` would both "
+                                          f"be written to `{rel}`")
+        seen[key] = name
+        files[rel] = name
     return files, skipped
 
 
@@ -128,7 +150,7 @@ def unpack_package(package, folder: str) -> UnpackResult:
     if not package.has_source:
         raise PackageError("ALC0435", "the package carries no source (`src/`): only a package with its source "
                                       "can be unpacked into a project", package.path)
-    files, skipped = project_files(package.entries)
+    files, skipped = project_files(package.entries, package.app)
     target = os.path.abspath(folder)
     if os.path.exists(target) and (not os.path.isdir(target) or os.listdir(target)):
         raise PackageError("ALC0436", f"`{folder}` exists and is not an empty folder")

@@ -1,0 +1,128 @@
+"""The small XML entries every package of Microsoft's compiler carries,
+each in the shape real packages show (Coval BC18, ALProject1, the
+Microsoft_Application package): `entitlement/<app id>.xml`,
+`MediaIdListing.xml` (and `logo/<file>`), and the project's XML permission
+sets under `perm/`.
+
+>>> print(entitlement_xml("e9c55fd6-4013-4947-b206-0c614d25c731", [(3, 50000, 16)]).decode("utf-8-sig")
+...       .replace("\\r", ""))
+<?xml version="1.0" encoding="utf-8"?>
+<Entitlement MetadataVersion="130000" Name="e9c55fd6-4013-4947-b206-0c614d25c731" Type="Implicit" \
+xmlns="urn:schemas-microsoft-com:dynamics:NAV:MetaObjects">
+  <ObjectEntitlements>
+    <Permission Type="3" ID="50000" Value="16" />
+  </ObjectEntitlements>
+</Entitlement>
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from typing import Iterable, Optional
+
+from ..ir import nodes as ir
+
+__all__ = ["object_entitlements", "entitlement_xml", "entitlement_name", "media_id_listing_xml", "logo_id",
+           "permission_set_files", "MEDIA_ID_LISTING", "ENTITLEMENT_TYPES"]
+
+MEDIA_ID_LISTING = "MediaIdListing.xml"
+_NL = "\r\n"
+_BOM = b"\xef\xbb\xbf"
+
+ENTITLEMENT_TYPES = {"table": ((0, 15), (1, 16)), "report": ((3, 16),), "codeunit": ((5, 16),),
+                     "xmlport": ((6, 16),), "page": ((8, 16),), "query": ((9, 16),)}
+"""The implicit entitlement of each object an app declares: read, insert,
+modify and delete of its tables' data (TableData 0, value 15) and execute of
+the object (value 16), by object type number (Table 1, Report 3, Codeunit 5,
+XmlPort 6, Page 8, Query 9)."""
+
+_LOGO_NAMESPACE = uuid.UUID("0c6d1f7e-3b2a-5d4c-8e9f-1a2b3c4d5e6f")
+"""Namespace of the logo ids alc derives (real compilers draw a random one per build)."""
+
+
+def object_entitlements(objects: Iterable) -> list[tuple]:
+    """((type, file, offset), id, value) for each object that has an implicit
+    entitlement; sorting the keys gives the order of the entry (by type,
+    then the objects' order in the project)."""
+    out = []
+    for obj in objects:
+        kinds = ENTITLEMENT_TYPES.get(obj.kind)
+        oid = getattr(obj, "id", None)
+        if not kinds or oid is None:
+            continue
+        span = getattr(obj, "span", None)
+        where = (span.file, span.start) if span is not None else ("", 0)
+        for type_number, value in kinds:
+            out.append(((type_number,) + where, oid, value))
+    return out
+
+
+def entitlement_name(app_id: str) -> str:
+    return f"entitlement/{app_id}.xml"
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def entitlement_xml(app_id: str, permissions: Iterable[tuple]) -> bytes:
+    """`entitlement/<app id>.xml` from (type, id, value) triples (BOM, CRLF, no final newline)."""
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             f'<Entitlement MetadataVersion="130000" Name="{_attr(app_id)}" Type="Implicit" '
+             'xmlns="urn:schemas-microsoft-com:dynamics:NAV:MetaObjects">']
+    perms = [f'    <Permission Type="{t}" ID="{i}" Value="{v}" />' for t, i, v in permissions]
+    if perms:
+        lines += ["  <ObjectEntitlements>"] + perms + ["  </ObjectEntitlements>"]
+    else:
+        lines.append("  <ObjectEntitlements />")
+    lines.append("</Entitlement>")
+    return _BOM + _NL.join(lines).encode("utf-8")
+
+
+def logo_id(app_id: str, logo: bytes) -> uuid.UUID:
+    """The id alc gives an app's logo: derived from the app and the image,
+    so the same inputs give the same package."""
+    return uuid.uuid5(_LOGO_NAMESPACE, f"{app_id}/{hashlib.sha256(logo).hexdigest()}")
+
+
+def media_id_listing_xml(logo_file: str = "", logo_guid: Optional[uuid.UUID] = None) -> bytes:
+    """`MediaIdListing.xml` (BOM, CRLF, no final newline).
+
+    >>> media_id_listing_xml().decode("utf-8-sig").replace("\\r", "").splitlines()[0]
+    '<MediaIdListing LogoFileName="" LogoId="" xmlns="http://schemas.microsoft.com/navx/2016/mediaidlisting">'
+    """
+    head = (f'<MediaIdListing LogoFileName="{_attr(logo_file)}" LogoId="{logo_guid or ""}" '
+            'xmlns="http://schemas.microsoft.com/navx/2016/mediaidlisting">')
+    return _BOM + _NL.join([head, "  <MediaSetIds />", "</MediaIdListing>"]).encode("utf-8")
+
+
+def permission_set_files(project: str) -> tuple[dict, list]:
+    """The project's XML permission sets (`.xml` files whose root element is
+    `PermissionSets`), as the compiler packs them: `perm/file<N>_<file name>`
+    in path order. Returns (entry name -> bytes, paths of malformed files)."""
+    import defusedxml
+    import defusedxml.ElementTree as SafeET
+    from xml.etree.ElementTree import ParseError
+    found = []
+    for root, dirs, files in os.walk(project):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(".xml"):
+                found.append(os.path.join(root, name))
+    entries: dict[str, bytes] = {}
+    broken = []
+    for path in sorted(found):
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            if b"PermissionSets" not in data:
+                continue
+            tag = SafeET.fromstring(data).tag
+        except (OSError, ParseError, defusedxml.DefusedXmlException):
+            broken.append(path)
+            continue
+        if tag.rsplit("}", 1)[-1] == "PermissionSets":
+            entries[f"perm/file{len(entries)}_{os.path.basename(path)}"] = data
+    return entries, broken

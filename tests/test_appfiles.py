@@ -1,0 +1,200 @@
+"""DocComments.xml, entitlements, MediaIdListing.xml and the logo, and XML
+permission sets in packages, in the shape real packages show; unpack gives
+them back."""
+
+import json
+import re
+import uuid
+
+from alc.cli import main
+from alc.compiler import CompileOptions, compile_project
+from alc.emit.doccomments import object_members
+from alc.package.reader import read_package
+from alc.syntax.api import parse_source
+from alc.source import SourceFile
+
+APP = {"id": "5a1b2c3d-0000-4000-8000-00000000dd01", "name": "Files Demo", "publisher": "alc tests",
+       "version": "1.0.0.0", "idRanges": [{"from": 50700, "to": 50799}], "runtime": "14.0"}
+
+SOURCES = {
+    "Conv.Codeunit.al": """/// <summary>
+/// Converts text.
+/// </summary>
+codeunit 50700 "Text Conv."
+{
+    /// <summary>
+    /// Converts <paramref name="Value"/>.   
+    /// </summary>
+    /// <param name="Value">The text.</param>
+    /// <returns>The result.</returns>
+    [Obsolete('Use the other one', '24.0')]
+    procedure Convert(var Value: Text[30]; Cust: Record "Demo Cust."; Kind: Enum "Demo Kind";
+                      Other: Codeunit "Text Conv."; L: List of [Text]): Code[20]
+    begin
+    end;
+
+    /// <summary>Tries.</summary>
+    [TryFunction]
+    procedure TryIt()
+    begin
+    end;
+
+    procedure Undocumented()
+    begin
+    end;
+}
+""",
+    "Cust.Table.al": """/// <summary>A customer.</summary>
+table 50700 "Demo Cust."
+{
+    fields
+    {
+        /// <summary>The number.</summary>
+        field(1; "No."; Code[20]) { }
+        field(2; Name; Text[50]) { }
+    }
+}
+""",
+    "Kind.Enum.al": """enum 50700 "Demo Kind"
+{
+    /// <summary>The first kind.</summary>
+    value(0; First) { }
+}
+""",
+    "Intf.Interface.al": """/// <summary>A provider.</summary>
+interface "Demo Prov."
+{
+    /// <summary>Gets it.</summary>
+    procedure Get(Key: Text): Boolean;
+}
+""",
+    "Addin.ControlAddIn.al": """controladdin DemoAddIn
+{
+    Scripts = 'js/main.js';
+    /// <summary>Ready.</summary>
+    event Ready();
+}
+""",
+    "List.Page.al": "page 50700 \"Demo Custs\" { SourceTable = \"Demo Cust.\"; }",
+    "Print.Report.al": "report 50701 \"Demo Print\" { }",
+    "Exp.XmlPort.al": "xmlport 50702 \"Demo Exp\" { schema { textelement(Root) { } } }",
+    "Q.Query.al": "query 50703 \"Demo Q\" { elements { dataitem(C; \"Demo Cust.\") { column(No; \"No.\") { } } } }",
+}
+
+
+def _project(root, app=APP, sources=SOURCES):
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "app.json").write_text(json.dumps(app))
+    for name, text in sources.items():
+        (root / name).write_text(text)
+    return root
+
+
+def _compile(project, out):
+    return compile_project(CompileOptions(project=str(project), package_cache=(), out=str(out), jobs=1))
+
+
+def _members(text):
+    return [(m.name, m.lines) for o in parse_source(SourceFile("x.al", text), lazy_bodies=True).objects
+            for m in object_members(o)]
+
+
+def test_doc_comment_member_names():
+    names = [n for n, _ in _members(SOURCES["Conv.Codeunit.al"])]
+    assert names == ["O:Codeunit::Text Conv#",
+                     "M:Codeunit::Text Conv#.Convert(Text[30]@,Demo Cust#,Enum::Demo Kind,Codeunit::Text Conv#,List)"
+                     ":Code[20]",
+                     "M:Codeunit::Text Conv#.TryIt:Boolean"]
+    assert [n for n, _ in _members(SOURCES["Cust.Table.al"])] == ["O:Table::Demo Cust#", "F:Table::Demo Cust#.No#"]
+    assert [n for n, _ in _members(SOURCES["Kind.Enum.al"])] == ["E:Enum::Demo Kind.First"]
+    # Interfaces and control add-ins have no kind, and keep their dots.
+    assert [n for n, _ in _members(SOURCES["Intf.Interface.al"])] == ["O:.Demo Prov.",
+                                                                      "M:.Demo Prov..Get(Text):Boolean"]
+    assert [n for n, _ in _members(SOURCES["Addin.ControlAddIn.al"])] == ["EV:.DemoAddIn.Ready"]
+
+
+def test_doc_comment_lines_are_kept_as_written():
+    lines = dict(_members(SOURCES["Conv.Codeunit.al"]))
+    convert = next(v for k, v in lines.items() if ".Convert(" in k)
+    assert convert == ("<summary>", 'Converts <paramref name="Value"/>.   ', "</summary>",
+                       '<param name="Value">The text.</param>', "<returns>The result.</returns>")
+
+
+def test_package_files(tmp_path):
+    project = _project(tmp_path / "p")
+    out = tmp_path / "p.app"
+    result = _compile(project, out)
+    assert result.ok, result.diagnostics
+    pkg = read_package(str(out))
+    names = list(pkg.entries)
+    entitlement = f"entitlement/{APP['id']}.xml"
+    # The order real packages have: sources, DocComments, entitlement, symbols, MediaIdListing.
+    order = [n for n in names if not n.startswith(("src/", "metadata/"))]
+    assert order == ["NavxManifest.xml", "DocComments.xml", entitlement, "SymbolReference.json", "MediaIdListing.xml",
+                     "[Content_Types].xml"]
+    docs = pkg.read("DocComments.xml").decode("utf-8")
+    assert docs.startswith('<?xml version="1.0"?>\r\n<doc>\r\n    <application>\r\n        <id>' + APP["id"])
+    assert docs.endswith("    </members>\r\n</doc>\r\n")
+    assert ('        <member name="F:Table::Demo Cust#.No#">\r\n            <summary>The number.</summary>\r\n'
+            '        </member>\r\n') in docs
+    assert docs.count("<member ") == 9
+    ent = pkg.read(entitlement).decode("utf-8-sig")
+    assert re.findall(r'Type="(\d+)" ID="(\d+)" Value="(\d+)"', ent) == [
+        ("0", "50700", "15"), ("1", "50700", "16"), ("3", "50701", "16"), ("5", "50700", "16"), ("6", "50702", "16"),
+        ("8", "50700", "16"), ("9", "50703", "16")]
+    assert ent.startswith('<?xml version="1.0" encoding="utf-8"?>\r\n<Entitlement MetadataVersion="130000" '
+                          f'Name="{APP["id"]}" Type="Implicit"')
+    media = pkg.read("MediaIdListing.xml")
+    assert media == ('\ufeff<MediaIdListing LogoFileName="" LogoId="" '
+                     'xmlns="http://schemas.microsoft.com/navx/2016/mediaidlisting">\r\n  <MediaSetIds />\r\n'
+                     '</MediaIdListing>').encode("utf-8")
+
+
+PERMS = """<?xml version="1.0" encoding="utf-8"?>
+<PermissionSets>
+  <PermissionSet RoleID="FILES DEMO" RoleName="Files Demo">
+    <Permission><ObjectID>50700</ObjectID><ObjectType>5</ObjectType><ExecutePermission>1</ExecutePermission>
+    </Permission>
+  </PermissionSet>
+</PermissionSets>"""
+
+
+def test_logo_and_xml_permission_sets(tmp_path):
+    png = b"\x89PNG\r\n\x1a\nnot really an image"
+    project = _project(tmp_path / "p", app=dict(APP, logo="./Images/Logo.png"))
+    (project / "Images").mkdir()
+    (project / "Images" / "Logo.png").write_bytes(png)
+    (project / "extensionsPermissionSet.xml").write_text(PERMS)
+    (project / "other.xml").write_text("<Settings/>")                 # not a permission set: not packed
+    (project / "sub").mkdir()
+    (project / "sub" / "more.xml").write_text(PERMS)
+    out = tmp_path / "p.app"
+    assert _compile(project, out).ok
+    pkg = read_package(str(out))
+    assert pkg.read("logo/Logo.png") == png
+    assert [n for n in pkg.entries if n.startswith("perm/")] == ["perm/file0_extensionsPermissionSet.xml",
+                                                                 "perm/file1_more.xml"]
+    media = pkg.read("MediaIdListing.xml").decode("utf-8-sig")
+    logo_id = re.search(r'LogoFileName="Logo.png" LogoId="([0-9a-f-]{36})"', media).group(1)
+    again = tmp_path / "again.app"
+    assert _compile(project, again).ok and again.read_bytes() == out.read_bytes()   # the logo id is stable
+    types = pkg.read("[Content_Types].xml").decode("utf-8-sig")
+    assert '<Default Extension="png" ContentType="" />' in types
+    # Unpack gives them back, and the rebuild is identical.
+    folder = tmp_path / "u"
+    assert main(["unpack", str(out), str(folder)]) == 0
+    assert (folder / "Images" / "Logo.png").read_bytes() == png
+    assert (folder / "XmlPermissionSets" / "0000" / "extensionsPermissionSet.xml").read_text() == PERMS
+    rebuilt = tmp_path / "rebuilt.app"
+    assert _compile(folder, rebuilt).ok
+    assert rebuilt.read_bytes() == out.read_bytes()
+    assert uuid.UUID(logo_id).version == 5                      # derived, not drawn at random
+
+
+def test_missing_logo_and_broken_permission_set(tmp_path):
+    project = _project(tmp_path / "p", app=dict(APP, logo="logo.png"))
+    (project / "bad.xml").write_text("<PermissionSets><PermissionSet>")
+    out = tmp_path / "p.app"
+    result = _compile(project, out)
+    assert sorted(d.code for d in result.diagnostics if d.is_error) == ["ALC0463", "ALC0464"]
+    assert not out.exists()
