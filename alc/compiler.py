@@ -140,7 +140,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     if options.runtime and options.license:
         diagnostics.extend(_license_check(options.license, headers))
     from .emit.resources import project_resources
-    resources, diags = project_resources(project, manifest, [p.resources for p in parts])
+    resources, diags = project_resources(project, manifest, [p.resources for p in parts], _resolver(table))
     diagnostics.extend(diags)
     lap("check")
 
@@ -166,6 +166,14 @@ def compile_project(options: CompileOptions) -> CompileResult:
         return CompileResult(tuple(diagnostics), **result_kw)
     lap("emit")
     return CompileResult(tuple(diagnostics), output=out, **result_kw)
+
+
+def _resolver(table):
+    """(kind, name) -> the id of an object the app or its dependencies declare, or None."""
+    def resolve(kind: str, name: str) -> Optional[int]:
+        ids = [e.obj.id for e in table.find(kind, name) if getattr(e.obj, "id", None) is not None]
+        return ids[0] if ids else None
+    return resolve
 
 
 def _read_text(path: str) -> Optional[SourceFile]:

@@ -13,7 +13,7 @@ files (:func:`project_resources`).
 from __future__ import annotations
 
 import os
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import attrs
 
@@ -23,6 +23,7 @@ from .appfiles import (MEDIA_ID_LISTING, entitlement_name, entitlement_xml, logo
                        object_entitlements, permission_set_files)
 from .doccomments import DOC_COMMENTS, doc_comments_xml, object_members
 from .layouts import LayoutRef, read_layouts, report_layouts
+from .navigation import NAVIGATION, navigation_items, navigation_xml
 from .xliff import generated_name, keyed_units, merge_units, xliff_document
 
 __all__ = ["ShareResources", "share_resources", "project_resources", "translation_units", "translation_files",
@@ -40,6 +41,7 @@ class ShareResources:
     translations: tuple = ()
     docs: tuple = ()            # ((file, offset), DocMember)
     entitlements: tuple = ()    # ((type, file, offset), id, value)
+    navigation: tuple = ()      # (NavItems, NavChanges)
 
 
 def share_resources(objects: Iterable, manifest) -> ShareResources:
@@ -49,8 +51,10 @@ def share_resources(objects: Iterable, manifest) -> ShareResources:
         span = getattr(obj, "span", None)
         key = (span.file, span.start) if span is not None else ("", 0)
         docs.extend(((key, i), m) for i, m in enumerate(object_members(obj)))
+    items, changes = navigation_items(objects)
     return ShareResources(layouts=tuple(report_layouts(objects)), translations=translation_units(objects, manifest),
-                          docs=tuple(docs), entitlements=tuple(object_entitlements(objects)))
+                          docs=tuple(docs), entitlements=tuple(object_entitlements(objects)),
+                          navigation=(tuple(items), tuple(changes)))
 
 
 def _feature(manifest, name: str) -> bool:
@@ -137,10 +141,13 @@ def _logo(project: str, manifest) -> tuple[dict, bytes, list]:
     return {f"logo/{name}": data}, media_id_listing_xml(name, logo_id(manifest.id, data)), []
 
 
-def project_resources(project: str, manifest, shares: Iterable[ShareResources] = ()) -> tuple[dict, list]:
+def project_resources(project: str, manifest, shares: Iterable[ShareResources] = (),
+                      resolve: Optional[Callable[[str, str], Optional[int]]] = None) -> tuple[dict, list]:
     """Entry name -> bytes of the package's resources, and the diagnostics
     about them (a missing layout or logo, a broken translation or permission
-    set file)."""
+    set file). ``resolve(kind, name)`` gives the id of a table or page of the
+    app or its dependencies (navigation.xml names pages' source tables and the
+    pages that page extensions change)."""
     shares = [s for s in shares if s is not None]
     layouts = [r for s in shares for r in s.layouts]
     entries, diagnostics = read_layouts(project, layouts)
@@ -155,6 +162,11 @@ def project_resources(project: str, manifest, shares: Iterable[ShareResources] =
     logo, media, diags = _logo(project, manifest)
     diagnostics.extend(diags)
     entries[MEDIA_ID_LISTING] = media
+    navigation = navigation_xml(manifest, [i for s in shares if s.navigation for i in s.navigation[0]],
+                                [c for s in shares if s.navigation for c in s.navigation[1]],
+                                resolve or (lambda kind, name: None))
+    if navigation is not None:
+        entries[NAVIGATION] = navigation
     entries.update(logo)
     generate = _feature(manifest, "TranslationFile")
     files, diags = translation_files(project, generated_name(manifest.name) if generate else None)
