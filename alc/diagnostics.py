@@ -160,6 +160,10 @@ CODES: dict[str, Code] = _codes(
     Code("ALC0464", "invalid XML permission set file",
          "A `.xml` file of the project that holds `PermissionSets` (the legacy XML permission sets, packed as "
          "`perm/file<N>_<name>.xml`) is not well-formed XML, or uses DTDs or entities."),
+    Code("ALC0465", "control add-in file not found",
+         "A control add-in's `Scripts`, `StartupScript`, `RecreateScript`, `RefreshScript`, `StyleSheets` or "
+         "`Images` names a file (relative to the project folder) that does not exist or lies outside the "
+         "project. URLs are not packed and need no file."),
     Code("ALC0199", "internal error",
          "alc met a condition it does not handle while reading this file. This is a bug in alc; "
          "the message names the exception. The other files are still read."),

@@ -70,7 +70,10 @@ interface "Demo Prov."
 """,
     "Addin.ControlAddIn.al": """controladdin DemoAddIn
 {
-    Scripts = 'js/main.js';
+    Scripts = 'js/main.js', 'https://cdn.example.com/lib.js';
+    StartupScript = 'js\\start.js';
+    StyleSheets = './css/style.css';
+    Images = 'img/logo.png', 'js/main.js';
     /// <summary>Ready.</summary>
     event Ready();
 }
@@ -82,11 +85,18 @@ interface "Demo Prov."
 }
 
 
-def _project(root, app=APP, sources=SOURCES):
+ADDIN_FILES = {"js/main.js": b"function main() {}", "js/start.js": b"main();", "css/style.css": b"body {}",
+               "img/logo.png": b"\x89PNG fake"}
+
+
+def _project(root, app=APP, sources=SOURCES, addin_files=ADDIN_FILES):
     root.mkdir(parents=True, exist_ok=True)
     (root / "app.json").write_text(json.dumps(app))
     for name, text in sources.items():
         (root / name).write_text(text)
+    for rel, data in addin_files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
     return root
 
 
@@ -131,7 +141,9 @@ def test_package_files(tmp_path):
     # The order real packages have: sources, DocComments, entitlement, symbols, MediaIdListing.
     order = [n for n in names if not n.startswith(("src/", "metadata/"))]
     assert order == ["NavxManifest.xml", "DocComments.xml", entitlement, "SymbolReference.json", "MediaIdListing.xml",
-                     "[Content_Types].xml"]
+                     "addin/src/css/style.css", "addin/src/img/logo.png", "addin/src/js/main.js",
+                     "addin/src/js/start.js", "[Content_Types].xml"]   # add-in files: by name (no real sample)
+    assert pkg.read("addin/src/js/start.js") == ADDIN_FILES["js/start.js"]
     docs = pkg.read("DocComments.xml").decode("utf-8")
     assert docs.startswith('<?xml version="1.0"?>\r\n<doc>\r\n    <application>\r\n        <id>' + APP["id"])
     assert docs.endswith("    </members>\r\n</doc>\r\n")
@@ -189,6 +201,33 @@ def test_logo_and_xml_permission_sets(tmp_path):
     assert _compile(folder, rebuilt).ok
     assert rebuilt.read_bytes() == out.read_bytes()
     assert uuid.UUID(logo_id).version == 5                      # derived, not drawn at random
+
+
+def test_a_missing_add_in_file_is_an_error_at_its_property(tmp_path):
+    files = {k: v for k, v in ADDIN_FILES.items() if k != "css/style.css"}
+    project = _project(tmp_path / "p", addin_files=files)
+    result = _compile(project, tmp_path / "p.app")
+    errors = [d for d in result.diagnostics if d.is_error]
+    assert [d.code for d in errors] == ["ALC0465"]
+    line = SOURCES["Addin.ControlAddIn.al"].splitlines().index("    StyleSheets = './css/style.css';") + 1
+    assert errors[0].span.line == line and "./css/style.css" in errors[0].message
+
+
+def test_inspect_lists_resources_and_entitlements(tmp_path, capsys):
+    entitlement = 'entitlement "Demo Ent" { Type = Role; RoleType = Local; ObjectEntitlements = "Demo"; }'
+    project = _project(tmp_path / "p", sources=dict(SOURCES, **{"Ent.Entitlement.al": entitlement}))
+    out = tmp_path / "p.app"
+    assert _compile(project, out).ok
+    assert main(["inspect", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert '  entitlement "Demo Ent"' in text
+    assert "implicit entitlements (7):" in text and "  tabledata 50700: RIMD" in text and "  query 50703: X" in text
+    assert re.search(r"  addin +addin/src/js/main.js \(18 bytes\)", text)
+    assert re.search(r"  doccomments +DocComments.xml", text)
+    assert main(["inspect", str(out), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {"kind": "addin", "entry": "addin/src/css/style.css", "size": 7} in doc["resources"]
+    assert {"type": 0, "id": 50700, "value": 15} in doc["implicit_entitlements"]
 
 
 def test_missing_logo_and_broken_permission_set(tmp_path):

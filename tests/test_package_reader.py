@@ -111,7 +111,7 @@ def test_inspect_json(tmp_path, capsys):
     assert main(["inspect", str(path), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert list(doc) == ["id", "name", "publisher", "version", "runtime_package", "has_source", "dependencies",
-                         "capabilities", "objects"]
+                         "capabilities", "objects", "resources", "implicit_entitlements"]
     assert (doc["id"], doc["name"], doc["publisher"], doc["version"]) == (APP.id, "Loyalty", "Fabrikam", "1.0.0.0")
     assert doc["runtime_package"] is False and doc["has_source"] is True
     assert doc["dependencies"] == [{"id": "437dbf0e-84ff-417a-965d-ed2bb9650972", "name": "Base Application",

@@ -3,7 +3,8 @@
 The folder gets `app.json` rebuilt from `NavxManifest.xml` (the mapping
 BcContainerHelper's `Extract-AppFileToFolder -generateAppJson` uses), the
 source files (`src/<path>` -> `<path>`), the report layouts (`layout/<path>`
--> `<path>`, where the reports name them), the translation files
+-> `<path>`, where the reports name them), control add-in files
+(`addin/src/<path>` -> `<path>`), the translation files
 (`Translations/`), the logo (where app.json names it) and the XML
 permission sets (`perm/file<N>_<name>` -> `XmlPermissionSets/<N>/<name>`).
 What the compiler derives from these (symbols, metadata,
@@ -96,7 +97,7 @@ def app_json_of(app: AppManifest) -> dict:
     return d
 
 
-_FOLDERS = (("src/", ""), ("layout/", ""), ("Translations/", "Translations/"))
+_FOLDERS = (("src/", ""), ("layout/", ""), ("addin/src/", ""), ("Translations/", "Translations/"))
 _PERM = re.compile(r"^perm/file(\d+)_(.+)$")
 
 
