@@ -164,6 +164,10 @@ CODES: dict[str, Code] = _codes(
          "A control add-in's `Scripts`, `StartupScript`, `RecreateScript`, `RefreshScript`, `StyleSheets` or "
          "`Images` names a file (relative to the project folder) that does not exist or lies outside the "
          "project. URLs are not packed and need no file."),
+    Code("ALC0466", "invalid resource folders",
+         "app.json's `resourceFolders` names a folder that does not exist, two folders hold a file of the same "
+         "name (a resource is named by its path from its folder, as NavApp.GetResource reads it), or the "
+         "resources exceed Microsoft's limits: 16 MB per file, 256 MB in all, 256 files."),
     Code("ALC0199", "internal error",
          "alc met a condition it does not handle while reading this file. This is a bug in alc; "
          "the message names the exception. The other files are still read."),

@@ -237,3 +237,35 @@ def test_missing_logo_and_broken_permission_set(tmp_path):
     result = _compile(project, out)
     assert sorted(d.code for d in result.diagnostics if d.is_error) == ["ALC0463", "ALC0464"]
     assert not out.exists()
+
+
+def test_resource_folders(tmp_path, capsys):
+    project = _project(tmp_path / "p", app=dict(APP, resourceFolders=["Resources", "More"]))
+    for rel, data in (("Resources/Images/a.png", b"png"), ("Resources/Templates/t.txt", b"text"),
+                      ("More/data.json", b"{}")):
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_bytes(data)
+    out = tmp_path / "p.app"
+    assert _compile(project, out).ok
+    pkg = read_package(str(out))
+    # Named by their path from their resource folder, as NavApp.GetResource reads them.
+    assert [n for n in pkg.entries if n.startswith("resources/")] == [
+        "resources/Images/a.png", "resources/Templates/t.txt", "resources/data.json"]
+    assert pkg.read("resources/Templates/t.txt") == b"text"
+    folder = tmp_path / "u"
+    assert main(["unpack", str(out), str(folder)]) == 0
+    assert (folder / "Resources" / "Images" / "a.png").read_bytes() == b"png"
+    rebuilt = tmp_path / "rebuilt.app"
+    assert _compile(folder, rebuilt).ok and rebuilt.read_bytes() == out.read_bytes()
+    assert main(["inspect", str(out)]) == 0
+    assert re.search(r"  resource +resources/data.json \(2 bytes\)", capsys.readouterr().out)
+
+
+def test_resource_folder_problems(tmp_path):
+    project = _project(tmp_path / "p", app=dict(APP, resourceFolders=["Missing", "A", "B"]))
+    for rel in ("A/x.txt", "B/X.txt"):
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).write_text("x")
+    result = _compile(project, tmp_path / "p.app")
+    messages = sorted(d.message for d in result.diagnostics if d.code == "ALC0466")
+    assert messages == ["resource `X.txt` is in two resource folders", "resource folder `Missing` does not exist"]

@@ -72,6 +72,8 @@ def test_layouts_and_translations_round_trip(tmp_path):
     xliff_project(project, app=dict(FULL_APP, idRanges=[{"from": 50300, "to": 50499}]))  # more objects, app.json
     (project / "Translations").mkdir()
     (project / "Translations" / "Full Demo.da-DK.xlf").write_text('<xliff version="1.2"/>')
+    (project / "Resources" / "Data").mkdir(parents=True)
+    (project / "Resources" / "Data" / "setup.json").write_text('{"demo": true}')
     first = tmp_path / "first.app"
     result = _compile(project, first)
     assert result.ok, result.diagnostics
@@ -80,6 +82,7 @@ def test_layouts_and_translations_round_trip(tmp_path):
     assert (folder / "Layouts" / "Summary.rdlc").read_bytes() == (project / "Layouts" / "Summary.rdlc").read_bytes()
     assert (folder / "Translations" / "Full Demo.da-DK.xlf").is_file()
     assert (folder / "Translations" / "Full Demo.g.xlf").is_file()
+    assert (folder / "Resources" / "Data" / "setup.json").read_text() == '{"demo": true}'
     assert (folder / "src" / "DemoDocPrint.Report.al").read_bytes() == \
         (project / "src" / "DemoDocPrint.Report.al").read_bytes()
     assert json.loads((folder / "app.json").read_text()) == FULL_APP | {"idRanges": [{"from": 50300, "to": 50499}]}

@@ -25,7 +25,7 @@ from typing import Iterable, Optional
 from ..ir import nodes as ir
 
 __all__ = ["object_entitlements", "entitlement_xml", "entitlement_name", "media_id_listing_xml", "logo_id",
-           "permission_set_files", "MEDIA_ID_LISTING", "ENTITLEMENT_TYPES"]
+           "permission_set_files", "resource_files", "MEDIA_ID_LISTING", "ENTITLEMENT_TYPES", "RESOURCES_FOLDER"]
 
 MEDIA_ID_LISTING = "MediaIdListing.xml"
 _NL = "\r\n"
@@ -126,3 +126,52 @@ def permission_set_files(project: str) -> tuple[dict, list]:
         if tag.rsplit("}", 1)[-1] == "PermissionSets":
             entries[f"perm/file{len(entries)}_{os.path.basename(path)}"] = data
     return entries, broken
+
+
+RESOURCES_FOLDER = "resources/"
+RESOURCE_LIMITS = (16 * 1024 * 1024, 256 * 1024 * 1024, 256)
+"""Largest resource file, largest total, most files (Microsoft's limits,
+devenv-app-resources.md)."""
+
+
+def resource_files(project: str, folders: Iterable[str]) -> tuple[dict, list]:
+    """The files of app.json's `resourceFolders` (subfolders included), each
+    named by its path from its resource folder, as `NavApp.GetResource`
+    names it: (entry name -> bytes, sorted by name; problems as messages for
+    ALC0466). Packed as `resources/<name>` (INFERRED: no real package with
+    resources was at hand)."""
+    found: dict[str, tuple[str, str]] = {}
+    problems: list[str] = []
+    for folder in folders:
+        base = os.path.join(project, *[p for p in folder.replace("\\", "/").split("/") if p not in ("", ".")])
+        if not os.path.isdir(base):
+            problems.append(f"resource folder `{folder}` does not exist")
+            continue
+        for root, dirs, files in os.walk(base):
+            dirs.sort()
+            for file in sorted(files):
+                path = os.path.join(root, file)
+                name = os.path.relpath(path, base).replace(os.sep, "/")
+                if name.casefold() in found:
+                    problems.append(f"resource `{name}` is in two resource folders")
+                    continue
+                found[name.casefold()] = (name, path)
+    entries: dict[str, bytes] = {}
+    total = 0
+    for key in sorted(found):
+        name, path = found[key]
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as exc:
+            problems.append(f"resource `{name}` cannot be read: {exc.strerror or exc}")
+            continue
+        if len(data) > RESOURCE_LIMITS[0]:
+            problems.append(f"resource `{name}` is {len(data)} bytes, over the limit of 16 MB")
+        total += len(data)
+        entries[RESOURCES_FOLDER + name] = data
+    if total > RESOURCE_LIMITS[1]:
+        problems.append(f"the resources take {total} bytes, over the limit of 256 MB")
+    if len(entries) > RESOURCE_LIMITS[2]:
+        problems.append(f"the app has {len(entries)} resource files, over the limit of 256")
+    return entries, problems

@@ -22,7 +22,7 @@ from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
 from .addins import addin_files, read_addin_files
 from .appfiles import (MEDIA_ID_LISTING, entitlement_name, entitlement_xml, logo_id, media_id_listing_xml,
-                       object_entitlements, permission_set_files)
+                       object_entitlements, permission_set_files, resource_files)
 from .doccomments import DOC_COMMENTS, doc_comments_xml, object_members
 from .layouts import LayoutRef, read_layouts, report_layouts
 from .navigation import NAVIGATION, navigation_items, navigation_xml
@@ -168,6 +168,9 @@ def project_resources(project: str, manifest, shares: Iterable[ShareResources] =
     logo, media, diags = _logo(project, manifest)
     diagnostics.extend(diags)
     entries[MEDIA_ID_LISTING] = media
+    files, problems = resource_files(project, manifest.resource_folders)
+    entries.update(files)
+    diagnostics.extend(Diagnostic.error("ALC0466", p, _file_span(os.path.join(project, "app.json"))) for p in problems)
     navigation = navigation_xml(manifest, [i for s in shares if s.navigation for i in s.navigation[0]],
                                 [c for s in shares if s.navigation for c in s.navigation[1]],
                                 resolve or (lambda kind, name: None))

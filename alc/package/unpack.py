@@ -4,7 +4,8 @@ The folder gets `app.json` rebuilt from `NavxManifest.xml` (the mapping
 BcContainerHelper's `Extract-AppFileToFolder -generateAppJson` uses), the
 source files (`src/<path>` -> `<path>`), the report layouts (`layout/<path>`
 -> `<path>`, where the reports name them), control add-in files
-(`addin/src/<path>` -> `<path>`), the translation files
+(`addin/src/<path>` -> `<path>`), resources (`resources/<name>` -> the
+first resource folder), the translation files
 (`Translations/`), the logo (where app.json names it) and the XML
 permission sets (`perm/file<N>_<name>` -> `XmlPermissionSets/<N>/<name>`).
 What the compiler derives from these (symbols, metadata,
@@ -112,6 +113,13 @@ def _target(name: str, app: Optional[AppManifest]) -> Optional[str]:
         if parts and ".." not in parts and not logo.startswith("/") and ":" not in logo:
             return "/".join(parts)
         return name
+    if name.startswith("resources/") and len(name) > len("resources/"):
+        # A resource is named by its path from its resource folder: any one folder gives it back.
+        folders = app.resource_folders if app is not None else ()
+        base = [p for p in (folders[0] if folders else "Resources").replace("\\", "/").split("/")
+                if p not in ("", ".")]
+        if ".." not in base:
+            return "/".join(base + [name[len("resources/"):]])
     m = _PERM.match(name)
     if m and "/" not in m.group(2):
         # The compiler packs the N-th XML permission set file (in path order) as
@@ -167,6 +175,10 @@ def unpack_package(package, folder: str) -> UnpackResult:
                (json.dumps(app_json_of(package.app), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         for rel, name in files.items():
             _write(os.path.join(tmp, *rel.split("/")), package.read(name))
+        for folder in package.app.resource_folders:   # every folder app.json names exists, if empty
+            parts = [p for p in folder.replace("\\", "/").split("/") if p not in ("", ".")]
+            if parts and ".." not in parts and ":" not in folder and not folder.startswith("/"):
+                os.makedirs(os.path.join(tmp, *parts), exist_ok=True)
         if os.path.isdir(target):
             os.rmdir(target)
         os.rename(tmp, target)
