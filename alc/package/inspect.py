@@ -76,8 +76,8 @@ _SYMBOL_KINDS = frozenset(("table", "tableextension", "page", "pageextension", "
 _PERMISSION_TYPES = {0: "tabledata", 1: "table", 3: "report", 5: "codeunit", 6: "xmlport", 8: "page", 9: "query",
                      10: "system"}
 _RESOURCE_KINDS = (("layout/", "layout"), ("addin/", "addin"), ("resources/", "resource"),
-                   ("Translations/", "translation"), ("logo/", "logo"), ("perm/", "permissions"), ("entitlement/", "entitlement"),
-                   ("DocComments.xml", "doccomments"), ("navigation.xml", "navigation"),
+                   ("Translations/", "translation"), ("logo/", "logo"), ("perm/", "permissions"),
+                   ("entitlement/", "entitlement"), ("DocComments.xml", "doccomments"), ("navigation.xml", "navigation"),
                    ("MediaIdListing.xml", "media"))
 
 
