@@ -77,8 +77,8 @@ _PERMISSION_TYPES = {0: "tabledata", 1: "table", 3: "report", 5: "codeunit", 6: 
                      10: "system"}
 _RESOURCE_KINDS = (("layout/", "layout"), ("addin/", "addin"), ("resources/", "resource"),
                    ("Translations/", "translation"), ("logo/", "logo"), ("perm/", "permissions"),
-                   ("entitlement/", "entitlement"), ("DocComments.xml", "doccomments"), ("navigation.xml", "navigation"),
-                   ("MediaIdListing.xml", "media"))
+                   ("entitlement/", "entitlement"), ("DocComments.xml", "doccomments"),
+                   ("navigation.xml", "navigation"), ("MediaIdListing.xml", "media"))
 
 
 def _rights(value: int) -> str:
