@@ -34,6 +34,7 @@ members and what they hold, global labels, then methods).
 
 from __future__ import annotations
 
+import functools
 from typing import Iterable, Optional
 
 import attrs
@@ -73,6 +74,7 @@ _MEMBER_TOKENS = frozenset({"Field", "Change", "Control", "Action", "View", "Enu
                             "QueryFilter", "XmlPortNode", "RequestPage"})
 
 
+@functools.lru_cache(maxsize=65536)
 def name_hash(name: str) -> int:
     """The number the compiler writes for a name in trans-unit ids:
     FNV-1a (32 bits) over the UTF-16LE bytes of the name, as a signed
