@@ -11,8 +11,6 @@ the parse rate (bench_parse), so that packing never dominates a compile.
 
 from __future__ import annotations
 
-import attrs
-
 from alc import parse_source
 from alc.appmodel import AppManifest, Version
 from alc.emit.resources import generated_translation, share_resources
@@ -45,4 +43,3 @@ def bench_resources_base(benchmark, generated):
            trans_units=sum(len(units) for _, units in shared.translations),
            entitlements=len(shared.entitlements), objects_per_s=round(len(objects) / median, 1),
            cpu_objects_per_s=round(len(objects) / clock.median, 1))
-    assert attrs.has(type(shared))
