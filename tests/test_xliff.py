@@ -168,10 +168,16 @@ REPORT = """report 50400 "Demo List"
                 field(ShowAll; ShowAll) { Caption = 'Show all'; }
             }
         }
+        trigger OnQueryClosePage(CloseAction: Action): Boolean
+        var
+            NoLbl: Label 'No';
+        begin
+        end;
     }
     labels
     {
         TitleLbl = 'Demo list', Comment = 'Report title';
+        AmountLbl = 'Amount';
     }
     var
         ShowAll: Boolean;
@@ -257,8 +263,10 @@ def test_objects_by_kind_then_name_and_report_items():
     heads = list(dict.fromkeys(u.note.split(" - ")[0] for u in units))
     assert heads == ["Table Demo Item", "Page Demo Items", "Report Demo List", "Enum Demo Size"]
     report = [u.note for u in units if u.note.startswith("Report")]
-    assert report == ["Report Demo List - Property Caption", "Report Demo List - ReportLabel TitleLbl",
+    assert report == ["Report Demo List - Property Caption",
                       "Report Demo List - ReportDataItem Item - Property RequestFilterHeading",
+                      "Report Demo List - ReportLabel AmountLbl", "Report Demo List - ReportLabel TitleLbl",
+                      "Report Demo List - RequestPage RequestOptionsPage - Method OnQueryClosePage - NamedType NoLbl",
                       "Report Demo List - Control ShowAll - Property Caption"]
     enum = [u.note for u in units if u.note.startswith("Enum")]
     assert enum == ["Enum Demo Size - EnumValue Big - Property Caption",
@@ -365,3 +373,61 @@ def test_xliff_command_errors(tmp_path, capsys):
     out = capsys.readouterr().out
     assert re.search(r"Bad\.al\(\d+,\d+\): error ALC01\d\d", out) and "no translation file written" in out
     assert not (tmp_path / "x.xlf").exists()
+
+
+XMLPORT = """xmlport 50401 "Demo Port"
+{
+    schema
+    {
+        textelement(Root)
+        {
+            tableelement(Item; "Demo Item")
+            {
+                textattribute(Zeta) { trigger OnBeforePassVariable() var ZLbl: Label 'Z'; begin end; }
+                tableelement(inner; "Demo Item")
+                {
+                    fieldattribute(Name; inner."No.") { trigger OnBeforePassField() var NLbl: Label 'N'; begin end; }
+                }
+            }
+        }
+    }
+    requestpage
+    {
+        Caption = 'Options';
+        layout { area(Content) { field(F; 'x') { Caption = 'F'; } } }
+    }
+}
+"""
+
+PAGE_EXT = """pageextension 50402 "Demo Items Ext" extends "Demo Items"
+{
+    layout
+    {
+        addlast(Lines) { field(Zeta; Rec.Amount) { Caption = 'Zeta'; } }
+        modify(Amount) { Caption = 'Amount (LCY)'; }
+    }
+    actions
+    {
+        addlast(Processing) { action(Print) { Caption = 'Print'; } }
+    }
+}
+"""
+
+
+def test_xmlport_page_extension_and_table_extension_order():
+    """As the compiler orders them (nab-al-tools' Xliff-test app): an xmlport's
+    request page before its schema, the schema by name depth first; a page
+    extension's actions before its layout, new controls and changes sorted
+    together; a table extension's new fields before its changes."""
+    notes = [u.note for u in _units(XMLPORT)]
+    assert notes == ["XmlPort Demo Port - RequestPage RequestOptionsPage - Property Caption",
+                     "XmlPort Demo Port - Control F - Property Caption",
+                     "XmlPort Demo Port - XmlPortNode Name - Method OnBeforePassField - NamedType NLbl",
+                     "XmlPort Demo Port - XmlPortNode Zeta - Method OnBeforePassVariable - NamedType ZLbl"]
+    notes = [u.note for u in _units(PAGE_EXT)]
+    assert notes == ["PageExtension Demo Items Ext - Action Print - Property Caption",
+                     "PageExtension Demo Items Ext - Change Amount - Property Caption",
+                     "PageExtension Demo Items Ext - Control Zeta - Property Caption"]
+    notes = [u.note for u in _units(TABLE_EXT)]
+    assert notes.index("TableExtension Demo Item Ext - Field Note - Property Caption") < notes.index(
+        "TableExtension Demo Item Ext - Change Amount - Property Caption")

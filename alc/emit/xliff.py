@@ -61,13 +61,14 @@ _KINDS = {"table": "Table", "tableextension": "TableExtension", "page": "Page", 
 _BASE = {"tableextension": "Table", "pageextension": "Page", "pagecustomization": "Page", "reportextension": "Report",
          "enumextension": "Enum", "permissionsetextension": "PermissionSet", "profileextension": "Profile"}
 
-KIND_ORDER = ("table", "codeunit", "page", "report", "xmlport", "query", "controladdin", "pageextension",
+KIND_ORDER = ("table", "codeunit", "page", "report", "query", "xmlport", "controladdin", "pageextension",
               "tableextension", "pagecustomization", "profile", "profileextension", "enum", "enumextension",
               "reportextension", "interface", "permissionset", "permissionsetextension", "entitlement")
 """The order of object kinds in generated files: tables, codeunits, pages,
-reports, page extensions, table extensions, enums, enum extensions and
-permission sets are seen in real files (BCApps India Tax Base, ForNAV Core);
-the place of the other kinds is a guess."""
+reports, queries, xmlports, page extensions, table extensions, enums, enum
+extensions and permission sets are seen in real files (BCApps India Tax
+Base, ForNAV Core, nab-al-tools' Xliff-test app); the place of the other
+kinds is a guess."""
 
 _MEMBER_TOKENS = frozenset({"Field", "Change", "Control", "Action", "View", "EnumValue", "ReportDataItem",
                             "ReportColumn", "ReportLabel", "ReportLayout", "QueryDataItem", "QueryColumn",
@@ -304,31 +305,64 @@ def _data_items(nodes: Iterable, item: str, column: str) -> list:
 
 
 def _request_page(w: _Walker, rp: Optional[ir.RequestPage]) -> None:
+    """A request page: its own texts, labels and methods under `RequestPage
+    RequestOptionsPage`, then its controls and actions at the object's level."""
     if rp is None:
         return
-    w.properties((("RequestPage", "RequestOptionsPage"),), rp.properties)
-    w.labels((), rp.variables, by_name=True)
-    w.methods((), tuple(rp.triggers) + tuple(rp.procedures))
+    page = (("RequestPage", "RequestOptionsPage"),)
+    w.properties(page, rp.properties)
+    w.labels(page, rp.variables, by_name=True)
+    w.methods(page, tuple(rp.triggers) + tuple(rp.procedures))
     w.tree((), _controls(rp.layout))
     w.tree((), _actions(rp.actions))
 
 
+def _report_labels(w: _Walker, obj) -> None:
+    """A report's `labels`, by name."""
+    for label in sorted(getattr(obj, "labels", ()), key=lambda x: _key(getattr(x, "name", ""))):
+        if isinstance(label, ir.Property) and isinstance(label.value, ir.Values) and label.value.items:
+            text = _literal(label.value.items[0])
+            if text is not None:
+                w.add((("ReportLabel", label.name),), text, label.value.options)
+
+
+def _split(elements: list, token: str) -> tuple[list, list]:
+    """(elements other than `token`, the `token` ones): a table extension's
+    new fields come before its field changes."""
+    return [e for e in elements if e[0] != token], [e for e in elements if e[0] == token]
+
+
 def _members(w: _Walker, obj) -> None:
-    if isinstance(obj, (ir.Table, ir.TableExtension)):
+    """The members of each kind in the order of the reference files (the
+    Xliff-test app of jwikman/nab-al-tools, BCApps India Tax Base, ForNAV):
+    a page's controls, actions, views; a page extension's actions, then its
+    layout (new controls and changes sorted together), then views; a table
+    extension's new fields, then its changes; a report's dataset, labels,
+    request page; an xmlport's request page, then its schema."""
+    if isinstance(obj, ir.Table):
         w.tree((), _fields(obj.fields))
-    elif isinstance(obj, (ir.Page, ir.PageExtension, ir.PageCustomization)):
+    elif isinstance(obj, ir.TableExtension):
+        added, changed = _split(_fields(obj.fields), "Change")
+        w.tree((), added)
+        w.tree((), changed)
+    elif isinstance(obj, ir.Page):
         w.tree((), _controls(obj.layout))
         w.tree((), _actions(obj.actions))
         w.tree((), _views(obj.views))
+    elif isinstance(obj, (ir.PageExtension, ir.PageCustomization)):
+        w.tree((), _actions(obj.actions))
+        w.tree((), _controls(obj.layout))
+        w.tree((), _views(obj.views))
     elif isinstance(obj, (ir.Report, ir.ReportExtension)):
         w.tree((), _data_items(obj.dataset, "ReportDataItem", "ReportColumn"))
+        _report_labels(w, obj)
         _request_page(w, obj.requestpage)
         w.tree((), [("ReportLayout", x.name, x, None) for x in obj.rendering if isinstance(x, ir.ReportLayout)])
     elif isinstance(obj, ir.Query):
         w.tree((), _data_items(obj.elements, "QueryDataItem", "QueryColumn"))
     elif isinstance(obj, ir.XmlPort):
-        w.tree((), _data_items(obj.schema, "XmlPortNode", "XmlPortNode"))
         _request_page(w, obj.requestpage)
+        w.tree((), _data_items(obj.schema, "XmlPortNode", "XmlPortNode"))
     elif isinstance(obj, (ir.Enum, ir.EnumExtension)):
         w.tree((), [("EnumValue", v.name, v, None) for v in obj.values if not _removed(v)])
 
@@ -340,11 +374,6 @@ def object_units(obj, locked: bool = False) -> list[TransUnit]:
     w.properties((), obj.properties)
     w.labels((), obj.variables, by_name=True)
     w.methods((), tuple(obj.triggers) + tuple(obj.procedures))
-    for label in getattr(obj, "labels", ()):
-        if isinstance(label, ir.Property) and isinstance(label.value, ir.Values) and label.value.items:
-            text = _literal(label.value.items[0])
-            if text is not None:
-                w.add((("ReportLabel", label.name),), text, label.value.options)
     _members(w, obj)
     return w.units
 
