@@ -431,3 +431,14 @@ def test_xmlport_page_extension_and_table_extension_order():
     notes = [u.note for u in _units(TABLE_EXT)]
     assert notes.index("TableExtension Demo Item Ext - Field Note - Property Caption") < notes.index(
         "TableExtension Demo Item Ext - Change Amount - Property Caption")
+
+
+def test_generate_captions_captions_objects_without_one():
+    objs = _objects(PAGE_EXT, "page 50405 Plain { }", "codeunit 50405 NoCaption { }", TABLE)
+    units = project_units(objs, captions=True)
+    assert [u.note for u in units if u.note.startswith("Page Plain")] == ["Page Plain - Property Caption"]
+    assert next(u.source for u in units if u.note == "Page Plain - Property Caption") == "Plain"
+    assert not any(u.note.startswith("Codeunit") for u in units)
+    assert [u.note for u in units if u.note.endswith("Demo Item - Property Caption")] == [
+        "Table Demo Item - Property Caption"]                   # it has one: not doubled
+    assert not any(u.note.startswith("Page Plain") for u in project_units(objs))

@@ -69,7 +69,8 @@ def translation_units(objects: Iterable, manifest) -> tuple:
     translation file (`TranslationFile` feature), else nothing."""
     if not _feature(manifest, "TranslationFile"):
         return ()
-    return keyed_units(objects, locked=_feature(manifest, "GenerateLockedTranslations"))
+    return keyed_units(objects, locked=_feature(manifest, "GenerateLockedTranslations"),
+                       captions=_feature(manifest, "GenerateCaptions"))
 
 
 def generated_translation(manifest, keyed: Iterable) -> tuple[str, bytes]:
@@ -213,5 +214,6 @@ def project_xliff(project: str, defines: Iterable[str] = ()) -> tuple[Optional[s
     target = os.path.join(project, TRANSLATIONS_FOLDER, f"{manifest.name}.g.xlf")
     if has_errors(diagnostics):
         return target, None, diagnostics
-    keyed = keyed_units(objects, locked=_feature(manifest, "GenerateLockedTranslations"))
+    keyed = keyed_units(objects, locked=_feature(manifest, "GenerateLockedTranslations"),
+                        captions=_feature(manifest, "GenerateCaptions"))
     return target, generated_translation(manifest, keyed)[1], diagnostics

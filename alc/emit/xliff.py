@@ -367,11 +367,18 @@ def _members(w: _Walker, obj) -> None:
         w.tree((), [("EnumValue", v.name, v, None) for v in obj.values if not _removed(v)])
 
 
-def object_units(obj, locked: bool = False) -> list[TransUnit]:
+CAPTIONED_KINDS = frozenset(("table", "page", "report", "query", "xmlport"))
+"""The objects `GenerateCaptions` captions with their name when they have no
+caption (documented in devenv-json-files.md for "objects"; no reference
+file with the feature was at hand, so the list of kinds is INFERRED)."""
+
+
+def object_units(obj, locked: bool = False, captions: bool = False) -> list[TransUnit]:
     """The trans-units of one object, in the compiler's order within it.
-    ``locked``: keep locked texts (as `translate="no"`)."""
+    ``locked``: keep locked texts (as `translate="no"`); ``captions``: the
+    `GenerateCaptions` feature."""
     w = _Walker(obj, locked)
-    w.properties((), obj.properties)
+    w.properties((), obj.properties, obj.name if captions and obj.kind in CAPTIONED_KINDS else None)
     w.labels((), obj.variables, by_name=True)
     w.methods((), tuple(obj.triggers) + tuple(obj.procedures))
     _members(w, obj)
@@ -384,13 +391,13 @@ def _object_order(obj) -> tuple:
     return (rank, _key(obj.name or ""), obj.name or "")
 
 
-def keyed_units(objects: Iterable, locked: bool = False) -> tuple:
+def keyed_units(objects: Iterable, locked: bool = False, captions: bool = False) -> tuple:
     """(order key, units) of each object that has units: what a compile
     worker sends, to be merged across workers with :func:`merge_units`."""
     out = []
     for obj in objects:
         if obj.kind in _KINDS and obj.name and not _removed(obj):
-            units = object_units(obj, locked)
+            units = object_units(obj, locked, captions)
             if units:
                 out.append((_object_order(obj), tuple(units)))
     return tuple(out)
@@ -401,9 +408,9 @@ def merge_units(keyed: Iterable) -> list[TransUnit]:
     return [u for _, units in sorted(keyed, key=lambda k: k[0]) for u in units]
 
 
-def project_units(objects: Iterable, locked: bool = False) -> list[TransUnit]:
+def project_units(objects: Iterable, locked: bool = False, captions: bool = False) -> list[TransUnit]:
     """Every object's units, objects in the compiler's order."""
-    return merge_units(keyed_units(objects, locked))
+    return merge_units(keyed_units(objects, locked, captions))
 
 
 # ------------------------------------------------------------------- XML --
