@@ -286,8 +286,8 @@ def test_document_shape():
     text = xliff_document("Xliff Demo", units).decode("utf-8")
     assert text.startswith("\ufeff<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<xliff version=\"1.2\"")
     assert text.endswith("</xliff>") and "\n" not in text.replace("\r\n", "")
-    assert (f'<trans-unit id="Table {name_hash("Demo Item")} - NamedType {name_hash("ShortMsg")}" size-unit="char" '
-            'maxwidth="10" translate="yes" xml:space="preserve">') in text
+    assert (f'<trans-unit id="Table {name_hash("Demo Item")} - NamedType {name_hash("ShortMsg")}" maxwidth="10" '
+            'size-unit="char" translate="yes" xml:space="preserve">') in text
     assert "<source>Another &amp; &lt;more&gt;</source>" in text
     assert '<note from="Developer" annotates="general" priority="2">%1 = amount</note>' in text
     assert ('<note from="Xliff Generator" annotates="general" priority="3">Table Demo Item - Field No. - '

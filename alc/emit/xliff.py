@@ -427,10 +427,10 @@ _NL = "\r\n"
 
 
 def _unit_xml(u: TransUnit) -> str:
-    head = f'<trans-unit id="{_attr(u.id)}" size-unit="char"'
+    head = f'<trans-unit id="{_attr(u.id)}"'
     if u.maxwidth is not None:
-        head += f' maxwidth="{u.maxwidth}"'
-    head += f' translate="{"yes" if u.translate else "no"}" xml:space="preserve"'
+        head += f' maxwidth="{u.maxwidth}"'       # before size-unit, as in a generated file (Xliff-test's Al.g.xlf)
+    head += f' size-unit="char" translate="{"yes" if u.translate else "no"}" xml:space="preserve"'
     if u.target is not None:
         head += f' al-object-target="{_attr(u.target)}"'
     return (f"        {head}>{_NL}"
