@@ -22,7 +22,6 @@ import os
 import uuid
 from typing import Iterable, Optional
 
-from ..ir import nodes as ir
 
 __all__ = ["object_entitlements", "entitlement_xml", "entitlement_name", "media_id_listing_xml", "logo_id",
            "permission_set_files", "resource_files", "MEDIA_ID_LISTING", "ENTITLEMENT_TYPES", "RESOURCES_FOLDER"]

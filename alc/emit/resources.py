@@ -24,7 +24,7 @@ from .addins import addin_files, read_addin_files
 from .appfiles import (MEDIA_ID_LISTING, entitlement_name, entitlement_xml, logo_id, media_id_listing_xml,
                        object_entitlements, permission_set_files, resource_files)
 from .doccomments import DOC_COMMENTS, doc_comments_xml, object_members
-from .layouts import LayoutRef, read_layouts, report_layouts
+from .layouts import read_layouts, report_layouts
 from .navigation import NAVIGATION, navigation_items, navigation_xml
 from .xliff import generated_name, keyed_units, merge_units, xliff_document
 
