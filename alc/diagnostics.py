@@ -131,11 +131,43 @@ CODES: dict[str, Code] = _codes(
          "packages made by a server and packages from other compilers carry only symbols."),
     Code("ALC0434", "damaged metadata",
          "The package's metadata/ entries are not alc IR (the file was altered or written by another tool)."),
+    Code("ALC0435", "package without source",
+         "`alc unpack` turns a package back into a project, which needs the AL source the package carries "
+         "under `src/`. Symbol-only packages (downloaded from a server) and runtime packages have none."),
+    Code("ALC0436", "cannot unpack into the folder",
+         "`alc unpack` writes a new project folder: the folder must not exist or be empty, and be writable. "
+         "It is written under a temporary name and renamed, so a failure leaves nothing behind."),
     Code("ALC0450", "unreadable license file",
          "`--license` must name a JSON file: {\"ranges\": [{\"from\": 50000, \"to\": 99999}]} (an optional "
          "\"type\" per range restricts it to one object type)."),
     Code("ALC0451", "object outside the licensed ranges",
          "A runtime package may hold only objects whose ids the license covers."),
+    Code("ALC0460", "layout file not found",
+         "A report's `RDLCLayout`, `WordLayout` or `ExcelLayout` property, or a `LayoutFile` in its `rendering` "
+         "section, names a file that does not exist (or cannot be read). Paths are relative to the project "
+         "folder (the folder of app.json), not to the .al file. Microsoft's compiler packs each layout file "
+         "as `layout/<path>`; a report without its layout cannot print."),
+    Code("ALC0461", "layout file outside the project",
+         "A layout path is absolute or leaves the project folder (`..`). Layout files are packed from the "
+         "project folder, so the path must be relative to it and stay inside it."),
+    Code("ALC0462", "invalid translation file",
+         "A `.xlf` file in the project's Translations folder cannot be read or is not well-formed XML (DTDs and "
+         "entity declarations are refused). Translation files are packed as they are, so a broken one would "
+         "break the app's translations on the server."),
+    Code("ALC0463", "logo file not found",
+         "app.json's `logo` names a file (relative to the project folder) that does not exist or cannot be "
+         "read. The compiler packs it as `logo/<file name>` and lists it in MediaIdListing.xml."),
+    Code("ALC0464", "invalid XML permission set file",
+         "A `.xml` file of the project that holds `PermissionSets` (the legacy XML permission sets, packed as "
+         "`perm/file<N>_<name>.xml`) is not well-formed XML, or uses DTDs or entities."),
+    Code("ALC0465", "control add-in file not found",
+         "A control add-in's `Scripts`, `StartupScript`, `RecreateScript`, `RefreshScript`, `StyleSheets` or "
+         "`Images` names a file (relative to the project folder) that does not exist or lies outside the "
+         "project. URLs are not packed and need no file."),
+    Code("ALC0466", "invalid resource folders",
+         "app.json's `resourceFolders` names a folder that does not exist, two folders hold a file of the same "
+         "name (a resource is named by its path from its folder, as NavApp.GetResource reads it), or the "
+         "resources exceed Microsoft's limits: 16 MB per file, 256 MB in all, 256 files."),
     Code("ALC0199", "internal error",
          "alc met a condition it does not handle while reading this file. This is a bug in alc; "
          "the message names the exception. The other files are still read."),

@@ -111,7 +111,8 @@ def test_inspect_json(tmp_path, capsys):
     assert main(["inspect", str(path), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert list(doc) == ["id", "name", "publisher", "version", "package_id", "runtime_package", "has_source",
-                         "dependencies", "capabilities", "objects", "entitlements"]
+                         "dependencies", "capabilities", "objects", "resources", "implicit_entitlements",
+                         "entitlements"]
     assert doc["package_id"] == str(read_package(str(path)).package_id)
     assert (doc["id"], doc["name"], doc["publisher"], doc["version"]) == (APP.id, "Loyalty", "Fabrikam", "1.0.0.0")
     assert doc["runtime_package"] is False and doc["has_source"] is True

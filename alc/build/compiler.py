@@ -165,6 +165,9 @@ def compile_project(options: CompileOptions) -> CompileResult:
         shares.close()
     if options.runtime and options.license:
         diagnostics.extend(_license_check(license_ranges, headers))
+    from ..emit.resources import project_resources
+    resources, diags = project_resources(project, manifest, [p.resources for p in parts], _resolver(table))
+    diagnostics.extend(diags)
     lap("check")
 
     applied = policy.apply(diagnostics)
@@ -185,12 +188,20 @@ def compile_project(options: CompileOptions) -> CompileResult:
     prerequisites = tuple(dict.fromkeys(q for p in parts for q in p.prerequisites))
     try:
         emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
-                     table, runtime=options.runtime, include_source=include_source)
+                     table, runtime=options.runtime, include_source=include_source, resources=resources)
     except PackageError as exc:  # reported; the package is never half-written
         diagnostics.append(Diagnostic.error(exc.code, str(exc)))
         return CompileResult(tuple(diagnostics), **result_kw)
     lap("emit")
     return CompileResult(tuple(diagnostics), output=out, **result_kw)
+
+
+def _resolver(table):
+    """(kind, name) -> the id of an object the app or its dependencies declare, or None."""
+    def resolve(kind: str, name: str) -> Optional[int]:
+        ids = [e.obj.id for e in table.find(kind, name) if getattr(e.obj, "id", None) is not None]
+        return ids[0] if ids else None
+    return resolve
 
 
 def _read_text(path: str) -> Optional[SourceFile]:

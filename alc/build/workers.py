@@ -56,6 +56,7 @@ class PhaseOne:
     prerequisites: tuple
     files: int
     bytes: int
+    resources: object = None  # emit.resources.ShareResources: layouts, translations, doc comments, entitlements
 
 
 class Share:
@@ -74,6 +75,7 @@ class Share:
         self.forked = False         # set in a forked worker, which keeps its IR to the end
 
     def phase_one(self) -> PhaseOne:
+        from ..emit.resources import share_resources
         from ..package.metadata import moves_out, object_entries
         from ..package.capabilities import capabilities, prerequisites
         from ..package.container import pack_entry
@@ -121,6 +123,7 @@ class Share:
             prerequisites=tuple(prerequisites(self.objects)),
             files=len(self.paths),
             bytes=size,
+            resources=share_resources(self.objects, self.manifest),
         )
 
     def phase_two(self, project_app, platform_available: bool) -> list:

@@ -26,12 +26,14 @@ def _resolved(prerequisites, table) -> tuple:
 
 
 def emit_package(out: str, manifest, headers, metadata: dict, capability_set, prerequisites, symbols,
-                 sources: dict, table=None, runtime: bool = False, include_source: bool = True) -> bytes:
+                 sources: dict, table=None, runtime: bool = False, include_source: bool = True,
+                 resources: Optional[dict] = None) -> bytes:
     """Write the package to ``out`` (atomically); returns its bytes.
 
     ``metadata`` holds every object's entry (package.metadata.object_entries),
     ``headers`` the objects the index lists, ``sources`` the project's files
-    by relative path (bytes or packed entries)."""
+    by relative path (bytes or packed entries), ``resources`` the entries
+    besides them (layouts, translations..., see emit.resources)."""
     navx = NavxManifest(
         app=manifest,
         capabilities=tuple(c for c in CAPABILITIES if c in capability_set),
@@ -42,4 +44,5 @@ def emit_package(out: str, manifest, headers, metadata: dict, capability_set, pr
     sources = sources if include_source else {}
     extra = dict(metadata)
     extra[INDEX] = index_entry(headers)
+    extra.update(resources or {})
     return write_package(out, navx, symbols, sources, extra)

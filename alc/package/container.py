@@ -133,7 +133,9 @@ def entry_order(name: str) -> tuple:
     """Sort key giving real alc output's entry order: the manifest, sources,
     doc comments, entitlements, permissions, symbols, media, translations,
     navigation, layouts, logo, anything else, and `[Content_Types].xml` last;
-    names sorted (ordinally) within each group.
+    names sorted (ordinally) within each group, except layouts, which keep
+    the order they are given in (the reports' declaration order, as real
+    packages have them).
 
     >>> sorted(["SymbolReference.json", "[Content_Types].xml", "src/b.al", "NavxManifest.xml", "src/a.al"],
     ...        key=entry_order)
@@ -143,7 +145,7 @@ def entry_order(name: str) -> tuple:
         return (99, name)
     for prefix, rank in _RANKS:
         if name == prefix or (prefix.endswith("/") and name.startswith(prefix)):
-            return (rank, name)
+            return (rank, "" if prefix == "layout/" else name)
     return (50, name)
 
 

@@ -1,4 +1,6 @@
-"""`alc inspect` text output: a package's identity, dependencies, capabilities and objects.
+"""`alc inspect` text output: a package's identity, dependencies, capabilities,
+objects (entitlement objects included, from alc's metadata), implicit
+entitlements and resources (layouts, add-in files, translations, logo...).
 
 >>> from alc.appmodel import AppManifest, Version
 >>> from alc.package.manifest import NavxManifest
@@ -8,8 +10,11 @@
 >>> app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Hello", "Me", Version(1, 0, 0, 0))
 >>> ext = TableExtension(id=50100, name="Cust Ext", target="Customer")
 >>> pkg = read_package(write_package(None, NavxManifest(app), SymbolReference(table_extensions=(ext,))))
->>> print(render_text(pkg).splitlines()[-1])
+>>> text = render_text(pkg).splitlines()
+>>> print(text[text.index("objects (1):") + 1])
   tableextension 50100 "Cust Ext" extends Customer
+>>> text[-1]
+'resources (0):'
 >>> list(to_json(pkg))[:5]
 ['id', 'name', 'publisher', 'version', 'package_id']
 """
@@ -19,7 +24,7 @@ from __future__ import annotations
 from .altext import name as al_name
 from .reader import Package
 
-__all__ = ["render_text", "to_json", "entitlements"]
+__all__ = ["render_text", "to_json", "entitlements", "resources", "implicit_entitlements"]
 
 
 def entitlements(package: Package) -> list[dict]:
@@ -87,12 +92,16 @@ def render_text(package: Package) -> str:
     if package.manifest.capabilities:
         lines.append("capabilities: " + ", ".join(package.manifest.capabilities))
     objects = list(package.symbols.objects())
-    lines.append(f"objects ({len(objects)}):")
+    extra = [e for e in _index(package) if e["kind"] not in _SYMBOL_KINDS]
+    lines.append(f"objects ({len(objects) + len(extra)}):")
     for o in objects:
         ident = f" {o.id}" if o.id is not None else ""
         target = f" extends {al_name(o.target)}" if o.is_extension and o.target else ""
         space = f"{o.namespace}." if o.namespace else ""
         lines.append(f"  {o.kind}{ident} {space}{al_name(o.name)}{target}")
+    for e in extra:        # kinds symbols do not list (entitlements), from alc's metadata
+        ident = f" {e['id']}" if e.get("id") is not None else ""
+        lines.append(f"  {e['kind']}{ident} {al_name(e.get('name') or '')}")
     found = entitlements(package)
     if found:
         lines.append(f"entitlements ({len(found)}):")
@@ -100,7 +109,72 @@ def render_text(package: Package) -> str:
             facts = ", ".join(f"{k} {e[k]}" for k in ("type", "role", "id") if e[k])
             lines.append(f"  {al_name(e['name'])}" + (f" ({facts})" if facts else "")
                          + (f": {e['object_entitlements']}" if e["object_entitlements"] else ""))
+    implicit = implicit_entitlements(package)
+    if implicit:
+        lines.append(f"implicit entitlements ({len(implicit)}):")
+        lines.extend(f"  {_PERMISSION_TYPES.get(t, t)} {i}: {_rights(v)}" for t, i, v in implicit)
+    found = resources(package)
+    lines.append(f"resources ({len(found)}):")
+    lines.extend(f"  {kind:<12} {name} ({size} bytes)" for kind, name, size in found)
     return "\n".join(lines)
+
+
+_SYMBOL_KINDS = frozenset(("table", "tableextension", "page", "pageextension", "pagecustomization", "codeunit",
+                           "report", "reportextension", "query", "xmlport", "enum", "enumextension", "interface",
+                           "permissionset", "permissionsetextension", "profile", "profileextension",
+                           "controladdin", "dotnet"))
+_PERMISSION_TYPES = {0: "tabledata", 1: "table", 3: "report", 5: "codeunit", 6: "xmlport", 8: "page", 9: "query",
+                     10: "system"}
+_RESOURCE_KINDS = (("layout/", "layout"), ("addin/", "addin"), ("resources/", "resource"),
+                   ("Translations/", "translation"), ("logo/", "logo"), ("perm/", "permissions"),
+                   ("entitlement/", "entitlement"), ("DocComments.xml", "doccomments"),
+                   ("navigation.xml", "navigation"), ("MediaIdListing.xml", "media"))
+
+
+def _rights(value: int) -> str:
+    """`RIMD`-style letters of an entitlement value (1 read, 2 insert, 4 modify, 8 delete, 16 execute)."""
+    return "".join(letter for bit, letter in ((1, "R"), (2, "I"), (4, "M"), (8, "D"), (16, "X")) if value & bit)
+
+
+def _index(package: Package) -> list:
+    from .errors import PackageError
+    if not package.has_metadata:
+        return []
+    from .metadata import INDEX, read_index
+    try:
+        return read_index(package.read(INDEX))
+    except (PackageError, ValueError):
+        return []
+
+
+def resources(package: Package) -> list[tuple[str, str, int]]:
+    """(kind, entry, size) of every resource the package carries: layouts,
+    add-in files, translations, logo, permission sets, entitlements, doc
+    comments, navigation and media listing."""
+    out = []
+    for name in package.entries:
+        for prefix, kind in _RESOURCE_KINDS:
+            if name == prefix or (prefix.endswith("/") and name.startswith(prefix)):
+                size = package.container.size(name) if package.container is not None else 0
+                out.append((kind, name, size))
+                break
+    return out
+
+
+def implicit_entitlements(package: Package) -> list[tuple[int, int, int]]:
+    """(type, id, value) of the package's `entitlement/*.xml` permissions."""
+    import re
+    from .errors import PackageError
+    out = []
+    for name in package.entries:
+        if name.startswith("entitlement/"):
+            try:
+                text = package.read(name).decode("utf-8-sig", errors="replace")
+            except PackageError:
+                continue
+            out.extend((int(t), int(i), int(v)) for t, i, v in
+                       re.findall(r'<Permission\s+Type="(\d+)"\s+ID="(\d+)"\s+Value="(\d+)"', text))
+    return out
 
 
 def to_json(package: Package) -> dict:

@@ -85,7 +85,7 @@ def _sub(parent: ET.Element, tag: str, **attrs_: str) -> ET.Element:
 
 
 def write_manifest(manifest: NavxManifest) -> bytes:
-    """NavxManifest.xml as UTF-8 bytes (no BOM, no XML declaration, like alc)."""
+    """NavxManifest.xml as UTF-8 bytes (no BOM, no XML declaration, indented, CRLF, like alc.exe)."""
     a = manifest.app
     root = ET.Element("Package", {"xmlns": NAMESPACE})
     app_attrs = {
@@ -136,7 +136,9 @@ def write_manifest(manifest: NavxManifest) -> bytes:
     if rp is not None:
         _sub(root, "RuntimePackage", Platform=str(rp.platform) if rp.platform else None,
              IncludesSource=_bool(rp.includes_source))
-    return ET.tostring(root, encoding="unicode", short_empty_elements=True).encode("utf-8")
+    # Laid out as real packages have it: two-space indents, CRLF line ends, no final newline.
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="unicode", short_empty_elements=True).replace("\n", "\r\n").encode("utf-8")
 
 
 def _texts(root: ET.Element, tag: str, item: str, values, attr: Optional[str] = None) -> None:

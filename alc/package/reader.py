@@ -124,7 +124,19 @@ class Package:
                              for d in a.dependencies],
             "capabilities": list(self.manifest.capabilities),
             "objects": self.objects(),
+            "resources": [{"kind": k, "entry": n, "size": z} for k, n, z in _resources(self)],
+            "implicit_entitlements": [{"type": t, "id": i, "value": v} for t, i, v in _entitlements(self)],
         }
+
+
+def _resources(package: "Package") -> list:
+    from .inspect import resources
+    return resources(package)
+
+
+def _entitlements(package: "Package") -> list:
+    from .inspect import implicit_entitlements
+    return implicit_entitlements(package)
 
 
 def read_package(source: Union[str, bytes], limits: Limits = DEFAULT_LIMITS, *, symbols: bool = True) -> Package:

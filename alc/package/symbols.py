@@ -26,8 +26,9 @@ import attrs
 
 __all__ = ["Property", "Subtype", "TypeDef", "Variable", "Parameter", "Attribute", "Method", "Field", "Key",
            "FieldGroup", "FieldModification", "FieldGroupChange", "Control", "Action", "View", "ControlChange",
-           "ActionChange", "ViewChange", "EnumValue", "ReportColumn", "ReportDataItem", "QueryColumn",
-           "QueryDataItem", "XmlPortNode", "RequestPage", "RequestPageExtension", "Permission", "Module",
+           "ActionChange", "ViewChange", "EnumValue", "ReportColumn", "ReportDataItem", "ReportLayout",
+           "QueryColumn", "QueryDataItem", "XmlPortNode", "RequestPage", "RequestPageExtension", "Permission",
+           "Module",
            "Table", "TableExtension", "Page", "PageExtension", "PageCustomization", "Codeunit", "Report",
            "ReportExtension", "Query", "XmlPort", "Enum", "EnumExtension", "Interface", "PermissionSet",
            "PermissionSetExtension", "Profile", "ProfileExtension", "ControlAddIn", "OBJECT_CLASSES",
@@ -209,6 +210,16 @@ class ViewChange:
 class EnumValue:
     name: str = ""
     ordinal: int = 0
+    properties: tuple[Property, ...] = _tuple()
+
+
+@attrs.frozen
+class ReportLayout:
+    """A layout of a report's `rendering` section: its name and properties
+    (`Type`, `LayoutFile`, `Caption`...). The JSON shape (`Layouts` items with
+    `Name` and `Properties`) is INFERRED: no real symbol file with a rendering
+    section was at hand."""
+    name: str = ""
     properties: tuple[Property, ...] = _tuple()
 
 
@@ -398,6 +409,7 @@ class Report(SymbolObject):
     name: str = ""
     data_items: tuple[ReportDataItem, ...] = _tuple()
     request_page: Optional[RequestPage] = None
+    layouts: tuple[ReportLayout, ...] = _tuple()
 
 
 @_symbol_object("reportextension", "ReportExtensions", extension=True)
@@ -410,6 +422,7 @@ class ReportExtension(SymbolObject):
     data_items: tuple[ReportDataItem, ...] = _tuple()
     columns: tuple[ReportColumn, ...] = _tuple()
     request_page: Optional[RequestPageExtension] = None
+    layouts: tuple[ReportLayout, ...] = _tuple()
 
 
 @_symbol_object("query", "Queries")

@@ -175,6 +175,10 @@ def _report_item(n: ir.DataNode, owner: str = "") -> s.ReportDataItem:
     return s.ReportDataItem(n.name, _related(n.source), owner, columns, items, _props(n.properties))
 
 
+def _layouts(o) -> tuple:
+    return tuple(s.ReportLayout(x.name, _props(x.properties)) for x in o.rendering if isinstance(x, ir.ReportLayout))
+
+
 def _query_item(n: ir.DataNode) -> s.QueryDataItem:
     def col(c):
         return s.QueryColumn(c.name, _related(c.source) if c.source is not None else "", _props(c.properties))
@@ -252,7 +256,7 @@ def _page_extension(o, kw: dict, cls=s.PageExtension):
 
 def _report(o: ir.Report, kw: dict):
     return s.Report(id=o.id, name=o.name, data_items=tuple(_report_item(n) for n in o.dataset if n.kind == "dataitem"),
-                    request_page=_request_page(o.requestpage), **kw)
+                    request_page=_request_page(o.requestpage), layouts=_layouts(o), **kw)
 
 
 def _report_extension(o: ir.ReportExtension, kw: dict):
@@ -269,7 +273,7 @@ def _report_extension(o: ir.ReportExtension, kw: dict):
     ext = None if rp is None else s.RequestPageExtension(_changes(rp.layout, s.ControlChange, _control),
                                                          _changes(rp.actions, s.ActionChange, _action))
     return s.ReportExtension(id=o.id, name=o.name, target=o.target, data_items=tuple(items), columns=tuple(columns),
-                             request_page=ext, **kw)
+                             request_page=ext, layouts=_layouts(o), **kw)
 
 
 _CONVERT: dict[type, Callable] = {

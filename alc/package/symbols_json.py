@@ -30,8 +30,8 @@ from .errors import DEFAULT_LIMITS, Limits, PackageError
 from .symbols import (OBJECT_CLASSES, COLLECTION_ATTRS, Action, ActionChange, Attribute, Control, ControlChange,
                       EnumValue, Field, FieldGroup, FieldGroupChange, FieldModification, Key, Method, Module,
                       Parameter, Permission, Property, QueryColumn, QueryDataItem, ReportColumn, ReportDataItem,
-                      RequestPage, RequestPageExtension, Subtype, SymbolReference, TypeDef, Variable, View,
-                      ViewChange, XmlPortNode)
+                      ReportLayout, RequestPage, RequestPageExtension, Subtype, SymbolReference, TypeDef, Variable,
+                      View, ViewChange, XmlPortNode)
 from . import symbols as m
 
 __all__ = ["read_symbols", "write_symbols", "symbols_to_json", "symbols_from_json",
@@ -414,6 +414,7 @@ SPECS: dict[type, tuple] = {
     EnumValue: (("name", "Name", SK), ("ordinal", "Ordinal", IK), ("properties", "Properties", PROPS)),
     ReportColumn: (("name", "Name", SK), ("source_expression", "SourceExpression", S),
                    ("owning_data_item", "OwningDataItemName", S), ("properties", "Properties", PROPS)),
+    ReportLayout: (("name", "Name", SK), ("properties", "Properties", PROPS)),
     QueryColumn: (("name", "Name", SK), ("source_column", "SourceColumn", S), ("properties", "Properties", PROPS)),
     Permission: (("object_type", "PermissionObject", _Kind(PERMISSION_OBJECTS)), ("id", "Id", IK),
                  ("object_name", "ObjectName", S), ("value", "Value", _Rights())),
@@ -459,10 +460,11 @@ _OWN = {
              ("views", "Views", _records(View))),
     m.Codeunit: (("implemented_interfaces", "ImplementedInterfaces", SL),),
     m.Report: (("data_items", "DataItems", _records(ReportDataItem)),
-               ("request_page", "RequestPage", _Record(RequestPage))),
+               ("request_page", "RequestPage", _Record(RequestPage)), ("layouts", "Layouts", _records(ReportLayout))),
     m.ReportExtension: (("data_items", "DataItems", _records(ReportDataItem)),
                         ("columns", "Columns", _records(ReportColumn)),
-                        ("request_page", "RequestPage", _Record(RequestPageExtension))),
+                        ("request_page", "RequestPage", _Record(RequestPageExtension)),
+                        ("layouts", "Layouts", _records(ReportLayout))),
     m.Query: (("elements", "Elements", _records(QueryDataItem)),),
     m.XmlPort: (("schema", "Schema", _records(XmlPortNode)), ("request_page", "RequestPage", _Record(RequestPage))),
     m.Enum: (("values", "Values", _records(EnumValue)), ("implemented_interfaces", "ImplementedInterfaces", SL)),

@@ -1,0 +1,218 @@
+"""`DocComments.xml`: the `///` XML documentation comments of an app, as
+Microsoft's compiler packs them.
+
+Each documented element is a `<member>` named like .NET's documentation ids
+(read from the System Application's package)::
+
+    O:Codeunit::Base64 Convert                      an object
+    F:Table::SAS Parameters.ApiVersion              a table field
+    E:Enum::Email Scenario.Default                  an enum value
+    M:Codeunit::Base64 Convert.ToBase64(Text,Boolean):Text
+                                                    a procedure (or trigger): parameter
+                                                    types, `@` for var, `:` return type
+    O:.Email Connector / M:.Email Connector.Send(...)   interfaces (no kind)
+    EV:.OAuthControlAddIn.ControlAddInReady         a control add-in event
+
+In names (and types) of objects other than interfaces and control add-ins a
+`.` is written `#` (`O:Table::Reten# Pol# Deleting Param`). The comment's
+lines are copied, each indented by 12 spaces, in the member.
+
+>>> from alc import parse_text
+>>> objs = parse_text("/// <summary>Converts.</summary>\\ncodeunit 50100 \\"My Conv.\\" {\\n"
+...                   "    /// <returns>The text.</returns>\\n"
+...                   "    procedure Conv(var A: Record Customer; B: Text[30]): Text begin end; }").objects
+>>> [m.name for m in object_members(objs[0])]
+['O:Codeunit::My Conv#', 'M:Codeunit::My Conv#.Conv(Customer@,Text[30]):Text']
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+import attrs
+
+from ..ir import nodes as ir
+
+__all__ = ["DocMember", "object_members", "doc_comments_xml", "doc_lines", "DOC_COMMENTS"]
+
+DOC_COMMENTS = "DocComments.xml"
+
+_KINDS = {"table": "Table", "tableextension": "TableExtension", "page": "Page", "pageextension": "PageExtension",
+          "pagecustomization": "PageCustomization", "codeunit": "Codeunit", "report": "Report",
+          "reportextension": "ReportExtension", "query": "Query", "xmlport": "XmlPort", "enum": "Enum",
+          "enumextension": "EnumExtension", "permissionset": "PermissionSet",
+          "permissionsetextension": "PermissionSetExtension", "profile": "Profile",
+          "profileextension": "ProfileExtension", "entitlement": "Entitlement",
+          "interface": "", "controladdin": ""}
+
+_OBJECT_TYPES = {"codeunit": "Codeunit", "enum": "Enum", "page": "Page", "report": "Report", "query": "Query",
+                 "xmlport": "XmlPort", "testpage": "TestPage", "testrequestpage": "TestRequestPage"}
+
+_BUILTIN = {t.casefold(): t for t in (
+    "Action", "Automation", "BigInteger", "BigText", "Blob", "Boolean", "Byte", "Char", "ClientType", "Code",
+    "CompanyProperty", "DataClassification", "DataScope", "Database", "Date", "DateFormula", "DateTime", "Decimal",
+    "DefaultLayout", "Dialog", "Dictionary", "DotNet", "Duration", "ErrorInfo", "ErrorType", "ExecutionContext",
+    "ExecutionMode", "FieldRef", "FieldType", "File", "FileUpload", "FilterPageBuilder", "Guid", "HttpClient",
+    "HttpContent", "HttpHeaders", "HttpRequestMessage", "HttpResponseMessage", "InStream", "Integer",
+    "IsolationLevel", "JsonArray", "JsonObject", "JsonToken", "JsonValue", "KeyRef", "Label", "List", "Media",
+    "MediaSet", "ModuleDependencyInfo", "ModuleInfo", "Notification", "NotificationScope", "NumberSequence",
+    "ObjectType", "Option", "OutStream", "PageBackgroundTaskErrorLevel", "RecordId", "RecordRef", "ReportFormat",
+    "SecretText", "SecurityFilter", "SessionSettings", "TableConnectionType", "TaskScheduler", "TelemetryScope",
+    "TestAction", "TestField", "TestFilter", "TestFilterField", "TestPart", "Text", "TextBuilder", "TextConst",
+    "TextEncoding", "Time", "TransactionModel", "TransactionType", "Variant", "Verbosity", "Version",
+    "WebServiceActionContext",
+    "XmlAttribute", "XmlAttributeCollection", "XmlCData", "XmlComment", "XmlDeclaration", "XmlDocument",
+    "XmlDocumentType", "XmlElement", "XmlNameTable", "XmlNamespaceManager", "XmlNode", "XmlNodeList",
+    "XmlProcessingInstruction", "XmlReadOptions", "XmlText", "XmlWriteOptions")}
+
+
+@attrs.frozen
+class DocMember:
+    name: str
+    lines: tuple     # the comment's lines, without `///`
+
+
+def doc_lines(text: str, start: int) -> tuple:
+    """The `///` lines right above offset ``start`` (attribute lines and
+    preprocessor lines in between are skipped), without the `///` and one
+    following space.
+
+    >>> doc_lines("/// <summary>\\n///  X</summary>\\n[Foo]\\nprocedure P", 31)
+    ('<summary>', ' X</summary>')
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    out: list[str] = []
+    end = line_start - 1
+    while end > 0:
+        begin = text.rfind("\n", 0, end) + 1
+        line = text[begin:end].rstrip("\r").lstrip()   # trailing spaces are kept, as the compiler keeps them
+        end = begin - 1
+        if line.startswith("///"):
+            body = line[3:]
+            out.append(body[1:] if body.startswith(" ") else body)
+        elif out:
+            break
+        elif line.startswith(("[", "#")):
+            continue
+        else:
+            break
+    return tuple(reversed(out))
+
+
+def _esc(name: str, plain: bool) -> str:
+    return name if plain else name.replace(".", "#")
+
+
+def _length(t: ir.TypeRef) -> str:
+    value = getattr(t.length, "value", None)
+    return f"[{value}]" if value is not None else ""
+
+
+def type_text(t: Optional[ir.TypeRef], plain: bool = False) -> str:
+    """A type as member names write it: `Text[30]`, a record by its table's
+    name, `Codeunit::Name`, `.Interface`, `List`."""
+    if t is None:
+        return ""
+    key = t.name.casefold()
+    if key == "record":
+        return _esc(t.subtype or "", plain)
+    if key in _OBJECT_TYPES and t.subtype:
+        return f"{_OBJECT_TYPES[key]}::{_esc(t.subtype, plain)}"
+    if key == "interface":
+        return "." + (t.subtype or "")
+    if key == "array" and t.element is not None:
+        return type_text(t.element, plain) + "[]"
+    return _BUILTIN.get(key, t.name) + _length(t)
+
+
+def _signature(m, plain: bool) -> str:
+    params = getattr(m, "parameters", ())
+    text = ""
+    if params:
+        text = "(" + ",".join(type_text(p.type, plain) + ("@" if p.by_ref else "") for p in params) + ")"
+    if getattr(m, "return_type", None) is not None:
+        text += ":" + type_text(m.return_type, plain)
+    elif isinstance(m, ir.Procedure) and m.attribute("TryFunction") is not None:
+        text += ":Boolean"   # a try function returns whether it succeeded
+    return text
+
+
+def object_members(obj) -> list[DocMember]:
+    """The documented members of one object: the object, then its fields,
+    enum values, procedures, triggers and events in source order."""
+    span = getattr(obj, "span", None)
+    if span is None or span.source is None or obj.kind not in _KINDS or not obj.name:
+        return []
+    text = span.source.text
+    kind = _KINDS[obj.kind]
+    plain = kind == ""
+    head = f"{kind}::{_esc(obj.name, plain)}" if kind else f".{obj.name}"
+    out: list[DocMember] = []
+
+    def add(prefix: str, name: str, node) -> None:
+        node_span = getattr(node, "span", None)
+        if node_span is None:
+            return
+        lines = doc_lines(text, node_span.start)
+        if lines:
+            out.append(DocMember(f"{prefix}:{name}", lines))
+
+    add("O", head, obj)
+    members = []
+    for f in getattr(obj, "fields", ()):
+        if isinstance(f, ir.TableField):
+            members.append(("F", f"{head}.{_esc(f.name, plain)}", f))
+    for v in getattr(obj, "values", ()):
+        if isinstance(v, ir.EnumValue):
+            members.append(("E", f"{head}.{_esc(v.name, plain)}", v))
+    for m in tuple(obj.procedures) + tuple(obj.triggers):
+        if isinstance(m, (ir.Procedure, ir.Trigger)):
+            members.append(("M", f"{head}.{_esc(m.name, plain)}{_signature(m, plain)}", m))
+    for e in getattr(obj, "events", ()):
+        if isinstance(e, ir.Event):
+            members.append(("EV", f"{head}.{e.name}", e))
+    for prefix, name, node in sorted(members, key=lambda m: m[2].span.start if m[2].span else 0):
+        add(prefix, name, node)
+    return out
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def doc_comments_xml(app, members: Iterable[DocMember]) -> bytes:
+    """The `DocComments.xml` bytes: no BOM, CRLF line ends, a final newline
+    (as in real packages).
+
+    >>> from alc.appmodel import AppManifest, Version
+    >>> app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Hello", "Me", Version(1, 0, 0, 0))
+    >>> members = [DocMember("O:Codeunit::X", ("<summary>", "Hi", "</summary>"))]
+    >>> print(doc_comments_xml(app, members).decode().replace("\\r", ""))
+    <?xml version="1.0"?>
+    <doc>
+        <application>
+            <id>0f3b2c1a-0000-4000-8000-000000000001</id>
+            <name>Hello</name>
+            <publisher>Me</publisher>
+            <version>1.0.0.0</version>
+        </application>
+        <members>
+            <member name="O:Codeunit::X">
+                <summary>
+                Hi
+                </summary>
+            </member>
+        </members>
+    </doc>
+    <BLANKLINE>
+    """
+    nl = "\r\n"
+    parts = ['<?xml version="1.0"?>', "<doc>", "    <application>", f"        <id>{_escape(app.id)}</id>",
+             f"        <name>{_escape(app.name)}</name>", f"        <publisher>{_escape(app.publisher)}</publisher>",
+             f"        <version>{app.version}</version>", "    </application>", "    <members>"]
+    for m in members:
+        parts.append(f'        <member name="{_escape(m.name)}">')
+        parts.extend("            " + line for line in m.lines)
+        parts.append("        </member>")
+    parts += ["    </members>", "</doc>", ""]
+    return nl.join(parts).encode("utf-8")
