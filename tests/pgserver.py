@@ -3,7 +3,8 @@
 ``PgServer.start()`` runs ``initdb`` into a fresh temporary folder and starts
 ``postgres`` with ``pg_ctl``, listening on 127.0.0.1 at a free port (and on a
 unix socket in that folder), with ``fsync`` off; ``stop()`` stops it and
-removes the folder. PostgreSQL refuses to run as root, so when the tests run
+removes the folder. A watchdog process stops it too when the process that
+started it dies without stopping it (killed by a CI timeout, say). PostgreSQL refuses to run as root, so when the tests run
 as root (CI, these machines) the server runs as the unprivileged ``postgres``
 user that Debian's package creates (or, when there is none, a system user
 ``alc-postgres`` created for the purpose), and the folder is made its own.
@@ -28,6 +29,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from typing import Optional
 
@@ -42,6 +44,25 @@ SETTINGS = {                      # a test server: fast, nothing worth keeping
     "max_connections": "200",
     "listen_addresses": "127.0.0.1",
 }
+
+
+# Stops the server when the process that started it is gone without stopping it
+# (killed, say): polls that process once a second; ends by itself once the server's
+# folder is removed (a normal stop).
+WATCHDOG = r"""
+import os, shutil, subprocess, sys, time
+parent, pg_ctl, datadir, root, uid, gid = sys.argv[1:]
+while os.path.isdir(root):
+    try:
+        os.kill(int(parent), 0)
+    except ProcessLookupError:
+        as_user = {"user": int(uid), "group": int(gid), "extra_groups": []} if int(uid) >= 0 else {}
+        subprocess.run([pg_ctl, "stop", "-m", "immediate", "-D", datadir], capture_output=True, cwd=root,
+                       **as_user)
+        shutil.rmtree(root, ignore_errors=True)
+        break
+    time.sleep(1)
+"""
 
 
 class PgUnavailable(Exception):
@@ -148,6 +169,7 @@ class PgServer:
                 started = self._run("pg_ctl", "start", "-w", "-t", "60", "-D", self.datadir, "-l", self.logfile,
                                     "-o", f"{options} -c port={self.port} -c unix_socket_directories={self.root}")
                 if started.returncode == 0:
+                    self._watch()
                     return self
             raise PgUnavailable(f"pg_ctl start failed: {_last_line(started)}; {self._log_tail()}")
         except (OSError, subprocess.SubprocessError) as e:
@@ -156,6 +178,12 @@ class PgServer:
         except PgUnavailable:
             self.stop()
             raise
+
+    def _watch(self) -> None:
+        uid, gid = (self.user.pw_uid, self.user.pw_gid) if self.user is not None else (-1, -1)
+        subprocess.Popen([sys.executable, "-c", WATCHDOG, str(os.getpid()), os.path.join(self.bindir, "pg_ctl"),
+                          self.datadir, self.root, str(uid), str(gid)], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
     def stop(self) -> None:
         """Stop the server (immediately: its data is thrown away) and remove its folder."""

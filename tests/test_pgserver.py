@@ -1,7 +1,11 @@
 """The throwaway PostgreSQL server of the tests (tests/pgserver.py) and its fixtures."""
 
 import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 
 import psycopg
 import pytest
@@ -89,3 +93,22 @@ def test_the_binaries_are_found_through_alc_pg_bindir(pg_server, monkeypatch, tm
     assert find_bindir() == real
     monkeypatch.setenv("ALC_PG_BINDIR", str(tmp_path))      # no initdb there: the next place is used
     assert find_bindir() != str(tmp_path)
+
+
+def test_a_server_whose_starter_is_killed_is_stopped(pg_server):
+    """The watchdog stops the server of a process killed with SIGKILL (no finalizer ran)."""
+    code = ("import sys, time; sys.path.insert(0, sys.argv[1]); from pgserver import PgServer; "
+            "s = PgServer().start(); print(s.root, s.port, flush=True); time.sleep(120)")
+    process = subprocess.Popen([sys.executable, "-c", code, os.path.dirname(__file__)], stdout=subprocess.PIPE,
+                               text=True)
+    root, port = process.stdout.readline().split()
+    with psycopg.connect(f"postgresql://alc@127.0.0.1:{port}/postgres") as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 30
+    while os.path.isdir(root) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not os.path.isdir(root)
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", int(port))) != 0
