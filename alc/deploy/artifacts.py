@@ -46,15 +46,15 @@ def runtime_package(server, name: str, version, out: str, license: Optional[str]
     if version is None:
         raise DeployUsageError("runtime-package needs --version V")
     app = server._catalog().find(name, version)
-    package = server.cache.package(app.package_id, server._fetch)
+    package = server.cache.package(app.package_id, server._fetch, symbols=False)
     if include_source and not package.has_source:
         raise DeployError("ALC0550", f"The published package of {app.label} has no source to include")
     if license:
         ranges = read_license(license)
-        outside = [o for o in package.symbols.objects() if o.id is not None
-                   and not any(lo <= o.id <= hi and (kind is None or kind == o.kind) for lo, hi, kind in ranges)]
+        outside = [o for o in package.metadata_index() if o.get("id") is not None and o["kind"] != "dotnet"
+                   and not any(lo <= o["id"] <= hi and (kind is None or kind == o["kind"]) for lo, hi, kind in ranges)]
         if outside:
-            names = ", ".join(f"{o.kind} {o.id} `{o.name}`" for o in outside[:10])
+            names = ", ".join(f"{o['kind']} {o['id']} `{o['name']}`" for o in outside[:10])
             raise DeployError("ALC0552", f"The runtime package of {app.label} cannot be made: objects outside the "
                               f"licensed ranges: {names}"
                               + (f" and {len(outside) - 10} more" if len(outside) > 10 else ""))

@@ -125,13 +125,19 @@ class PackageCache:
     def __init__(self) -> None:
         self._apps: dict = {}
         self._symbols: dict = {}
-        self._packages: dict = {}
+        self._packages: dict = {}          # read with their symbols
+        self._bare: dict = {}              # read without
         self._codeunits: dict = {}
 
-    def package(self, package_id: str, fetch: Callable[[str], bytes]) -> Package:
+    def package(self, package_id: str, fetch: Callable[[str], bytes], symbols: bool = True) -> Package:
+        """The published package read from its bytes; its symbols only when asked for
+        (a large base app's SymbolReference.json takes seconds to read)."""
         pkg = self._packages.get(package_id)
+        if pkg is None and not symbols:
+            pkg = self._bare.get(package_id)
         if pkg is None:
-            pkg = self._packages[package_id] = read_package(fetch(package_id))
+            pkg = read_package(fetch(package_id), symbols=symbols)
+            (self._packages if symbols else self._bare)[package_id] = pkg
         return pkg
 
     def app(self, package_id: str, source: "ObjectSource"):

@@ -116,7 +116,7 @@ def permissions_xml(server, name: str, version=None) -> bytes:
     version = parse_version(version)
     catalog = server._catalog()
     app = catalog.find(name, version)
-    package = server.cache.package(app.package_id, server._fetch)
+    package = server.cache.package(app.package_id, server._fetch, symbols=False)
     objects = package.ir_objects()
     ids = {}
     for o in objects:
