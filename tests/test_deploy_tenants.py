@@ -255,3 +255,13 @@ def test_postgresql_refuses_to_mount_another_tenants_schema(packages, pg_url):
     with pytest.raises(DeployUsageError, match="is the database of the tenant `t1`"):
         server.mount_tenant("t2", _tenant_source(server, "t1"))
     server.close()
+
+
+def test_long_tenant_ids(server, packages):
+    long_a, long_b = "a" * 60 + "x1", "a" * 60 + "x2"
+    server.publish([packages["base"]])
+    server.add_tenant(long_a)
+    server.add_tenant(long_b)
+    server.install("Demo Base", long_a)
+    assert [i.installed for i in server.info(tenant=long_b)] == [False]
+    assert [i.installed for i in server.info(tenant=long_a)] == [True]

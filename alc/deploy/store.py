@@ -278,7 +278,7 @@ class PostgresStore(Store):
             conn_cm.__exit__(None, None, None)
 
     def new_tenant_db(self, tenant: str) -> str:
-        return f"tenant_{tenant}"
+        return pg_schema(tenant)
 
     def create_tenant_tables(self, conn: Connection, name: str) -> None:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
@@ -295,7 +295,7 @@ class PostgresStore(Store):
         database) or `--from FILE` (a SQLite tenant database): its rows are copied
         into a new schema."""
         if is_url(source) or os.path.isfile(source):
-            return f"tenant_{tenant}_{uuid.uuid4().hex[:8]}", read_tenant_rows(source)
+            return pg_schema(tenant, uuid.uuid4().hex[:8]), read_tenant_rows(source)
         _schema_name(source)
         if not self.tenant_db_exists(source):
             raise DeployUsageError(f"no tenant schema `{source}` in this database, and no such file")
@@ -310,6 +310,22 @@ class PostgresStore(Store):
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def pg_schema(tenant: str, suffix: str = "") -> str:
+    """The PostgreSQL schema of a tenant: `tenant_<T>` (`_<suffix>` added), shortened with a
+    hash of the tenant id to PostgreSQL's 63-character identifiers.
+
+    >>> pg_schema("t1"), len(pg_schema("x" * 63, "0123abcd"))
+    ('tenant_t1', 63)
+    """
+    import hashlib
+    name = f"tenant_{tenant}" + (f"_{suffix}" if suffix else "")
+    if len(name) <= 63:
+        return name
+    digest = hashlib.sha1(tenant.encode()).hexdigest()[:10]
+    tail = f"_{digest}" + (f"_{suffix}" if suffix else "")
+    return f"tenant_{tenant}"[:63 - len(tail)] + tail
 
 
 def _schema_name(name: str) -> str:
