@@ -19,6 +19,7 @@ from typing import Optional
 import attrs
 
 from ..package.container import CONTENT_TYPES, app_bytes, write_bytes
+from ..package.errors import PackageError
 from ..package.manifest import RuntimePackageInfo, write_manifest
 from ..package.reader import MANIFEST
 from .catalog import parse_version
@@ -88,7 +89,10 @@ def repair(server, name: str, version=None) -> Report:
         package = server.cache.package(app.package_id, lambda pid: server._fetch(pid, conn))
         from .publish import _dependencies
         deps = _dependencies(catalog, app)
-        errors = verification_errors(server, conn, catalog, app, package)
+        try:
+            errors = verification_errors(server, conn, catalog, app, package)
+        except PackageError as exc:
+            raise DeployUsageError(f"a published package is damaged: {exc}") from None
     if errors:
         raise DeployError("ALC0551", f"Cannot repair {app.label}: it does not compile against the apps published now: "
                           f"{errors[0].code}: {errors[0].message}"

@@ -293,6 +293,11 @@ def _symbol_of(package_id: str, kind: str, ident, name: str, source: "ObjectSour
     from ..package.symbols_ir import symbols_from_ir
     obj = _load_one(package_id, {"kind": kind, "id": ident or None, "name": name or None, "entry": ""}, source)
     found = list(symbols_from_ir([obj]).objects())
-    if not found:
+    if found:
+        return found[0]
+    # An object the symbols leave out (one that moved out to another app): its name, no members.
+    from ..package.symbols import KIND_CLASSES
+    cls = KIND_CLASSES.get(kind)
+    if cls is None:
         raise PackageError("ALC0434", f"package {package_id}: no symbols for {kind} `{name}`")
-    return found[0]
+    return cls(id=ident or None, name=name)

@@ -173,7 +173,10 @@ def publish_checks(server, conn, catalog: Catalog, package: Package, data: bytes
             package = checked = read_package(data)
         except PackageError as exc:
             raise DeployUsageError(str(exc)) from None
-        errors = verification_errors(server, conn, catalog, app, package)
+        try:
+            errors = verification_errors(server, conn, catalog, app, package)
+        except PackageError as exc:
+            raise DeployUsageError(f"a published package is damaged: {exc}") from None
         if errors:
             notes = [f"{d.code}: {d.message}" for d in errors[:MAX_NOTES]]
             if len(errors) > MAX_NOTES:
