@@ -173,9 +173,11 @@ class Server:
 
     def _read_tenant(self, row: _TenantRow) -> tuple[Catalog, TenantState, int]:
         with self.store.begin(False, row.database) as conn:
+            # The revision first: under PostgreSQL's read committed each statement sees the latest
+            # commits, so a catalog change after this read shows as a newer revision at the write.
+            revision = self._catalog_revision(conn)
             catalog = load_catalog(conn)
             state = load_state(conn)
-            revision = self._catalog_revision(conn)
         return catalog, state, revision
 
     def _change_tenant(self, tenant: str, compute: Callable[[Catalog, TenantState], tuple]) -> Report:
