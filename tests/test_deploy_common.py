@@ -21,9 +21,10 @@ PLATFORM = "26.0.0.0"
 
 
 def _compile(project: str, cache: str, out: str, version: str = None, runtime: bool = False,
-             platform: str = None, app_id: str = None) -> str:
-    """Compile ``project`` (a copy, when the version, platform or app id changes) into ``out``."""
-    if version or platform or app_id:
+             platform: str = None, app_id: str = None, min_versions: dict = None) -> str:
+    """Compile ``project`` (a copy, when the version, platform, app id or the minimum versions
+    of its dependencies (by name) change) into ``out``."""
+    if version or platform or app_id or min_versions:
         work = out + ".src"
         shutil.copytree(project, work)
         with open(os.path.join(work, "app.json"), encoding="utf-8") as f:
@@ -34,6 +35,8 @@ def _compile(project: str, cache: str, out: str, version: str = None, runtime: b
             manifest["platform"] = platform
         if app_id:
             manifest["id"] = app_id
+        for dep in manifest.get("dependencies", []):
+            dep["version"] = (min_versions or {}).get(dep["name"], dep["version"])
         with open(os.path.join(work, "app.json"), "w", encoding="utf-8") as f:
             json.dump(manifest, f)
         project = work
@@ -47,7 +50,7 @@ def _compile(project: str, cache: str, out: str, version: str = None, runtime: b
 def packages(tmp_path_factory) -> dict:
     """name -> .app path: the samples (base, loyalty, loyalty-rewards, shipping),
     tracker 1.0/2.0/3.0, a tracker runtime package (1.5, platform 26.0.0.0) and
-    one for another platform (1.6, 25.0.0.0), shipping 3.0.0.0, mini-base 1.0/2.0 and mini-ext, seed-a .. seed-d,
+    one for another platform (1.6, 25.0.0.0), shipping 3.0.0.0, base 2.0.0.0 and tracker 4.0.0.0 needing it, mini-base 1.0/2.0 and mini-ext, seed-a .. seed-d,
     seed-a-other-id (Seed A under another app id)."""
     root = tmp_path_factory.mktemp("deploy-packages")
     cache = str(root / "cache")
@@ -57,6 +60,12 @@ def packages(tmp_path_factory) -> dict:
     tracker = os.path.join(DATA, "tracker")
     for version in ("1.0.0.0", "2.0.0.0", "3.0.0.0"):
         out[f"tracker-{version[0]}"] = _compile(tracker, cache, os.path.join(built, f"tracker-{version}.app"), version)
+    cache2 = str(root / "cache2")  # Demo Base 2.0.0.0, and tracker 4.0.0.0 that needs it
+    os.makedirs(cache2)
+    out["base-2"] = _compile(os.path.join(ROOT, "samples", "base"), cache2, os.path.join(cache2, "base-2.app"),
+                             "2.0.0.0")
+    out["tracker-4"] = _compile(tracker, cache2, os.path.join(built, "tracker-4.app"), "4.0.0.0",
+                                min_versions={"Demo Base": "2.0.0.0"})
     out["shipping-3"] = _compile(os.path.join(ROOT, "samples", "shipping"), cache,
                                  os.path.join(built, "shipping-3.app"), "3.0.0.0")
     out["tracker-runtime"] = _compile(tracker, cache, os.path.join(built, "tracker-runtime.app"), "1.5.0.0",

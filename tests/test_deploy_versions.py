@@ -362,3 +362,18 @@ def test_one_package_is_published_for_one_tenant(server, packages):
     server.uninstall("Demo Loyalty", "t1")
     server.unpublish("Demo Loyalty", tenant="t1")
     assert [i.app.name for i in server.info()] == ["Demo Base"]
+
+
+def test_a_dependency_installed_at_a_lower_version_refuses_the_install(server, packages):
+    server.publish([packages["base"], packages["base-2"], packages["tracker-4"]])
+    server.add_tenant("t1")
+    server.install("Demo Base", "t1", version="1.0.0.0")
+    message = refused_unchanged(server, server.install, "ALC0510", TRACKER, "t1")
+    assert message == ("Cannot install the extension 'Demo Tracker by alc tests 4.0.0.0' because one or more "
+                       "dependencies could not be satisfied. Unsatisfied dependencies: Demo Base by alc samples 2.0.0.0")
+    server.upgrade("Demo Base", "2.0.0.0", "t1")
+    server.install(TRACKER, "t1")
+    # on a new tenant the highest published version of the dependency is installed first
+    server.add_tenant("t2")
+    report = server.install(TRACKER, "t2")
+    assert [s.app for s in report.steps if s.action == "dependency-installed"] == ["Demo Base by alc samples 2.0.0.0"]
