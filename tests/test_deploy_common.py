@@ -50,8 +50,9 @@ def _compile(project: str, cache: str, out: str, version: str = None, runtime: b
 def packages(tmp_path_factory) -> dict:
     """name -> .app path: the samples (base, loyalty, loyalty-rewards, shipping),
     tracker 1.0/2.0/3.0, a tracker runtime package (1.5, platform 26.0.0.0) and
-    one for another platform (1.6, 25.0.0.0), shipping 3.0.0.0, base 2.0.0.0 and tracker 4.0.0.0 needing it, mini-base 1.0/2.0 and mini-ext, seed-a .. seed-d,
-    seed-a-other-id (Seed A under another app id)."""
+    one for another platform (1.6, 25.0.0.0), shipping 3.0.0.0, base 2.0.0.0 and tracker
+    4.0.0.0 needing it, mini-base 1.0/2.0 and mini-ext, seed-a .. seed-d, seed-a-other-id
+    (Seed A under another app id)."""
     root = tmp_path_factory.mktemp("deploy-packages")
     cache = str(root / "cache")
     out = dict(compile_samples(cache))

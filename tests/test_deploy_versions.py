@@ -370,7 +370,8 @@ def test_a_dependency_installed_at_a_lower_version_refuses_the_install(server, p
     server.install("Demo Base", "t1", version="1.0.0.0")
     message = refused_unchanged(server, server.install, "ALC0510", TRACKER, "t1")
     assert message == ("Cannot install the extension 'Demo Tracker by alc tests 4.0.0.0' because one or more "
-                       "dependencies could not be satisfied. Unsatisfied dependencies: Demo Base by alc samples 2.0.0.0")
+                       "dependencies could not be satisfied. Unsatisfied dependencies: Demo Base by alc samples "
+                       "2.0.0.0")
     server.upgrade("Demo Base", "2.0.0.0", "t1")
     server.install(TRACKER, "t1")
     # on a new tenant the highest published version of the dependency is installed first
