@@ -1,6 +1,6 @@
 """The app model: an app's identity, version, dependencies and manifest fields.
 
-The ground every stage stands on: `app.json` reading (:mod:`alc.project`),
+The ground every stage stands on: `app.json` reading (:mod:`alc.build.project`),
 `NavxManifest.xml` reading and writing (:mod:`alc.package.manifest`), the
 merge engine and the server all speak of apps in these terms. It imports
 nothing of alc.
@@ -167,6 +167,7 @@ class AppManifest:
     features: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     preprocessor_symbols: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     suppress_warnings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    rule_set_path: str = ""            # `ruleSetPath`: a ruleset file, relative to the project folder
     supported_locales: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     screenshots: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     key_vault_urls: tuple[str, ...] = attrs.field(default=(), converter=tuple)

@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from typing import Optional, Sequence
 
-from . import __version__
+import attrs
+
 from .diagnostics import explain
+from .version import __version__
 
 EXIT_OK, EXIT_DIAGNOSTICS, EXIT_USAGE = 0, 1, 2
 
@@ -23,14 +26,18 @@ class UsageError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="alc", description="A toolchain for AL, the language of Business Central.")
+    parser = argparse.ArgumentParser(
+        prog="alc", description="A toolchain for AL, the language of Business Central.",
+        epilog="exit codes: 0 success (warnings allowed), 1 diagnostics, conflicts or a failed build, "
+               "2 unusable input (bad arguments, missing paths, unreadable packages, app.json or license). "
+               "`alc COMMAND --help` describes a command; `alc explain --list` lists the diagnostic codes.")
     parser.add_argument("--version", action="version", version=f"alc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("parse", help="parse AL files and report syntax diagnostics")
     p.add_argument("paths", nargs="+", metavar="PATH", help="AL files or folders (searched recursively for *.al)")
     p.add_argument("--stats", action="store_true", help="print counts, time and throughput")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--define", "-D", action="append", default=[], metavar="SYMBOL",
                    help="preprocessor symbol (repeatable); added to app.json preprocessorSymbols")
     p.add_argument("--declarations-only", action="store_true",
@@ -55,18 +62,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     p.set_defaults(run=cmd_generate)
 
-    p = sub.add_parser("compile", help="compile a project folder into a .app package")
-    p.add_argument("--project", default=".", metavar="DIR", help="the project folder, with app.json (default: .)")
+    p = sub.add_parser("compile", help="compile a project folder into a .app package",
+                       epilog='license file (--license): JSON, {"ranges": [{"from": 50000, "to": 50199}, '
+                              '{"from": 70000, "to": 70099, "type": "table"}]}: the object ids a runtime package '
+                              'may hold, optionally per object type.')
+    p.add_argument("project_dir", nargs="?", metavar="DIR", help="the project folder (the same as --project DIR)")
+    p.add_argument("--project", default=None, metavar="DIR", help="the project folder, with app.json (default: .)")
     p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
                    help="folder of dependency packages (repeatable; default: <project>/.alpackages)")
     p.add_argument("--out", metavar="FILE", help="the package to write (default: <Publisher>_<Name>_<Version>.app)")
     p.add_argument("--runtime", action="store_true", help="build a runtime package (no source)")
     p.add_argument("--include-source", action="store_true", help="keep the source in a runtime package")
-    p.add_argument("--license", metavar="FILE", help="licensed object id ranges (JSON), checked for --runtime")
-    p.add_argument("--define", "-D", action="append", default=[], metavar="SYMBOL", help="preprocessor symbol")
+    p.add_argument("--license", metavar="FILE",
+                   help="licensed object id ranges (JSON, see below), checked for --runtime")
+    p.add_argument("--define", "-D", action="append", default=[], metavar="SYMBOL",
+                   help="preprocessor symbol (repeatable); added to app.json preprocessorSymbols")
     p.add_argument("--errorlog", metavar="FILE", help="write the diagnostics as SARIF 2.1.0")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    _warning_options(p)
     p.set_defaults(run=cmd_compile)
 
     p = sub.add_parser("xliff", help="write the generated translation file (Translations/<App>.g.xlf) of a project")
@@ -80,37 +94,89 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("folder", metavar="DIR", help="the project folder to write (must not exist or be empty)")
     p.set_defaults(run=cmd_unpack)
 
+    p = sub.add_parser("build", help="compile every project under some folders, in dependency order, in parallel")
+    p.add_argument("folders", nargs="*", metavar="DIR", help="folders searched for projects (app.json) (default: .)")
+    p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
+                   help="folder of packages the projects depend on but do not build (repeatable; default: each "
+                        "project's .alpackages)")
+    p.add_argument("--out", default="alc-build", metavar="DIR",
+                   help="where the packages are written, and found by the projects built after (default: alc-build)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="cores to use (default: all)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--progress", choices=("auto", "live", "plain"), default="auto",
+                   help="a live table (a terminal), plain lines (logs), or auto: live on a terminal")
+    _warning_options(p)
+    p.set_defaults(run=cmd_build)
+
+    p = sub.add_parser("graph", help="the dependency graph of packages or projects (dot, mermaid, json, svg)")
+    p.add_argument("paths", nargs="+", metavar="APP|DIR",
+                   help=".app packages, project folders, or folders searched for projects (else for packages)")
+    p.add_argument("--format", choices=("dot", "mermaid", "json", "svg"), default="dot",
+                   help="dot (Graphviz), mermaid, json, or svg (drawn by Graphviz's dot) (default: dot)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the graph to FILE instead of the standard output")
+    p.set_defaults(run=cmd_graph)
+
     p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
-    p.add_argument("apps", nargs="+", metavar="APP", help="the .app packages installed together (base included)")
+    p.add_argument("apps", nargs="+", metavar="APP",
+                   help="the .app packages installed together (base included), or folders of them")
     p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
                    help="where dependencies that are not given are taken from (repeatable)")
     p.add_argument("--policy", choices=("strict", "last-wins"), default="strict",
                    help="strict: conflicting property changes fail (NAV); last-wins: the app applied last wins, "
                         "reported as warnings (Business Central)")
-    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
     p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("merged", help="show an object as a tenant with these apps sees it")
     p.add_argument("object", metavar="OBJECT", help='KIND:ID or KIND:NAME, e.g. page:21 or page:"Customer Card"')
-    p.add_argument("apps", nargs="+", metavar="APP", help="the .app packages installed together")
-    p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR")
-    p.add_argument("--policy", choices=("strict", "last-wins"), default="strict")
-    p.add_argument("--format", choices=("al", "json"), default="al")
+    p.add_argument("apps", nargs="+", metavar="APP", help="the .app packages installed together, or folders of them")
+    p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
+                   help="where dependencies that are not given are taken from (repeatable)")
+    p.add_argument("--policy", choices=("strict", "last-wins"), default="strict",
+                   help="strict: conflicting changes are conflicts; last-wins: the app applied last wins")
+    p.add_argument("--format", choices=("al", "json"), default="al", help="output format (default: al)")
     p.set_defaults(run=cmd_merged)
 
     p = sub.add_parser("explain", help="explain a diagnostic code")
-    p.add_argument("code")
+    p.add_argument("code", nargs="?", help="a code such as ALC0101")
+    p.add_argument("--list", action="store_true", help="list every code with its title")
     p.set_defaults(run=cmd_explain)
+
+    sub.add_parser("server", help="an offline server: publish, install, upgrade ... per tenant (alc server --help)",
+                   add_help=False)
 
     p = sub.add_parser("inspect", help="show the manifest and objects of a .app package")
     p.add_argument("app", metavar="APP", help="a .app file")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(run=cmd_inspect)
     return parser
 
 
+def _warning_options(p: argparse.ArgumentParser) -> None:
+    """The AL compiler's warning switches (see alc/build/ruleset.py for their precedence)."""
+    p.add_argument("--nowarn", action="append", default=[], metavar="CODE[,CODE...]",
+                   help="suppress these warnings (repeatable; also /nowarn:CODE;CODE)")
+    p.add_argument("--warnaserror", action="append", default=[], metavar="+|-|+:CODES|-:CODES",
+                   help="--warnaserror or --warnaserror+: every warning is an error; --warnaserror+:CODES: "
+                        "these are; --warnaserror-[:CODES]: not (also /warnaserror+ ...)")
+    p.add_argument("--ruleset", metavar="FILE",
+                   help="a ruleset JSON file (name, rules [{id, action, justification}], includedRuleSets); "
+                        "default: app.json ruleSetPath")
+
+
+def _warning_policy(args: argparse.Namespace):
+    from .build.ruleset import WarningPolicy
+    if args.ruleset and not os.path.isfile(args.ruleset):
+        raise UsageError(f"no such ruleset file: {args.ruleset}")
+    try:
+        return WarningPolicy.from_options(args.nowarn, args.warnaserror, args.ruleset)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 # alc.exe spells switches `/project:DIR`; alc accepts them next to `--project DIR`.
-_ALC_EXE_SWITCHES = frozenset(("project", "packagecachepath", "out", "errorlog", "define", "d"))
+_ALC_EXE_SWITCHES = frozenset(("project", "packagecachepath", "out", "errorlog", "define", "d", "nowarn", "ruleset"))
+_WARNASERROR = re.compile(r"^(?:/|--?)warnaserror([+-]?)(?::(.*))?$", re.IGNORECASE)
 
 
 def _translate_switches(argv: Sequence[str]) -> list[str]:
@@ -118,9 +184,15 @@ def _translate_switches(argv: Sequence[str]) -> list[str]:
 
     >>> _translate_switches(["compile", "/project:App", "/d:CLEAN27", "/work/x"])
     ['compile', '--project=App', '--define=CLEAN27', '/work/x']
+    >>> _translate_switches(["/warnaserror+", "--warnaserror", "--warnaserror-:ALC0221", "/nowarn:AL0432"])
+    ['--warnaserror=+', '--warnaserror=+', '--warnaserror=-:ALC0221', '--nowarn=AL0432']
     """
     out = []
     for arg in argv:
+        m = _WARNASERROR.match(arg)
+        if m:
+            out.append(f"--warnaserror={m.group(1) or '+'}" + (f":{m.group(2)}" if m.group(2) else ""))
+            continue
         name, sep, value = arg[1:].partition(":")
         if arg.startswith("/") and sep and name.lower() in _ALC_EXE_SWITCHES:
             name = "define" if name.lower() == "d" else name.lower()
@@ -146,8 +218,11 @@ def run() -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["server"]:  # `alc server ...` has its own parser (alc/deploy/cli.py)
+        return _server(argv[1:])
     parser = _parser()
-    args = parser.parse_args(_translate_switches(sys.argv[1:] if argv is None else argv))
+    args = parser.parse_args(_translate_switches(argv))
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -158,6 +233,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug in alc: one clear line, never a traceback (ALC_DEBUG=1 shows it)
+        if os.environ.get("ALC_DEBUG"):
+            raise
+        print(f"alc: internal error: {type(exc).__name__}: {exc} (this is a bug in alc; "
+              "run with ALC_DEBUG=1 for details)", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _server(argv: list) -> int:
+    from .deploy.cli import main as server_main
+    try:
+        return server_main(argv)
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug in alc: one clear line, never a traceback (ALC_DEBUG=1 shows it)
@@ -198,10 +287,18 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
-    from .compiler import CompileOptions, compile_project
+    from .build.compiler import CompileOptions, compile_project
     from .diagnostics import render_sarif, sort_key, to_dict
+    if args.project_dir and args.project and os.path.abspath(args.project_dir) != os.path.abspath(args.project):
+        raise UsageError(f"two project folders given: {args.project_dir} and --project {args.project}")
+    args.project = args.project_dir or args.project or "."
     if not os.path.isdir(args.project):
         raise UsageError(f"no such project folder: {args.project}")
+    if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+        raise UsageError(f"the folder of --out does not exist: {os.path.dirname(os.path.abspath(args.out))}")
+    for report in filter(None, (args.errorlog,)):
+        if not os.path.isdir(os.path.dirname(os.path.abspath(report))):
+            raise UsageError(f"the folder of --errorlog does not exist: {os.path.dirname(os.path.abspath(report))}")
     for folder in args.packagecachepath:
         if not os.path.isdir(folder):
             raise UsageError(f"no such package cache folder: {folder}")
@@ -211,28 +308,40 @@ def cmd_compile(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     options = CompileOptions(project=args.project, package_cache=tuple(args.packagecachepath), out=args.out,
                              runtime=args.runtime, include_source=args.include_source, license=args.license,
-                             defines=tuple(args.define), jobs=args.jobs)
-    result = compile_project(options)
+                             defines=tuple(args.define), jobs=args.jobs, warnings=_warning_policy(args))
+    if args.format == "text" and sys.stdout.isatty():
+        from .build.view import CompileProgress
+        with CompileProgress(sys.stdout, os.path.basename(os.path.abspath(args.project))) as shown:
+            result = compile_project(attrs.evolve(options, progress=shown.stage))
+    else:
+        result = compile_project(options)
     diagnostics = sorted(result.diagnostics, key=sort_key)
+    suppressed: dict = {}
+    for reason, _ in result.suppressed:
+        suppressed[reason] = suppressed.get(reason, 0) + 1
     if args.errorlog:
         _write_text(args.errorlog, render_sarif(diagnostics))
     if args.format == "json":
         print(json.dumps({"output": result.output, "files": result.files, "objects": len(result.objects),
                           "bytes": result.bytes, "seconds": round(sum(result.timings.values()), 3),
-                          "timings": result.timings, "diagnostics": [to_dict(d) for d in diagnostics]}, indent=2))
+                          "timings": result.timings, "diagnostics": [to_dict(d) for d in diagnostics],
+                          "suppressed": {"total": len(result.suppressed), "by": suppressed}}, indent=2))
     else:
         for d in diagnostics:
             path, line, col = d.location()
             prefix = f"{path}({line},{col}): " if path else ""
             print(f"{prefix}{d.severity} {d.code}: {d.message}")
+            if d.help and (d.is_error or d.code.startswith("ALC04")):
+                print(f"    help: {d.help}")
         errors = sum(1 for d in diagnostics if d.is_error)
         warnings = len(diagnostics) - errors
         seconds = sum(result.timings.values())
+        hidden = f", {len(result.suppressed)} suppressed" if result.suppressed else ""
         if result.output:
             print(f"wrote {result.output}: {len(result.objects)} objects from {result.files} files "
-                  f"in {seconds:.1f} s ({warnings} warnings)")
+                  f"in {seconds:.1f} s ({warnings} warnings{hidden})")
         elif result.usable:
-            print(f"compilation failed: {errors} errors, {warnings} warnings; no package written")
+            print(f"compilation failed: {errors} errors, {warnings} warnings{hidden}; no package written")
     if not result.usable:
         return EXIT_USAGE
     return EXIT_OK if result.ok else EXIT_DIAGNOSTICS
@@ -253,7 +362,7 @@ def cmd_unpack(args: argparse.Namespace) -> int:
 
 def cmd_xliff(args: argparse.Namespace) -> int:
     from .diagnostics import has_errors, sort_key
-    from .emit.resources import project_xliff
+    from .build.translate import project_xliff
     if not os.path.isdir(args.project):
         raise UsageError(f"no such project folder: {args.project}")
     target, data, diagnostics = project_xliff(args.project, tuple(args.define))
@@ -291,6 +400,56 @@ def _write_bytes(path: str, data: bytes) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build.view import make_view, print_summary
+    from .build.workspace import build, discover_projects
+    folders = args.folders or ["."]
+    for folder in folders:
+        if not os.path.isdir(folder):
+            raise UsageError(f"no such folder: {folder}")
+    for folder in args.packagecachepath:
+        if not os.path.isdir(folder):
+            raise UsageError(f"no such package cache folder: {folder}")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+        raise UsageError(f"the folder of --out does not exist: {os.path.dirname(os.path.abspath(args.out))}")
+    policy = _warning_policy(args)
+    projects = discover_projects(folders)
+    if not projects:
+        raise UsageError("no projects (app.json) in " + ", ".join(folders))
+    if args.format == "json":
+        result = build(folders, args.packagecachepath, args.out, args.jobs, policy, projects=projects)
+        print(json.dumps({"ok": result.ok, "seconds": result.seconds, "jobs": result.jobs,
+                          "projects": [r.to_json() for r in result.results]}, indent=2))
+    else:
+        terminal = sys.stdout.isatty() if args.progress == "auto" else args.progress == "live"
+        with make_view(sys.stdout, terminal) as view:
+            result = build(folders, args.packagecachepath, args.out, args.jobs, policy, on_event=view.event,
+                           projects=projects)
+        print_summary(result, sys.stdout, terminal)
+    if not result.usable:
+        return EXIT_USAGE
+    return EXIT_OK if result.ok else EXIT_DIAGNOSTICS
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from .build.graph import GraphError, build_graph, load_nodes, to_dot, to_json, to_mermaid, to_svg
+    try:
+        graph = build_graph(load_nodes(args.paths))
+        render = {"dot": to_dot, "mermaid": to_mermaid, "json": to_json, "svg": to_svg}[args.format]
+        text = render(graph)
+    except GraphError as exc:
+        raise UsageError(str(exc)) from None
+    for warning in graph.warnings:
+        print(f"alc: warning: {warning}", file=sys.stderr)
+    if args.output:
+        _write_text(args.output, text if text.endswith("\n") else text + "\n")
+    else:
+        print(text)
+    return EXIT_OK
+
+
 def _write_text(path: str, text: str) -> None:
     """Write a report next to its final name, then rename (never half-written)."""
     import tempfile
@@ -304,12 +463,55 @@ def _write_text(path: str, text: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _load_apps(args: argparse.Namespace):
-    from .package.apps import load_apps
-    from .package.errors import PackageError
-    for path in args.apps:
-        if not os.path.isfile(path):
+def _app_paths(paths: Sequence[str]) -> list[str]:
+    """The packages given: files as they are, every `*.app` of a folder (sorted); one version per app."""
+    out = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(os.path.join(path, f) for f in os.listdir(path)
+                           if f.lower().endswith(".app") and os.path.isfile(os.path.join(path, f)))
+            if not found:
+                raise UsageError(f"no .app packages in folder: {path}")
+            out.extend((p, False) for p in found)
+        elif os.path.isfile(path):
+            out.append((path, True))
+        else:
             raise UsageError(f"no such package: {path}")
+    return _one_version_each(out)
+
+
+def _one_version_each(paths: list) -> list[str]:
+    """Two versions of one app: the highest, with a warning (the package cache's rule), unless both
+    were named on the command line, which is a contradiction the user must settle (exit 2)."""
+    from .package import PackageError, read_package
+    chosen: dict = {}
+    order = []
+    for path, explicit in paths:
+        try:
+            app = read_package(path, symbols=False).app
+        except PackageError as exc:
+            raise UsageError(str(exc.with_path(path))) from None
+        have = chosen.get(app.id)
+        if have is None:
+            chosen[app.id] = (path, explicit, app)
+            order.append(app.id)
+            continue
+        other_path, other_explicit, other = have
+        if explicit and other_explicit:
+            raise UsageError(f"`{app.name}` is given twice: {other.version} ({other_path}) and {app.version} "
+                             f"({path}); give one of them")
+        keep = (path, explicit, app) if app.version > other.version else have
+        low, high = sorted(((other.version, other_path), (app.version, path)))
+        print(f"alc: warning: `{app.name}` is given twice ({low[0]} in {low[1]}, {high[0]} in {high[1]}); "
+              f"using {keep[2].version} from {keep[0]}, the highest", file=sys.stderr)
+        chosen[app.id] = keep
+    return [chosen[i][0] for i in order]
+
+
+def _load_apps(args: argparse.Namespace):
+    from .merge.load import load_apps
+    from .package.errors import PackageError
+    args.apps = _app_paths(args.apps)
     for folder in args.packagecachepath:
         if not os.path.isdir(folder):
             raise UsageError(f"no such package cache folder: {folder}")
@@ -353,9 +555,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _object_spec(text: str) -> tuple:
     """`page:21` -> ('page', 21); `page:"Customer Card"` -> ('page', 'Customer Card')."""
+    from .ir.nodes import OBJECT_CLASSES
     kind, sep, ident = text.partition(":")
     if not sep or not kind or not ident:
         raise UsageError(f"OBJECT must be KIND:ID or KIND:NAME, got `{text}`")
+    if kind.strip().lower() not in OBJECT_CLASSES:
+        import difflib
+        near = difflib.get_close_matches(kind.strip().lower(), sorted(OBJECT_CLASSES), n=1)
+        raise UsageError(f"unknown object kind `{kind.strip()}`" + (f"; did you mean `{near[0]}`?" if near else "")
+                         + " (kinds: " + ", ".join(sorted(OBJECT_CLASSES)) + ")")
     ident = ident.strip()
     if ident.isdigit():
         return kind.strip().lower(), int(ident)
@@ -383,6 +591,14 @@ def cmd_merged(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from .diagnostics import CODES
+    if args.list:
+        for code in sorted(CODES):
+            entry = CODES[code]
+            print(f"{code}  {entry.title}" + ("  (retired)" if entry.retired else ""))
+        return EXIT_OK
+    if not args.code:
+        raise UsageError("give a code (alc explain ALC0101) or --list")
     text = explain(args.code)
     if text is None:
         raise UsageError(f"unknown diagnostic code `{args.code}`")
@@ -392,13 +608,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     from .package import PackageError, read_package
-    from .package.inspect import render_text
+    from .package.inspect import render_text, to_json
     try:
         package = read_package(args.app)
     except PackageError as exc:
         print(str(exc.with_path(args.app)), file=sys.stderr)
         return EXIT_USAGE
-    print(json.dumps(package.to_json(), indent=2) if args.format == "json" else render_text(package))
+    print(json.dumps(to_json(package), indent=2) if args.format == "json" else render_text(package))
     return EXIT_OK
 
 
@@ -408,6 +624,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
         files = discover(args.paths)
     except PathError as exc:
         raise UsageError(str(exc)) from None
+    if not files:
+        raise UsageError("no .al files in " + ", ".join(args.paths))
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     summary = parse_files(files, defines=args.define, jobs=args.jobs, lazy=args.declarations_only,

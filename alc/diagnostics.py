@@ -171,7 +171,7 @@ CODES: dict[str, Code] = _codes(
     Code("ALC0199", "internal error",
          "alc met a condition it does not handle while reading this file. This is a bug in alc; "
          "the message names the exception. The other files are still read."),
-    # 024x: dependency resolution and the package cache (alc/deps.py, alc/package_cache.py)
+    # 024x: dependency resolution and the package cache (alc/build/deps.py, alc/package/cache.py)
     Code("ALC0240", "dependency not in the package cache",
          "No package with the dependency's app id is in the package cache folder (`.alpackages` by default, "
          "or --packagecachepath). Dependencies are found by app id; download the symbols or copy the .app "
@@ -295,6 +295,17 @@ CODES: dict[str, Code] = _codes(
          "Two entries of `dependencies` name the same app id. Keep one, with the higher minimum version."),
     Code("ALC0413", "app depends on itself",
          "A dependency names the app's own id."),
+    Code("ALC0414", "ruleset file cannot be used",
+         "The ruleset given by `--ruleset` or by `ruleSetPath` in app.json (or a file it includes through "
+         "`includedRuleSets`) cannot be read, is not valid JSON, includes itself, or has a rule without an "
+         "`id` or with an action other than Error, Warning, Info, Hidden, None or Default."),
+    Code("ALC0415", "unknown app.json key",
+         "app.json (or one of its entries: a dependency, an id range, resourceExposurePolicy ...) has a key "
+         "that Business Central does not read, most often a misspelt one (`dependecies`); it is ignored. The "
+         "help names the nearest known key."),
+    Code("ALC0416", "empty idRanges",
+         "`idRanges` is an empty array. Microsoft's compiler accepts it (and then checks no object id against a "
+         "range), so alc warns instead of failing; give the app's ranges so that ids outside them are found."),
     Code("ALC0420", "package cannot be read",
          "The .app file could not be opened or read from disk."),
     Code("ALC0421", "not a .app package",
@@ -335,6 +346,105 @@ CODES: dict[str, Code] = _codes(
     Code("ALC0440", "package cannot be written",
          "The .app file could not be written: the target folder is missing or not writable, or the "
          "disk is full. No partial package is left behind."),
+    # 05xx: deploy (`alc server`: publish, sync, install, upgrade, uninstall, unpublish per tenant)
+    Code("ALC0501", "dependency not published",
+         "Publishing compiles the app against the apps published on the server (Business Central's AL1024: \"A "
+         "package with publisher ..., name ..., and a version compatible with ... could not be loaded\"). Every "
+         "dependency must be published first, visible to the scope being published to (a global app sees global "
+         "apps; a tenant-scope app also sees that tenant's apps), at or above the version app.json asks for. "
+         "Packages given to one `publish` command are published in dependency order."),
+    Code("ALC0502", "app already published",
+         "A global app is identified by its app id and version, a per-tenant app by app id, version and tenant; "
+         "no two published apps may also share publisher, name and version. Publish a new version (raise "
+         "`version` in app.json) or unpublish the old one first."),
+    Code("ALC0503", "scope conflict",
+         "A global app and a per-tenant (tenant scope) app cannot share an app id, and an application published "
+         "into the global scope cannot depend on applications published into the tenant scope (\"Global apps can "
+         "only depend on other global apps\")."),
+    Code("ALC0504", "wrong runtime or platform",
+         "The server runs one platform version; runtime N.x ships with Business Central N+11 (runtime 15.0 is "
+         "26.0). An app whose `runtime` is newer than the server's, or whose `platform` is higher, is refused. A "
+         "runtime package works only on the platform version it was made for (`alc server runtime-package` on a "
+         "server of that platform makes a new one)."),
+    Code("ALC0505", "the app does not compile against the published apps",
+         "Publishing checks the app's objects (from the compiled metadata in its package) against the symbols "
+         "of the published apps it depends on, as a compile would: object ids and names unique, extension "
+         "targets, fields, controls, events and types resolve. The message gives the first error; `--skip-"
+         "verification` skips this check (dependencies, scope and runtime are still checked)."),
+    Code("ALC0506", "unpublish refused: installed",
+         "\"The Extension cannot be unpublished because it is in use by the following tenants\": uninstall the "
+         "app version from those tenants first. Unpublishing never touches tenant data."),
+    Code("ALC0507", "unpublish refused: required by other apps",
+         "\"The Extension cannot be unpublished because it is required by the following apps\": another published "
+         "app depends on this version and no other published version satisfies it. Unpublish in reverse "
+         "dependency order."),
+    Code("ALC0510", "unsatisfied dependencies",
+         "Installing an app installs its missing dependencies first, each the highest published version visible "
+         "to the tenant at or above the version asked for. The install is refused when a dependency is not "
+         "published at a high enough version, or is installed on the tenant at a lower version (upgrade it "
+         "first)."),
+    Code("ALC0511", "install conflict",
+         "The merge engine found a conflict between the app being installed and an app already installed on the "
+         "tenant (the ALC03xx code is in the notes): both set the same property to different values, add "
+         "elements with the same id or name, or declare objects with the same id or name. Under the default "
+         "`--policy strict` the install is refused; under `last-wins` it proceeds and each override is reported."),
+    Code("ALC0512", "another version is installed or has data on the tenant",
+         "Only one version of an app is installed per tenant. Installing another version while one is installed, "
+         "or while the data of an earlier, uninstalled version is on the tenant, is refused with the advice to "
+         "upgrade (`alc server upgrade`, Start-NAVAppDataUpgrade); an older version than the one the tenant has is "
+         "refused too. Reinstalling the same version is allowed."),
+    Code("ALC0513", "prerequisites missing",
+         "The package lists the objects it needs (NAV App Object Prerequisites: the targets of its extension "
+         "objects); some of them are declared by no app installed on the tenant."),
+    Code("ALC0514", "dependency not installed",
+         "`--no-dependencies` installs only the app itself; its dependencies must already be installed."),
+    Code("ALC0515", "uninstall refused: dependents installed",
+         "Apps installed on the tenant depend on the app. Uninstall them first, or use `--force`, which "
+         "uninstalls the dependents first (each reported) and then the app. Data stays in every case."),
+    Code("ALC0516", "not installed",
+         "The app is not installed on the tenant, so there is nothing to uninstall."),
+    Code("ALC0520", "nothing to upgrade",
+         "Start-NAVAppDataUpgrade needs an earlier version installed on the tenant, or its data left by an "
+         "uninstall; otherwise install the app."),
+    Code("ALC0521", "upgrade to an older or equal version",
+         "An upgrade needs a version strictly newer than the version installed (or of the data left) on the "
+         "tenant; downgrades are refused."),
+    Code("ALC0522", "upgrade: unsatisfied dependencies",
+         "The new version's dependencies must be installed on the tenant at or above the versions it asks for "
+         "before its data is upgraded."),
+    Code("ALC0530", "sync: dependency not synchronized",
+         "\"Cannot synchronize the extension because no synchronized extension could be found to satisfy the "
+         "dependency definition\": sync (or install) the dependencies first, in dependency order."),
+    Code("ALC0531", "sync Clean refused while installed",
+         "Clean mode removes the schema and data of every version of the app from the tenant; it is refused "
+         "while any version is installed. Uninstall the app first."),
+    Code("ALC0532", "sync Development needs one published version",
+         "Development mode re-syncs the same version; it requires that exactly one version of the app is "
+         "published."),
+    Code("ALC0533", "sync ForceSync refused while installed",
+         "ForceSync allows destructive schema changes; the app must first be uninstalled from the tenant."),
+    Code("ALC0540", "mount refused: apps missing",
+         "A tenant database carries its list of installed apps. Mounting it checks that every one is published "
+         "on this server with matching content (the same content hash) and synchronized on the tenant; the "
+         "refusal names each app that is missing, differs, or has a higher version than what is published."),
+    Code("ALC0541", "wrong tenant state",
+         "Tenant commands (sync, install, upgrade, uninstall) need a mounted tenant; remove-apps needs a "
+         "dismounted one (Remove-NAVAppsForTenant); a mounted tenant cannot be dismounted twice."),
+    Code("ALC0542", "tenant exists",
+         "A tenant id is unique on a server; remove the tenant first or choose another id."),
+    Code("ALC0543", "company exists",
+         "Company names are unique per tenant."),
+    Code("ALC0545", "platform cannot change",
+         "`alc server init --platform` on an existing server database must give the platform it was made with."),
+    Code("ALC0550", "repair needs source",
+         "Repair-NAVApp compiles the app again against what is published now, so it needs the app's source: a "
+         "runtime package without source cannot be repaired (make a new runtime package instead)."),
+    Code("ALC0551", "repair: the app no longer compiles",
+         "Checked against the apps published now (for instance a new version of its base app), the app's "
+         "objects no longer resolve; the message gives the first error."),
+    Code("ALC0552", "object outside the licensed ranges",
+         "A runtime package may hold only objects whose ids the license file covers (as ALC0451 for "
+         "`alc compile --runtime`)."),
 )
 
 
@@ -405,8 +515,11 @@ def render_concise(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None)
 
 def to_dict(d: Diagnostic, cwd: Optional[str] = None) -> dict:
     path, line, col = d.location(cwd)
-    return {"code": d.code, "severity": str(d.severity), "message": d.message,
-            "file": path, "line": line, "column": col}
+    out = {"code": d.code, "severity": str(d.severity), "message": d.message,
+           "file": path, "line": line, "column": col}
+    if d.help:
+        out["help"] = d.help
+    return out
 
 
 def render_json(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None) -> str:
@@ -415,7 +528,7 @@ def render_json(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None) ->
 
 def render_sarif(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None) -> str:
     """SARIF 2.1.0, for code-scanning tools (alc compile --errorlog)."""
-    from . import __version__
+    from .version import __version__
     rules = sorted({d.code for d in diagnostics})
     results = []
     for d in sorted(diagnostics, key=sort_key):

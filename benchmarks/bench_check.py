@@ -23,7 +23,7 @@ import pytest
 
 from alc.merge import merge, render_merged
 from alc.merge.deltas import TARGET_KINDS
-from alc.package.apps import load_apps
+from alc.merge.load import load_apps
 
 from .measure import CpuClock, finish
 from .memory import peak_memory

@@ -11,9 +11,9 @@ import random
 
 import pytest
 
-from alc.deps import APPLICATION_ID, PLATFORM_ID, resolve
+from alc.build.deps import APPLICATION_ID, PLATFORM_ID, resolve
 from alc.package import NavxManifest, SymbolReference, write_package
-from alc.package_cache import CachedPackage, PackageIndex, scan_package_cache
+from alc.package.cache import CachedPackage, PackageIndex, scan_package_cache
 from alc.appmodel import AppManifest, Dependency, Version
 
 from .measure import CpuClock, finish

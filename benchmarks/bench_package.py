@@ -7,7 +7,7 @@ minus the workers' share of the compression. *read*: ``read_package`` and
 ``Package.ir_objects()``, every object's IR from the compiled metadata, as
 `inspect` or a tool wanting every object's IR loads a package. *open*: what
 `alc check` pays per package: ``read_package`` without the symbols and
-``Package.lazy_objects()``, the manifest and the metadata index, with the IR
+``merge.load.lazy_objects()``, the manifest and the metadata index, with the IR
 of extension objects decoded and the other objects left as stubs decoded on
 demand. ``mb_per_s`` is the package file's size / median wall seconds;
 ``entry_mb_per_s`` the uncompressed entries' size.
@@ -19,6 +19,7 @@ import os
 
 import pytest
 
+from alc.merge.load import lazy_objects
 from alc.package.container import CONTENT_TYPES, open_container, write_app
 from alc.package.reader import read_package
 
@@ -76,7 +77,7 @@ def _bench_open(benchmark, package: str, size: str, expected: int) -> None:
     clock = CpuClock()
 
     def open_package():
-        return read_package(package, symbols=False).lazy_objects()
+        return lazy_objects(read_package(package, symbols=False))
 
     benchmark.group = f"package {size}"
     objects = benchmark.pedantic(clock.wrap(open_package), rounds=ROUNDS[size], iterations=1)

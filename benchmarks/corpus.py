@@ -103,8 +103,8 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="compile at most this many projects (0: all)")
     args = parser.parse_args(argv)
 
-    from alc.compiler import CompileOptions, compile_project
-    from alc.package.symcache import SymbolCache
+    from alc.build.compiler import CompileOptions, compile_project
+    from alc.build.symcache import SymbolCache
     symbol_cache = SymbolCache()
     projects = find_projects(args.root)
     src = os.path.join(args.root, "src")

@@ -24,10 +24,10 @@ from typing import Optional
 import attrs
 
 from alc import __version__
-from alc.compiler import CompileOptions, compile_project
-from alc.emit.metadata import FORMAT_VERSION
+from alc.build.compiler import CompileOptions, compile_project
+from alc.package.metadata import FORMAT_VERSION
 from alc.generate import MANIFEST, clean_output, generate
-from alc.package.symcache import SymbolCache
+from alc.build.symcache import SymbolCache
 
 from .sizes import SIZES
 

@@ -112,25 +112,26 @@ def _package_read(package: str):
 
 
 def _package_open(package: str):
+    from alc.merge.load import lazy_objects
     from alc.package.reader import read_package
-    return lambda: read_package(package, symbols=False).lazy_objects()
+    return lambda: lazy_objects(read_package(package, symbols=False))
 
 
 def _graph(paths: list):
     from alc.merge import merge
-    from alc.package.apps import load_apps
+    from alc.merge.load import load_apps
     return lambda: merge(load_apps(paths)).objects      # every object decoded, base and merged
 
 
 def _check(paths: list):
     from alc.merge import merge
-    from alc.package.apps import load_apps
+    from alc.merge.load import load_apps
     return lambda: merge(load_apps(paths)).to_dict()
 
 
 def _merged(paths: list, kind: str, ident):
     from alc.merge import merge, render_merged
-    from alc.package.apps import load_apps
+    from alc.merge.load import load_apps
     result = merge(load_apps(paths))
     return lambda: render_merged(result.find(kind, ident), result.provenance)
 
@@ -143,8 +144,8 @@ def _merge_ir(size: str):
 
 
 def _resolve(count: int):
-    from alc.deps import resolve
-    from alc.package_cache import CachedPackage, PackageIndex
+    from alc.build.deps import resolve
+    from alc.package.cache import CachedPackage, PackageIndex
 
     from .bench_deps import synthetic
     root, apps = synthetic(count)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from alc.compiler import CompileOptions, compile_project
+from alc.build.compiler import CompileOptions, compile_project
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLES = os.path.join(ROOT, "samples")
@@ -28,10 +28,10 @@ def compile_samples(cache: str) -> dict:
 
 def write_platform_package(folder: str, tables=("Company", "User", "Field")) -> str:
     """A symbols-only package standing in for Business Central's platform "System" app."""
+    from alc.build.project import parse_app_json
     from alc.package import symbols as sym
     from alc.package.manifest import NavxManifest
-    from alc.package.reader import write_package
-    from alc.project import parse_app_json
+    from alc.package.writer import write_package
     manifest, diags = parse_app_json('{"id": "8874ed3a-0643-4247-9ced-7a7002f7135d", "name": "System", '
                                      '"publisher": "Microsoft", "version": "29.0.0.0"}')
     assert manifest is not None, diags

@@ -44,3 +44,18 @@ def test_readme_markers_are_rewritten(tmp_path):
     readme.write_text(f"intro\n{report.BEGIN}\nold\n{report.END}\nrest\n")
     report.rewrite_readme(f"{report.BEGIN}\nnew\n{report.END}", str(readme))
     assert readme.read_text() == f"intro\n{report.BEGIN}\nnew\n{report.END}\nrest\n"
+
+
+def test_deploy_targets_use_the_largest_server(tmp_path):
+    path = _run(tmp_path, [
+        _bench("bench_deploy_install[10 tenants]", {"size": "10 tenants"}, 0.2, apps=210),
+        _bench("bench_deploy_install[100 tenants]", {"size": "100 tenants"}, 0.6, apps=2100),
+        _bench("bench_deploy_install_cold[100 tenants]", {"size": "100 tenants"}, 0.9, apps=2100),
+        _bench("bench_deploy_tenant_add[100 tenants]", {"size": "100 tenants"}, 0.1, apps=2100),
+    ])
+    text = report.render(*report.load_runs([path]))
+    install = next(line for line in text.splitlines() if line.startswith("| `alc server install`"))
+    assert "600.0 ms (100 tenants;" in install and "as a new process: 900.0 ms" in install
+    assert "missed by 100.0 ms (1.2 × the target)" in install
+    assert "| a new tenant with the base installed: < 0.3 s | 100.0 ms (100 tenants; CPU 100.0 ms) | met |" in text
+    assert "| deploy_install | 10 tenants | 100 tenants | 210 → 2,100 | 0.48 | 0.48 |" in text

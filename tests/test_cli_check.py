@@ -1,6 +1,7 @@
 """alc check and alc merged on the sample packages."""
 
 import json
+import os
 
 import pytest
 
@@ -82,3 +83,31 @@ def test_a_package_that_is_not_an_app_exits_2(tmp_path, capsys):
     bad.write_bytes(b"NAVX" + b"\0" * 60)
     assert main(["check", str(bad)]) == 2
     assert "error" in capsys.readouterr().err
+
+
+
+def test_two_versions_of_one_app(packages, tmp_path, capsys):
+    """From a folder: the highest, with a warning; both named on the command line: exit 2."""
+    import shutil
+    from alc.build.compiler import CompileOptions, compile_project
+    from apps import SAMPLES
+    cache, p = packages
+    folder = tmp_path / "loyalty-next"
+    shutil.copytree(os.path.join(SAMPLES, "loyalty"), folder)
+    text = (folder / "app.json").read_text()
+    (folder / "app.json").write_text(text.replace('"version": "1.2.0.0"', '"version": "1.3.0.0"'))
+    newer = tmp_path / "loyalty-1.3.app"
+    assert compile_project(CompileOptions(project=str(folder), package_cache=(cache,), out=str(newer), jobs=1)).ok
+    tenant = tmp_path / "tenant"
+    tenant.mkdir()
+    for name in ("base", "loyalty"):
+        shutil.copy(p[name], tenant)
+    shutil.copy(newer, tenant)
+    assert main(["check", str(tenant), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    versions = {a["name"]: a["version"] for a in json.loads(captured.out)["apps"]}
+    assert versions["Demo Loyalty"] == "1.3.0.0"
+    assert "alc: warning: `Demo Loyalty` is given twice (1.2.0.0 in" in captured.err and "using 1.3.0.0" in captured.err
+    assert main(["check", p["base"], p["loyalty"], str(newer)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("alc: error: `Demo Loyalty` is given twice: 1.2.0.0 (") and "give one of them" in err

@@ -200,10 +200,12 @@ def test_unknown_option_is_a_usage_error(capsys):
     assert exc.value.code == 2
 
 
-def test_empty_folder_is_clean(tmp_path, monkeypatch, capsys):
+def test_a_folder_without_al_files_is_unusable_input(tmp_path, monkeypatch, capsys):
+    """A new user pointing `alc parse` at the wrong folder is told so, not given an empty success."""
     monkeypatch.chdir(tmp_path)
-    code, data, _ = run_json(capsys, ".")
-    assert code == 0 and data["files"] == 0 and data["objects"] == {}
+    (tmp_path / "notes.txt").write_text("x")
+    assert main(["parse", "."]) == 2
+    assert capsys.readouterr().err.strip() == "alc: error: no .al files in ."
 
 
 # ------------------------------------------------------ preprocessor symbols --

@@ -8,8 +8,8 @@ import zipfile
 
 import pytest
 
+from alc.build.compiler import CompileOptions, compile_project, default_output_name
 from alc.cli import main
-from alc.compiler import CompileOptions, compile_project, default_output_name
 from alc.package.reader import read_package
 from alc.syntax.api import parse_source
 from alc.source import SourceFile
@@ -130,3 +130,36 @@ def test_errorlog_is_sarif(cache, tmp_path):
     results = sarif["runs"][0]["results"]
     assert results and results[0]["ruleId"].startswith("ALC")
     assert results[0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+
+
+def test_extensions_naming_their_target_by_id(cache, tmp_path):
+    """`extends 50000`: compiled against the target, written to the symbols by the target's name, and
+    merged by `alc check`/`alc merged` into the object with that id."""
+    project = tmp_path / "byid"
+    project.mkdir()
+    (project / "app.json").write_text(json.dumps({
+        "id": "11111111-0000-4000-8000-0000000000b1", "name": "By Id", "publisher": "alc tests",
+        "version": "1.0.0.0", "idRanges": [{"from": 60900, "to": 60909}],
+        "dependencies": [{"id": "0d3e1f52-7a5c-4c1b-9e8a-6f2b3c4d5e61", "name": "Demo Base",
+                          "publisher": "alc samples", "version": "1.0.0.0"}]}))
+    (project / "Ext.al").write_text("""
+tableextension 60900 "By Id Customer" extends 50000
+{
+    fields { field(60900; "By Id Points"; Integer) { } }
+}
+pageextension 60900 "By Id Card" extends 50000
+{
+    layout { addlast(General) { field("By Id Points"; Rec."By Id Points") { } } }
+}
+""")
+    out = tmp_path / "byid.app"
+    result = _compile(str(project), cache, out)
+    assert result.ok, [str(d) for d in result.diagnostics]
+    symbols = read_package(str(out)).symbols
+    assert [e.target for e in symbols.table_extensions + symbols.page_extensions] == \
+        ["Demo Customer", "Demo Customer Card"]
+    from alc.merge import merge
+    from alc.merge.load import load_apps
+    merged = merge(load_apps([os.path.join(cache, "base.app"), str(out)]))
+    assert merged.conflicts == () and merged.warnings == ()
+    assert "By Id Points" in [f.name for f in merged.find("table", 50000).fields]

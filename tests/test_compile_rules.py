@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from alc.compiler import CompileOptions, compile_project
+from alc.build.compiler import CompileOptions, compile_project
 
 from apps import compile_samples, copy_cache, write_platform_package
 

@@ -1,5 +1,5 @@
 """Dependency resolution against a package cache of real `.app` files
-(alc/package_cache.py, alc/deps.py)."""
+(alc/package/cache.py, alc/build/deps.py)."""
 
 import io
 import random
@@ -8,15 +8,15 @@ import zipfile
 
 import pytest
 
-from alc.deps import (APPLICATION_ID, BASE_APPLICATION_ID, PLATFORM_ID, SYSTEM_APPLICATION_ID, DependencyGraph,
-                      resolve)
+from alc.appmodel import AppManifest, Dependency, Version
+from alc.build.deps import (APPLICATION_ID, BASE_APPLICATION_ID, PLATFORM_ID, SYSTEM_APPLICATION_ID, DependencyGraph,
+                            resolve)
+from alc.build.project import parse_app_json
 from alc.diagnostics import render_concise
 from alc.package import NavxManifest, PackageError, SymbolReference, read_package, write_package
+from alc.package.cache import AppId, CachedPackage, PackageIndex, read_cached_manifest, scan_package_cache
 from alc.package.container import HEADER_SIZE, MAGIC
 from alc.package.manifest import write_manifest
-from alc.package_cache import AppId, CachedPackage, PackageIndex, read_cached_manifest, scan_package_cache
-from alc.appmodel import AppManifest, Dependency, Version
-from alc.project import parse_app_json
 from alc.source import SourceFile
 
 

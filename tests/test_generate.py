@@ -358,7 +358,7 @@ def test_workers_write_the_same_files(tmp_path, monkeypatch):
 
 def test_every_generated_app_compiles_without_errors(tree, tmp_path):
     """The base, then each extension after its dependencies, against one package cache."""
-    from alc.compiler import CompileOptions, compile_project
+    from alc.build.compiler import CompileOptions, compile_project
     root, manifest, _ = tree
     cache = tmp_path / "cache"
     cache.mkdir()

@@ -7,7 +7,7 @@ import os
 import zipfile
 
 from alc.cli import main
-from alc.compiler import CompileOptions, compile_project
+from alc.build.compiler import CompileOptions, compile_project
 from alc.package.reader import read_package
 
 APP = {"id": "5a1b2c3d-0000-4000-8000-00000000aa01", "name": "Layout Demo", "publisher": "alc tests",

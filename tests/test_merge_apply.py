@@ -38,6 +38,21 @@ def test_tableextension_adds_fields_keys_and_fieldgroup_members():
                                                                ("Brick", ("No.", "Tier"))]
 
 
+def test_extensions_name_their_target_by_id():
+    """`extends 18` merges into table 18 like `extends Customer`, in source order with it."""
+    result = only("""tableextension 50100 X extends 18 { fields { field(50100; Loyalty; Integer) { } } }
+        tableextension 50101 Y extends Customer { fields { field(50101; Tier; Code[10]) { } } }
+        pageextension 50100 Z extends 21 { layout { addafter(Name) { field(Loyalty; Rec.Loyalty) { } } } }""")
+    assert names(result.find("table", 18).fields) == ["No.", "Name", "Address", "City", "Loyalty", "Tier"]
+    assert layout(result) == ["Content", "General", "No.", "Name", "Loyalty", "Address", "Details", "City"]
+
+
+def test_an_extension_of_an_id_nobody_declares_is_a_missing_target():
+    """(A warning without the platform app in the set: the target may be a platform object.)"""
+    result = merge([BASE, make_app("Ext", "tableextension 50100 X extends 99 { }", deps=(BASE,))])
+    assert [(c.kind, c.values) for c in result.warnings] == [("missing-target", ("99",))]
+
+
 def test_tableextension_declares_a_new_fieldgroup():
     ext = make_app("Ext", "tableextension 50100 X extends Customer { fields { field(50100; Loyalty; Integer) { } } }",
                    deps=(BASE,))

@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from alc.compiler import CompileOptions, compile_project
+from alc.build.compiler import CompileOptions, compile_project
 from alc.merge import App, merge
+from alc.merge.load import lazy_objects, load_apps
 from alc.merge.model import ObjectStub
-from alc.package.apps import load_apps
 from alc.package.container import open_container, write_app
 from alc.package.errors import PackageError
 from alc.package.reader import read_package
@@ -64,7 +64,7 @@ def lazy_base(tmp_path_factory):
 
 
 def test_objects_that_move_out_are_decoded_at_once(lazy_base):
-    objects = {o.name: o for o in read_package(lazy_base).lazy_objects()}
+    objects = {o.name: o for o in lazy_objects(read_package(lazy_base))}
     assert type(objects["Lazy Untouched"]) is ObjectStub
     assert type(objects["Lazy Customer"]) is not ObjectStub      # a field moved out
     assert type(objects["Lazy Moved"]) is not ObjectStub
@@ -108,7 +108,7 @@ def test_index_disagreeing_with_an_entry_is_damaged_metadata(packages, tmp_path)
     entries["metadata/index.json"] = json.dumps(index).encode()
     path = str(tmp_path / "damaged.app")
     write_app(path, entries)
-    objects = read_package(path).lazy_objects()
+    objects = lazy_objects(read_package(path))
     bad = next(o for o in objects if o.name == "Something Else")
     with pytest.raises(PackageError, match="ALC0434|damaged metadata"):
         bad.load()

@@ -110,8 +110,10 @@ def test_inspect_json(tmp_path, capsys):
     build(str(path))
     assert main(["inspect", str(path), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert list(doc) == ["id", "name", "publisher", "version", "runtime_package", "has_source", "dependencies",
-                         "capabilities", "objects", "resources", "implicit_entitlements"]
+    assert list(doc) == ["id", "name", "publisher", "version", "package_id", "runtime_package", "has_source",
+                         "dependencies", "capabilities", "objects", "resources", "implicit_entitlements",
+                         "entitlements"]
+    assert doc["package_id"] == str(read_package(str(path)).package_id)
     assert (doc["id"], doc["name"], doc["publisher"], doc["version"]) == (APP.id, "Loyalty", "Fabrikam", "1.0.0.0")
     assert doc["runtime_package"] is False and doc["has_source"] is True
     assert doc["dependencies"] == [{"id": "437dbf0e-84ff-417a-965d-ed2bb9650972", "name": "Base Application",
@@ -176,7 +178,7 @@ def test_every_package_code_is_registered():
     from alc.diagnostics import CODES
     root = pathlib.Path(__file__).parent.parent / "alc"
     used = set()
-    for path in [root / "project.py", *sorted((root / "package").glob("*.py"))]:
+    for path in [root / "build" / "project.py", *sorted((root / "package").glob("*.py"))]:
         used |= set(re.findall(r'"(ALC04\d\d)"', path.read_text()))
     assert used and all(code in CODES and CODES[code].explanation for code in used)
     assert {"ALC0420", "ALC0421", "ALC0422", "ALC0423", "ALC0424", "ALC0425", "ALC0426", "ALC0427", "ALC0428",

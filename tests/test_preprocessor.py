@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from alc import parse_text
+from alc import parse_body, parse_text
 from alc.ir import nodes as ir
 from alc.ir.visit import dump, expr_text, transform
 from alc.syntax.lexer import evaluate_condition
@@ -23,14 +23,14 @@ def parse_clean(text, symbols=()):
     lazy = parse(text, symbols, lazy=True)
     assert lazy.diagnostics == []
 
-    def parse_body(node):
+    def parse_lazy(node):
         if isinstance(node, ir.LazyBody):
-            block, diagnostics = node.parse()
+            block, diagnostics = parse_body(node)
             assert diagnostics == []
             return block
         return node
 
-    assert transform(lazy.unit, parse_body) == eager.unit
+    assert transform(lazy.unit, parse_lazy) == eager.unit
     return eager.unit
 
 
@@ -598,7 +598,7 @@ def test_spans_point_into_the_original_text_after_skipped_lines():
         assert (new.span.line, new.span.col, new.span.end_line, new.span.end_col) == (9, 3, 19, 2)
         proc = new.procedures[0]
         assert (proc.span.line, proc.span.col) == (11, 5)
-        body = proc.body if not lazy else proc.body.parse()[0]
+        body = proc.body if not lazy else parse_body(proc.body)[0]
         a, b, c = body.statements
         assert (a.span.line, a.span.col) == (14, 9)
         assert (c.span.line, c.span.col, c.span.end_line, c.span.end_col) == (17, 9, 17, 15)

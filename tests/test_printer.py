@@ -13,9 +13,10 @@ import pytest
 
 from alc import parse_expression, parse_text
 from alc.ir import nodes as ir
-from alc.printer import (check_roundtrip, print_expr, print_object, print_property, print_statement,
-                         print_type, print_unit, same_ir)
+from alc.printer import print_expr, print_object, print_property, print_statement, print_type, print_unit, same_ir
 from alc.syntax.files import discover, project_symbols
+from alc.syntax.roundtrip import check_roundtrip
+from golden import cases_in
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -714,6 +715,21 @@ dotnet
                               "query-xmlport", "small-objects"])
 def test_every_object_kind_round_trips(source):
     roundtrip(source)
+
+
+@pytest.mark.parametrize("case", [c for c in cases_in("syntax") if c.path.endswith("realworld.txt")], ids=str)
+def test_real_world_forms_round_trip(case):
+    """Targets by id, keyword-named and multi-language report labels, `sorting()`, a view's layout."""
+    roundtrip(case.source)
+
+
+def test_real_world_forms_print_as_written():
+    text = roundtrip("""tableextension 50020 X extends 18 { }
+report 50025 R { labels { label(DateCaption; ENU = 'Date', NLD = 'Datum') Filters = 'Filters:'; } }
+page 50026 P { SourceTableView = sorting(); views { view(V) { layout { movefirst(Lines; Kind) } } } }""")
+    assert "extends 18\n" in text and "label(DateCaption; ENU = 'Date', NLD = 'Datum')" in text
+    assert "Filters = 'Filters:';" in text and "SourceTableView = sorting();" in text
+    assert "            layout\n            {\n                movefirst(Lines; Kind)\n" in text
 
 
 def test_attributes_on_triggers_procedures_and_variables():

@@ -6,7 +6,7 @@ import pytest
 
 from alc.diagnostics import CODES, render_concise
 from alc.appmodel import AppManifest, Dependency, IdRange, Module, ResourceExposurePolicy, Version, normalize_guid
-from alc.project import load_app_json, parse_app_json
+from alc.build.project import load_app_json, parse_app_json
 
 APP_ID = "0f3b2c1a-0000-4000-8000-000000000001"
 DEP_ID = "63ca2fa4-4f03-4f2b-a480-172fef340d3f"
@@ -248,3 +248,53 @@ def test_version_ordering_and_guids():
 def test_every_project_code_is_registered():
     for code in ["ALC04%02d" % n for n in range(14)]:
         assert code in CODES and CODES[code].explanation
+
+
+def test_unknown_keys_warn_with_the_nearest_known_key():
+    m, diags = parse({"id": APP_ID, "name": "A", "publisher": "P", "version": "1.0.0.0",
+                      "dependecies": [], "IdRanges": [], "flavour": "mint", "supressWarnings": ["AL0432"],
+                      "dependencies": [{"id": DEP_ID, "version": "1.0.0.0", "pubisher": "M"}],
+                      "idRanges": [{"from": 1, "to": 5, "upto": 9}],
+                      "resourceExposurePolicy": {"allowDebuging": True}})
+    assert m is not None  # warnings only: the model is kept
+    assert [(d.code, d.severity.value, d.message, d.help) for d in diags] == [
+        ("ALC0415", "warning", "unknown key `dependecies` in app.json", "did you mean `dependencies`?"),
+        ("ALC0415", "warning", "unknown key `IdRanges` in app.json", "did you mean `idRanges`?"),
+        ("ALC0415", "warning", "unknown key `flavour` in app.json", None),
+        ("ALC0415", "warning", "unknown key `supressWarnings` in app.json", "did you mean `suppressWarnings`?"),
+        ("ALC0415", "warning", "unknown key `pubisher` in `dependencies[0]`", "did you mean `publisher`?"),
+        ("ALC0415", "warning", "unknown key `upto` in `idRanges[0]`", "did you mean `to`?"),
+        ("ALC0415", "warning", "unknown key `allowDebuging` in `resourceExposurePolicy`",
+         "did you mean `allowDebugging`?"),
+    ]
+
+
+def test_every_documented_key_is_known():
+    _, diags = parse(FULL)
+    assert [d for d in diags if d.code == "ALC0415"] == []
+
+
+def test_empty_id_ranges_is_a_warning_naming_the_field():
+    """Not an error: Microsoft's compiler builds apps with `"idRanges": []` (two in BCApps)."""
+    m, diags = parse({"id": APP_ID, "name": "A", "publisher": "P", "version": "1.0.0.0", "idRanges": []})
+    assert m is not None and m.id_ranges == ()
+    assert concise(diags) == "app.json(6,3): warning ALC0416: `idRanges` is empty: no object id is checked against a range"
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"application": "latest"}, "app.json(6,3): error ALC0405: `application` must be Major.Minor.Build.Revision, "
+                                "got `latest`"),
+    ({"platform": 25}, "app.json(6,3): error ALC0403: `platform` must be a version string, got a number"),
+])
+def test_strict_values_are_errors_naming_the_field(change, expected):
+    m, diags = parse({"id": APP_ID, "name": "A", "publisher": "P", "version": "1.0.0.0", **change})
+    assert m is None and concise(diags) == expected
+
+
+def test_unknown_key_help_is_printed_by_compile(tmp_path, capsys):
+    from alc.cli import main
+    (tmp_path / "app.json").write_text(json.dumps({"id": APP_ID, "name": "A", "publisher": "P",
+                                                   "version": "1.0.0.0", "dependecies": []}))
+    assert main(["compile", "--project", str(tmp_path), "--out", str(tmp_path / "a.app")]) == 0
+    out = capsys.readouterr().out
+    assert "warning ALC0415: unknown key `dependecies` in app.json\n    help: did you mean `dependencies`?" in out

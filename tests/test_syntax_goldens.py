@@ -9,7 +9,7 @@ one, written by hand, and is never rewritten.
 
 import pytest
 
-from alc import parse_text
+from alc import parse_body, parse_text
 from alc.diagnostics import sort_key
 from alc.ir import nodes as ir
 from alc.ir.visit import children, dump, transform, walk
@@ -62,7 +62,7 @@ def test_lazy_bodies_parse_to_the_same_ir(case):
 
     def parse_lazy(node):
         if isinstance(node, ir.LazyBody):
-            block, diagnostics = node.parse()
+            block, diagnostics = parse_body(node)
             assert diagnostics == []
             return block
         return node

@@ -8,12 +8,13 @@ import pytest
 
 from alc.appmodel import AppManifest, Version
 from alc.cli import main
-from alc.compiler import CompileOptions, compile_project
+from alc.build.compiler import CompileOptions, compile_project
 from alc.package.manifest import NavxManifest
-from alc.package.reader import read_package, write_package
+from alc.package.reader import read_package
+from alc.package.writer import write_package
 from alc.package.symbols import Codeunit, SymbolReference
 from alc.package.unpack import app_json_of
-from alc.project import parse_app_json
+from alc.build.project import parse_app_json
 
 from apps import SAMPLES, compile_samples
 from test_layouts import make_project as layout_project

@@ -6,7 +6,7 @@ import json
 import re
 
 from alc.cli import main
-from alc.compiler import CompileOptions, compile_project
+from alc.build.compiler import CompileOptions, compile_project
 from alc.emit.xliff import name_hash, project_units, xliff_document
 from alc.package.reader import read_package
 from alc.syntax.api import parse_source

@@ -8,8 +8,8 @@ from typing import Iterable, Optional
 
 from ..package.capabilities import CAPABILITIES
 from ..package.manifest import NavxManifest, Prerequisite, RuntimePackageInfo
-from ..package.reader import write_package
-from .metadata import INDEX, index_entry
+from ..package.metadata import INDEX, index_entry
+from ..package.writer import write_package
 
 __all__ = ["emit_package"]
 
@@ -30,7 +30,7 @@ def emit_package(out: str, manifest, headers, metadata: dict, capability_set, pr
                  resources: Optional[dict] = None) -> bytes:
     """Write the package to ``out`` (atomically); returns its bytes.
 
-    ``metadata`` holds every object's entry (emit.metadata.object_entries),
+    ``metadata`` holds every object's entry (package.metadata.object_entries),
     ``headers`` the objects the index lists, ``sources`` the project's files
     by relative path (bytes or packed entries), ``resources`` the entries
     besides them (layouts, translations..., see emit.resources)."""

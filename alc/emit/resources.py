@@ -29,7 +29,7 @@ from .navigation import NAVIGATION, navigation_items, navigation_xml
 from .xliff import generated_name, keyed_units, merge_units, xliff_document
 
 __all__ = ["ShareResources", "share_resources", "project_resources", "translation_units", "translation_files",
-           "TRANSLATIONS_FOLDER", "generated_translation", "project_xliff"]
+           "TRANSLATIONS_FOLDER", "generated_translation", "translation_features"]
 
 TRANSLATIONS_FOLDER = "Translations"
 
@@ -62,6 +62,11 @@ def share_resources(objects: Iterable, manifest) -> ShareResources:
 
 def _feature(manifest, name: str) -> bool:
     return any(f.casefold() == name.casefold() for f in getattr(manifest, "features", ()))
+
+
+def translation_features(manifest) -> tuple[bool, bool]:
+    """(GenerateLockedTranslations, GenerateCaptions) of an app."""
+    return _feature(manifest, "GenerateLockedTranslations"), _feature(manifest, "GenerateCaptions")
 
 
 def translation_units(objects: Iterable, manifest) -> tuple:
@@ -187,33 +192,3 @@ def project_resources(project: str, manifest, shares: Iterable[ShareResources] =
     for name in sorted(files):
         entries[name] = files[name]
     return entries, diagnostics
-
-
-def project_xliff(project: str, defines: Iterable[str] = ()) -> tuple[Optional[str], Optional[bytes], list]:
-    """`alc xliff`: the generated translation file of a project, from its
-    app.json and sources alone (no dependencies needed). Returns the file's
-    default path (`<project>/Translations/<App name>.g.xlf`), its bytes, and
-    the diagnostics; bytes are None when app.json or a source has errors."""
-    from ..compiler import project_sources
-    from ..diagnostics import has_errors
-    from ..project import load_app_json
-    from ..syntax.files import parse_unit
-    app_json = os.path.join(project, "app.json")
-    if not os.path.isfile(app_json):
-        return None, None, [Diagnostic.error("ALC0400", f"no app.json in `{project}`")]
-    manifest, diagnostics = load_app_json(app_json)
-    if manifest is None:
-        return None, None, diagnostics
-    symbols = frozenset(manifest.preprocessor_symbols) | frozenset(defines)
-    objects = []
-    for path in project_sources(project):
-        parsed = parse_unit(path, symbols)
-        diagnostics.extend(parsed.diagnostics)
-        if parsed.unit is not None:
-            objects.extend(parsed.unit.objects)
-    target = os.path.join(project, TRANSLATIONS_FOLDER, f"{manifest.name}.g.xlf")
-    if has_errors(diagnostics):
-        return target, None, diagnostics
-    keyed = keyed_units(objects, locked=_feature(manifest, "GenerateLockedTranslations"),
-                        captions=_feature(manifest, "GenerateCaptions"))
-    return target, generated_translation(manifest, keyed)[1], diagnostics

@@ -1,7 +1,7 @@
 """What an object leaves behind when it, or one of its fields, moved to
 another app (`ObsoleteState = Moved` with `MovedTo`): a stub that declares
 nothing. The merge drops such stubs, and package metadata flags the objects
-that carry one (emit.metadata.moves_out).
+that carry one (package.metadata.moves_out).
 
 >>> from alc import parse_text
 >>> t = parse_text("table 50100 T { fields { field(1; A; Integer) { ObsoleteState = Moved; } "

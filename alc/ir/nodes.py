@@ -245,7 +245,8 @@ Stmt = Union[Block, Assignment, CallStatement, If, Case, While, Repeat, For, For
 class LazyBody:
     """A code body kept as source text (declarations-only parsing).
 
-    Two lazy bodies are equal when their text is; ``parse()`` gives the Block.
+    Two lazy bodies are equal when their text is. The IR does not parse:
+    ``alc.parse_body(body)`` (the syntax layer) gives the Block.
     """
     span: Span
     pp_depth: int = 0
@@ -260,11 +261,6 @@ class LazyBody:
 
     def __hash__(self) -> int:
         return hash(self.text)
-
-    def parse(self) -> tuple["Block", list]:
-        """Parse the body now: (Block or None, diagnostics)."""
-        from ..syntax.api import parse_body
-        return parse_body(self)
 
 
 # ---------------------------------------------------------------- types ----
@@ -538,8 +534,10 @@ class Action:
 
 @node
 class View:
+    """A page view; ``layout`` holds the `modify`/`move*` Changes of its `layout` section."""
     name: str
     properties: tuple = ()
+    layout: tuple = ()
 
 
 @node

@@ -267,7 +267,7 @@ def _value_text(value: Any) -> str:
         return f"{'-' if value.negated else ''}{value.method}({_target(value.target)}{where})"
     if t is ir.TableViewValue:
         clauses = []
-        if value.sorting:
+        if value.sorting or "sorting" in value.order_of_clauses:
             clauses.append(f"sorting({', '.join(name_text(s) for s in value.sorting)})")
         if value.order is not None:
             clauses.append(f"order({value.order})")

@@ -26,7 +26,8 @@ enum 50000 Color // from Base
 Modules: ``order`` (the app graph), ``deltas`` (extension objects as
 delta records), ``work`` and ``tree`` (applying deltas to one object),
 ``conflicts`` (property and move conflicts from the delta index),
-``apply`` (the driver), ``render`` (merged objects as AL and JSON).
+``apply`` (the driver), ``render`` (merged objects as AL and JSON),
+``load`` (packages -> apps, objects decoded on demand).
 """
 
 from .apply import merge

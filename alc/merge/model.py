@@ -86,7 +86,7 @@ class ObjectStub:
     Merging looks at every object's kind, id and name (duplicates, extension
     targets), but needs the whole IR only of the objects extensions change;
     a base application of thousands of objects is mostly passed through. So
-    the package layer hands the merge stubs, and ``load()`` decodes (once).
+    :mod:`alc.merge.load` hands the merge stubs, and ``load()`` decodes (once).
     ``moved`` is True when the object, or one of its fields, moved out to
     another app (`ObsoleteState = Moved`): such objects are loaded at once.
 

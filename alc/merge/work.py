@@ -58,7 +58,7 @@ _WHERE = {"add": "last", "addfirst": "first", "addlast": "last", "addafter": "af
           "movefirst": "first", "movelast": "last", "moveafter": "after", "movebefore": "before"}
 # Areas a page extension may add to although the page declares none, and the
 # promoted-action groups every page has (shared with the compile-time rules).
-from ..semantic.checks.pages import PROMOTED_CATEGORY, STANDARD_AREAS as _AREAS  # noqa: E402
+from ..ir.anchors import PROMOTED_CATEGORY, STANDARD_AREAS as _AREAS  # noqa: E402
 
 STANDARD_AREAS = {"control": _AREAS["control"], "action": _AREAS["action"]}
 _AREA_SECTIONS = {"control": "control", "action": "action", "requestpage": "control",

@@ -1,11 +1,12 @@
 """`alc inspect` text output: a package's identity, dependencies, capabilities,
-objects (entitlement objects included, from alc's metadata), implicit
-entitlements and resources (layouts, add-in files, translations, logo...).
+objects, entitlement objects, implicit entitlements and resources (layouts,
+add-in files, translations, logo...).
 
 >>> from alc.appmodel import AppManifest, Version
 >>> from alc.package.manifest import NavxManifest
 >>> from alc.package.symbols import SymbolReference, TableExtension
->>> from alc.package.reader import read_package, write_package
+>>> from alc.package.reader import read_package
+>>> from alc.package.writer import write_package
 >>> app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Hello", "Me", Version(1, 0, 0, 0))
 >>> ext = TableExtension(id=50100, name="Cust Ext", target="Customer")
 >>> pkg = read_package(write_package(None, NavxManifest(app), SymbolReference(table_extensions=(ext,))))
@@ -14,6 +15,8 @@ entitlements and resources (layouts, add-in files, translations, logo...).
   tableextension 50100 "Cust Ext" extends Customer
 >>> text[-1]
 'resources (0):'
+>>> list(to_json(pkg))[:5]
+['id', 'name', 'publisher', 'version', 'package_id']
 """
 
 from __future__ import annotations
@@ -21,7 +24,47 @@ from __future__ import annotations
 from .altext import name as al_name
 from .reader import Package
 
-__all__ = ["render_text", "resources", "implicit_entitlements"]
+__all__ = ["render_text", "to_json", "entitlements", "resources", "implicit_entitlements"]
+
+
+def entitlements(package: Package) -> list[dict]:
+    """The package's entitlement objects (symbol files do not list them): name and properties,
+    from alc's metadata, else from the source files in the package."""
+    names: list = []
+    try:
+        if package.has_metadata:
+            objs = [o for o in package.ir_objects() if o.kind == "entitlement"]
+        elif package.has_source:
+            objs = _source_entitlements(package)
+        else:
+            return []
+    except Exception:  # noqa: BLE001 - a damaged part is reported by the commands that need it
+        return []
+    for o in objs:
+        props = {p.name: _value_text(p) for p in o.properties}
+        names.append({"name": o.name, "type": props.get("Type", ""), "role": props.get("RoleType", ""),
+                      "object_entitlements": props.get("ObjectEntitlements", ""),
+                      "id": props.get("Id", "")})
+    return names
+
+
+def _source_entitlements(package: Package) -> list:
+    from ..source import SourceFile
+    from ..syntax.api import parse_source
+    out = []
+    for entry in package.source_files:
+        if not entry.lower().endswith(".al"):
+            continue
+        text = package.read(entry).decode("utf-8-sig", errors="replace")
+        if "entitlement" in text.lower():
+            out += [o for o in parse_source(SourceFile(entry, text), lazy_bodies=True).objects
+                    if o.kind == "entitlement"]
+    return out
+
+
+def _value_text(prop) -> str:
+    from ..printer.props import value_lines
+    return " ".join(line.strip() for line in value_lines(prop.name, prop.value, 0))
 
 
 def _yes(flag: bool) -> str:
@@ -49,16 +92,19 @@ def render_text(package: Package) -> str:
     if package.manifest.capabilities:
         lines.append("capabilities: " + ", ".join(package.manifest.capabilities))
     objects = list(package.symbols.objects())
-    extra = [e for e in _index(package) if e["kind"] not in _SYMBOL_KINDS]
-    lines.append(f"objects ({len(objects) + len(extra)}):")
+    lines.append(f"objects ({len(objects)}):")
     for o in objects:
         ident = f" {o.id}" if o.id is not None else ""
         target = f" extends {al_name(o.target)}" if o.is_extension and o.target else ""
         space = f"{o.namespace}." if o.namespace else ""
         lines.append(f"  {o.kind}{ident} {space}{al_name(o.name)}{target}")
-    for e in extra:        # kinds symbols do not list (entitlements), from alc's metadata
-        ident = f" {e['id']}" if e.get("id") is not None else ""
-        lines.append(f"  {e['kind']}{ident} {al_name(e.get('name') or '')}")
+    found = entitlements(package)
+    if found:
+        lines.append(f"entitlements ({len(found)}):")
+        for e in found:
+            facts = ", ".join(f"{k} {e[k]}" for k in ("type", "role", "id") if e[k])
+            lines.append(f"  {al_name(e['name'])}" + (f" ({facts})" if facts else "")
+                         + (f": {e['object_entitlements']}" if e["object_entitlements"] else ""))
     implicit = implicit_entitlements(package)
     if implicit:
         lines.append(f"implicit entitlements ({len(implicit)}):")
@@ -69,10 +115,6 @@ def render_text(package: Package) -> str:
     return "\n".join(lines)
 
 
-_SYMBOL_KINDS = frozenset(("table", "tableextension", "page", "pageextension", "pagecustomization", "codeunit",
-                           "report", "reportextension", "query", "xmlport", "enum", "enumextension", "interface",
-                           "permissionset", "permissionsetextension", "profile", "profileextension",
-                           "controladdin", "dotnet"))
 _PERMISSION_TYPES = {0: "tabledata", 1: "table", 3: "report", 5: "codeunit", 6: "xmlport", 8: "page", 9: "query",
                      10: "system"}
 _RESOURCE_KINDS = (("layout/", "layout"), ("addin/", "addin"), ("resources/", "resource"),
@@ -84,17 +126,6 @@ _RESOURCE_KINDS = (("layout/", "layout"), ("addin/", "addin"), ("resources/", "r
 def _rights(value: int) -> str:
     """`RIMD`-style letters of an entitlement value (1 read, 2 insert, 4 modify, 8 delete, 16 execute)."""
     return "".join(letter for bit, letter in ((1, "R"), (2, "I"), (4, "M"), (8, "D"), (16, "X")) if value & bit)
-
-
-def _index(package: Package) -> list:
-    from .errors import PackageError
-    if not package.has_metadata:
-        return []
-    from ..emit.metadata import INDEX, read_index
-    try:
-        return read_index(package.read(INDEX))
-    except (PackageError, ValueError):
-        return []
 
 
 def resources(package: Package) -> list[tuple[str, str, int]]:
@@ -124,4 +155,16 @@ def implicit_entitlements(package: Package) -> list[tuple[int, int, int]]:
                 continue
             out.extend((int(t), int(i), int(v)) for t, i, v in
                        re.findall(r'<Permission\s+Type="(\d+)"\s+ID="(\d+)"\s+Value="(\d+)"', text))
+    return out
+
+
+def to_json(package: Package) -> dict:
+    """The `alc inspect --format json` document: the package's own JSON with its
+    `package_id` (the GUID of the package header) after the version, and its entitlements."""
+    out = {}
+    for key, value in package.to_json().items():
+        out[key] = value
+        if key == "version":
+            out["package_id"] = str(package.package_id)
+    out["entitlements"] = entitlements(package)
     return out

@@ -1,4 +1,4 @@
-"""Whole packages: ``read_package`` (.app -> Package) and ``write_package``.
+"""Whole packages: ``read_package`` (.app -> Package); :mod:`alc.package.writer` writes them.
 
 A Package holds the manifest, the symbols, the entry names, whether the
 package carries `src/`, and whether it is an alc runtime package. A Business
@@ -8,6 +8,7 @@ Central runtime package (encrypted `.NEA` payload) raises RuntimePackageError.
 >>> from alc.appmodel import AppManifest, Version
 >>> from alc.package.manifest import NavxManifest
 >>> from alc.package.symbols import SymbolReference, Codeunit
+>>> from alc.package.writer import write_package
 >>> app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Hello", "Me", Version(1, 0, 0, 0))
 >>> path = os.path.join(tempfile.mkdtemp(), "Me_Hello_1.0.0.0.app")
 >>> _ = write_package(path, NavxManifest(app), SymbolReference(codeunits=(Codeunit(id=50100, name="Hello"),)),
@@ -19,19 +20,18 @@ Central runtime package (encrypted `.NEA` payload) raises RuntimePackageError.
 
 from __future__ import annotations
 
-import functools
 import uuid
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 import attrs
 
 from ..appmodel import AppManifest
-from .container import Container, PackedEntry, app_bytes, open_container, read_container, write_bytes
+from .container import Container, open_container, read_container
 from .errors import DEFAULT_LIMITS, Limits, PackageError
-from .manifest import NavxManifest, read_manifest, write_manifest
-from .symbols import SymbolReference, read_symbols, write_symbols
+from .manifest import NavxManifest, read_manifest
+from .symbols import SymbolReference, read_symbols
 
-__all__ = ["Package", "read_package", "write_package", "package_entries", "MANIFEST", "SYMBOLS"]
+__all__ = ["Package", "read_package", "MANIFEST", "SYMBOLS"]
 
 MANIFEST = "NavxManifest.xml"
 SYMBOLS = "SymbolReference.json"
@@ -80,36 +80,28 @@ class Package:
 
     @property
     def has_metadata(self) -> bool:
-        from ..emit.metadata import INDEX
+        from .metadata import INDEX
         return INDEX in self.entries
 
     def ir_objects(self) -> list:
         """The complete IR of every object, from the compiled metadata (alc packages);
         PackageError when the package has none (symbol-only and foreign packages)."""
-        from ..emit.metadata import INDEX, read_metadata
+        from .metadata import INDEX, read_metadata
         return self._metadata(lambda: read_metadata(self.read, self.read(INDEX), self.path or "<package>"))
 
-    def lazy_objects(self) -> list:
-        """Every object, as :func:`ir_objects`, except that objects other than
-        extension objects are :class:`~alc.merge.model.ObjectStub`\\ s decoded
-        on demand (a merge decodes only the objects extensions change).
-        Damaged metadata raises PackageError now or when the object is decoded."""
-        from ..emit.metadata import INDEX, decode_object, read_index
-        from ..merge.deltas import TARGET_KINDS
-        from ..merge.model import ObjectStub
-        path = self.path or "<package>"
+    def metadata_index(self) -> list[dict]:
+        """The entries of the metadata index: kind, id, name, namespace, target,
+        entry and whether the object moves anything out (see
+        :func:`~alc.package.metadata.moves_out`), without decoding any object.
+        PackageError ALC0433 when the package has no metadata, ALC0434 when it is damaged."""
+        from .metadata import INDEX, read_index
+        return self._metadata(lambda: read_index(self.read(INDEX)))
 
-        def decode(e: dict):
-            return self._metadata(lambda: decode_object(self.read, e, path))
-
-        out = []
-        for e in self._metadata(lambda: read_index(self.read(INDEX))):
-            if e["kind"] in TARGET_KINDS or e.get("moved") is not False:
-                out.append(decode(e))
-            else:
-                out.append(ObjectStub(e["kind"], e.get("id"), e.get("name"), e.get("namespace"), e.get("target"),
-                                      False, functools.partial(decode, e)))
-        return out
+    def decode_object(self, entry: dict):
+        """The IR of the object an entry of :meth:`metadata_index` names
+        (PackageError ALC0434 when its metadata is damaged)."""
+        from .metadata import decode_object
+        return self._metadata(lambda: decode_object(self.read, entry, self.path or "<package>"))
 
     def _metadata(self, work: Callable[[], Any]) -> Any:
         """``work()`` on the package's metadata: ALC0433 when it has none, ALC0434 when it is damaged."""
@@ -167,27 +159,3 @@ def read_package(source: Union[str, bytes], limits: Limits = DEFAULT_LIMITS, *, 
         raise exc.with_path(path) if path else exc
     return Package(path, container.header.package_id, manifest, reference, container.names, container.header.signed,
                    container)
-
-
-def package_entries(manifest: NavxManifest, symbols: Union[SymbolReference, bytes, PackedEntry],
-                    sources: Mapping[str, bytes] = {}, extra: Mapping[str, bytes] = {}) -> dict[str, bytes]:
-    """The entries of a package: manifest, symbols (or their entry, already
-    written), `src/<path>` for each source (paths relative to the project,
-    `/`-separated), and ``extra``."""
-    symbols_entry = symbols if isinstance(symbols, (bytes, PackedEntry)) else write_symbols(symbols)
-    entries = {MANIFEST: write_manifest(manifest), SYMBOLS: symbols_entry}
-    for rel, data in sources.items():
-        entries["src/" + rel.replace("\\", "/").lstrip("/")] = data
-    entries.update(extra)
-    return entries
-
-
-def write_package(path: Optional[str], manifest: NavxManifest, symbols: SymbolReference,
-                  sources: Mapping[str, bytes] = {}, extra: Mapping[str, bytes] = {}) -> bytes:
-    """Write a package deterministically (atomically, when ``path`` is given);
-    returns its bytes."""
-    entries = package_entries(manifest, symbols, sources, extra)
-    data = app_bytes(entries)  # once: each entry is compressed once
-    if path is not None:
-        write_bytes(path, data)
-    return data

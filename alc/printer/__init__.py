@@ -3,7 +3,7 @@
 Four-space indents, braces on their own lines, one property per line, a
 blank line between sections and between procedures, `begin`/`end` on their
 own lines, lowercase keywords. Printing then parsing gives back an equal IR
-(:func:`check_roundtrip`); comments and preprocessor directives outside
+(:func:`alc.syntax.roundtrip.check_roundtrip`); comments and preprocessor directives outside
 lazy code bodies are not part of the IR and are not printed.
 
 >>> from alc import parse_text
@@ -19,19 +19,18 @@ table 50100 Thing
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
 
 import attrs
 
 from ..ir import nodes as ir
-from ..ir.visit import walk
 from .code import stmt_lines
 from .expr import expr_text, type_text
 from .objects import object_lines, unit_text
 from .props import property_lines
 
 __all__ = ["print_unit", "print_object", "print_expr", "print_statement", "print_type", "print_property",
-           "check_roundtrip", "same_ir"]
+           "same_ir"]
 
 
 def print_unit(unit: ir.CompilationUnit) -> str:
@@ -100,30 +99,6 @@ def print_property(prop: ir.Property) -> str:
     return "\n".join(property_lines(prop, 0))
 
 
-def check_roundtrip(result: Any, symbols: Iterable[str] = ()) -> bool:
-    """Print ``result.unit``, parse the text again with the same symbols, and
-    tell whether that gives no errors and the same namespace, usings and
-    objects (spans aside). A unit with lazy code bodies is parsed again
-    with lazy bodies, so that they compare as text.
-
-    >>> from alc import parse_text
-    >>> check_roundtrip(parse_text("codeunit 1 C { procedure P(): Integer begin exit(1 + 2 * 3); end; }"))
-    True
-    """
-    from ..syntax.api import parse_text
-
-    unit = result.unit
-    try:
-        text = print_unit(unit)
-    except RecursionError:  # nesting deeper than Python's stack: report it as a difference
-        return False
-    again = parse_text(text, path=unit.path, symbols=symbols, lazy_bodies=_has_lazy_bodies(unit))
-    if not again.ok:
-        return False
-    other = again.unit
-    return same_ir((unit.namespace, unit.usings, unit.objects), (other.namespace, other.usings, other.objects))
-
-
 def same_ir(a: Any, b: Any) -> bool:
     """IR equality as ``==`` defines it (spans and other ``eq=False`` fields
     aside), without recursion, so that trees a thousand levels deep compare.
@@ -148,12 +123,3 @@ def same_ir(a: Any, b: Any) -> bool:
         elif x != y:
             return False
     return True
-
-
-def _has_lazy_bodies(unit: ir.CompilationUnit) -> bool:
-    """Whether ``unit`` was parsed with lazy bodies: a parse makes every code
-    body lazy or none, so the first body found tells."""
-    for node in walk(unit):
-        if type(node) in (ir.Procedure, ir.Trigger) and node.body is not None:
-            return isinstance(node.body, ir.LazyBody)
-    return False

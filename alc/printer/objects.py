@@ -27,6 +27,7 @@ from typing import Any
 from ..ir import nodes as ir
 from .code import attribute_text, event_lines, procedure_lines, trigger_lines, variables_lines
 from .members import join_groups, member_lines, requestpage_lines, section_lines
+from .expr import expr_text
 from .props import property_lines
 from .text import dotted, name, pad
 
@@ -58,7 +59,7 @@ def header_text(obj: Any) -> str:
         words.append(name(obj.name))
     if obj.is_extension:
         keyword = "customizes" if type(obj) is ir.PageCustomization else "extends"
-        words.append(f"{keyword} {dotted(obj.target)}")
+        words.append(f"{keyword} {obj.target if obj.target.isdigit() else dotted(obj.target)}")
     extends = getattr(obj, "extends", ())
     if extends:
         words.append("extends " + ", ".join(dotted(x) for x in extends))
@@ -96,10 +97,18 @@ def _page(obj: Any) -> list:
 
 
 def _report(obj: Any) -> list:
-    labels = [line for p in obj.labels for line in property_lines(p, 2)]
+    labels = [line for p in obj.labels for line in _label_lines(p, 2)]
     return [section_lines("dataset", obj.dataset, 1), requestpage_lines(obj.requestpage, 1),
             section_lines("rendering", obj.rendering, 1),
             [pad(1) + "labels", pad(1) + "{", *labels, pad(1) + "}"] if labels else []]
+
+
+def _label_lines(p: ir.Property, level: int) -> list[str]:
+    """A report label; the old multi-language form as written: `label(Name; ENU = 'Text')`."""
+    items = p.value.items if type(p.value) is ir.Values and not p.value.options else ()
+    if items and all(type(x) is ir.Binary and x.op == "=" for x in items):
+        return [f"{pad(level)}label({name(p.name)}; {', '.join(expr_text(x) for x in items)})"]
+    return property_lines(p, level)
 
 
 def _query(obj: ir.Query) -> list:

@@ -23,7 +23,7 @@ import attrs
 
 from ..package import symbols as sym
 
-__all__ = ["AppSymbols", "Entry", "SymbolTable", "fold", "SYSTEM_FIELDS", "PLATFORM_EVENTS", "is_moved_out",
+__all__ = ["AppSymbols", "Entry", "SymbolTable", "fold", "name_numbered_targets", "SYSTEM_FIELDS", "PLATFORM_EVENTS", "is_moved_out",
            "live_fields"]
 
 
@@ -117,12 +117,13 @@ class AppIndex:
     """One app's objects by kind and folded name, by kind and id, and its
     extension objects by the kind and folded name of their target."""
 
-    __slots__ = ("by_name", "by_id", "extensions")
+    __slots__ = ("by_name", "by_id", "extensions", "numbered_targets")
 
     def __init__(self, app: AppSymbols):
         by_name: dict = defaultdict(lambda: defaultdict(list))
         by_id: dict = defaultdict(lambda: defaultdict(list))
         extensions: dict = defaultdict(lambda: defaultdict(list))
+        numbered = False    # an extension names its target by id: `tableextension 50100 X extends 18`
         for obj in app.symbols.objects():
             entry = Entry(app, obj)
             kind = obj.kind
@@ -132,7 +133,10 @@ class AppIndex:
             if obj.id is not None:
                 by_id[kind][obj.id].append(entry)
             if kind in EXTENSION_OF:
-                extensions[EXTENSION_OF[kind]][fold(_target_name(obj.target))].append(entry)
+                target = fold(_target_name(obj.target))
+                extensions[EXTENSION_OF[kind]][target].append(entry)
+                numbered = numbered or target.isdigit()
+        self.numbered_targets = numbered
         self.by_name = {k: dict(v) for k, v in by_name.items()}
         self.by_id = {k: dict(v) for k, v in by_id.items()}
         self.extensions = {k: dict(v) for k, v in extensions.items()}
@@ -149,6 +153,7 @@ class SymbolTable:
         self.platform_available = platform_available
         self._memo: dict = {}
         self._indexes = tuple(app.index() for app in self.apps)
+        self._numbered_targets = any(ix.numbered_targets for ix in self._indexes)
 
     def _lookup(self, table: str, kind: str, key) -> list[Entry]:
         """The entries of every app under ``key``, in app order."""
@@ -171,6 +176,8 @@ class SymbolTable:
             return found
         if "." in key and not exact:
             return self._lookup("by_name", kind, key.rsplit(".", 1)[1])
+        if key.isdigit():  # an extension's target named by id: `extends 18`
+            return self.find_id(kind, int(key))
         return []
 
     def find_id(self, kind: str, object_id: int) -> list[Entry]:
@@ -190,7 +197,31 @@ class SymbolTable:
                         yield e
 
     def extensions_of(self, kind: str, name: str) -> list[Entry]:
-        return self._lookup("extensions", kind, fold(name))
+        """The extensions of an object, whether they name it by name or by id.
+
+        >>> from alc.package import symbols as sym
+        >>> base = AppSymbols("b", "Base", sym.SymbolReference(tables=(sym.Table(id=18, name="Customer"),)))
+        >>> ext = AppSymbols("e", "Ext", sym.SymbolReference(table_extensions=(
+        ...     sym.TableExtension(id=50100, name="A", target="Customer"),
+        ...     sym.TableExtension(id=50101, name="B", target="18"))))
+        >>> st = SymbolTable([base, ext])
+        >>> [e.obj.name for e in st.extensions_of("table", "Customer")], len(st.extensions_of("table", "18"))
+        (['A', 'B'], 2)
+        """
+        key = fold(name)
+        if not self._numbered_targets:
+            return self._lookup("extensions", kind, key)
+        cache = self._memo.setdefault("extensions_of", {})
+        found = cache.get((kind, key))
+        if found is None:
+            keys = [key]
+            for entry in self.find(kind, name):  # the target itself: by its name and by its id
+                obj = entry.obj
+                keys += [fold(obj.name), fold(obj.full_name)] + ([str(obj.id)] if obj.id is not None else [])
+            seen: set = set()
+            found = cache[(kind, key)] = [e for k in dict.fromkeys(keys) for e in self._lookup("extensions", kind, k)
+                                          if id(e.obj) not in seen and not seen.add(id(e.obj))]
+        return found
 
     # -- members -------------------------------------------------------------------
     @_memo
@@ -266,6 +297,28 @@ def is_moved_out(properties) -> bool:
 def live_fields(obj) -> list:
     """The fields of a table or table extension symbol, moved-out stubs left out."""
     return [f for f in obj.fields if not is_moved_out(f.properties)]  # type: ignore[attr-defined]
+
+
+def name_numbered_targets(symbols: sym.SymbolReference, table: SymbolTable) -> sym.SymbolReference:
+    """The symbols with every extension target given by id (`extends 18`) named as the target is named,
+    as the symbols of a package name them; a target that resolves nowhere keeps its id.
+
+    >>> base = AppSymbols("b", "Base", sym.SymbolReference(tables=(sym.Table(id=18, name="Customer"),)))
+    >>> own = sym.SymbolReference(table_extensions=(sym.TableExtension(id=50100, name="A", target="18"),))
+    >>> name_numbered_targets(own, SymbolTable([base])).table_extensions[0].target
+    'Customer'
+    """
+    changes = {}
+    for attr in sym.COLLECTION_ATTRS.values():
+        items = getattr(symbols, attr)
+        if not items or not items[0].is_extension or not any(o.target.isdigit() for o in items):
+            continue
+        named = []
+        for o in items:
+            found = table.find_id(EXTENSION_OF[o.kind], int(o.target)) if o.target.isdigit() else None
+            named.append(attrs.evolve(o, target=found[0].obj.name) if found else o)
+        changes[attr] = tuple(named)
+    return attrs.evolve(symbols, **changes) if changes else symbols
 
 
 def _target_name(target: str) -> str:

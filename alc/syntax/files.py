@@ -139,7 +139,7 @@ def summarize_file(path: str, symbols: frozenset, lazy: bool, roundtrip: bool, c
     kinds = Counter(obj.kind for obj in result.unit.objects)
     rt = None
     if roundtrip and result.ok:
-        from ..printer import check_roundtrip
+        from .roundtrip import check_roundtrip
         rt = check_roundtrip(result, symbols)
     return FileSummary(path, len(data), result.lines, dict(kinds),
                        tuple(_diag_dict(d, cwd) for d in sorted(result.diagnostics, key=lambda d: d.span.start if d.span else 0)),
@@ -193,7 +193,7 @@ def parse_files(paths: Iterable[str], defines: Iterable[str] = (), jobs: Optiona
 
 
 # -- parsing for the compiler -------------------------------------------------
-# The compiler's workers (alc/workers.py) parse their files with parse_unit:
+# The compiler's workers (alc/build/workers.py) parse their files with parse_unit:
 # declarations eagerly, code bodies kept as text and syntax-checked apart.
 
 @attrs.frozen

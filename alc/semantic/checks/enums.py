@@ -9,11 +9,13 @@ from ..model import fold
 
 def check_enums(ctx: CheckContext) -> None:
     for obj in ctx.objects:
-        if obj.kind != "enumextension" or not ctx.table.find("enum", obj.target):
+        targets = ctx.table.find("enum", obj.target) if obj.kind == "enumextension" else None
+        if not targets:
             continue
+        shown = targets[0].obj.name  # the enum's name, also when the extension gives its id
         names: dict = {}
         ordinals: dict = {}
-        for entry in ctx.table.find("enum", obj.target) + ctx.table.extensions_of("enum", obj.target):
+        for entry in targets + ctx.table.extensions_of("enum", obj.target):
             if entry.app.is_project and entry.obj.kind == "enumextension":
                 continue
             for v in entry.obj.values:
@@ -21,10 +23,10 @@ def check_enums(ctx: CheckContext) -> None:
                 ordinals.setdefault(v.ordinal, entry.app)
         for value in obj.values:
             if value.id in ordinals:
-                ctx.error("ALC0216", f"enum `{obj.target}` already has a value with ordinal `{value.id}`"
+                ctx.error("ALC0216", f"enum `{shown}` already has a value with ordinal `{value.id}`"
                           f"{_by(ordinals[value.id])}", value.span)
             if fold(value.name) in names:
-                ctx.error("ALC0217", f"enum `{obj.target}` already has a value named `{value.name}`"
+                ctx.error("ALC0217", f"enum `{shown}` already has a value named `{value.name}`"
                           f"{_by(names[fold(value.name)])}", value.span)
 
 

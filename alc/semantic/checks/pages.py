@@ -4,22 +4,12 @@ field (or method) of the source table; a page extension's anchors and
 
 from __future__ import annotations
 
-import re
 from typing import Iterable, Optional
 
 from ...ir import nodes as ir
+from ...ir.anchors import PROMOTED_CATEGORY, STANDARD_AREAS
 from ..context import CheckContext
 from ..model import SYSTEM_FIELDS, fold
-
-# Areas a page extension may add to even when the target page declares none.
-STANDARD_AREAS = {
-    "control": frozenset(("content", "factboxes", "rolecenter", "prompt", "promptoptions")),
-    "action": frozenset(("processing", "navigation", "reporting", "creation", "promoted", "prompting",
-                         "promptguide", "sections", "embedding", "systemactions")),
-}
-
-# The promoted-action groups every page has, one per PromotedActionCategories entry.
-PROMOTED_CATEGORY = re.compile(r"(?i)category_(new|process|report|category\d+)\Z")
 
 ANCHORED_OPS = frozenset(("addfirst", "addlast", "addafter", "addbefore", "movefirst", "movelast",
                           "moveafter", "movebefore", "modify"))

@@ -26,9 +26,11 @@ def check_tables(ctx: CheckContext) -> None:
 
 
 def _table_extension(ctx: CheckContext, ext: ir.TableExtension) -> None:
-    target = ext.target
-    if not ctx.table.find("table", target):
+    found = ctx.table.find("table", ext.target)
+    if not found:
         return  # reported by the object rules
+    # By name in messages and lookups, also when the extension gives the table's id.
+    target = ext.target if not ext.target.isdigit() else found[0].obj.name
     existing = _foreign_fields(ctx, target, ext)
     ids = {f.id: app for f, app in existing.values()}
     for member in ext.fields:

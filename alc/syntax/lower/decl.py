@@ -78,9 +78,11 @@ class DeclLowering:
         return UsingDecl(c[0].text, c[0].span)
 
     def extends_clause(self, c):
-        return tuple(q.text for q in c)
+        """Target names, or ids as text: `extends Customer`, `extends 18`."""
+        return tuple(q.text if type(q) is QName else q[1] for q in c)
 
-    implements_clause = extends_clause
+    def implements_clause(self, c):
+        return tuple(q.text for q in c)
 
     # -- generic elements ------------------------------------------------------
     def element(self, c):
@@ -241,6 +243,14 @@ class DeclLowering:
                                     Span(self.source, semi[2], semi[2]))
         return ir.Property(name_tok[1], value, span=self.span(name_tok, semi))
 
+    def keyword_string_property(self, c):
+        """`Filters = 'Filters:';`: a report label named like a structured property."""
+        name_tok, text, *options, semi = c
+        value = ir.Literal("string", unquote_string(text[1]), span=Span(self.source, text[2], text[3]))
+        last = options[-1] if options else value
+        values = ir.Values((value,), tuple(options), span=Span(self.source, text[2], last.span.end))
+        return ir.Property(name_tok[1], values, span=self.span(name_tok, semi))
+
     def run_object_property(self, c):
         return ir.Property("RunObject", c[1], span=self.span(c[0], c[2]))
 
@@ -309,7 +319,7 @@ class DeclLowering:
         return ("where", c[1], c[0][2], c[2][3])
 
     def sorting_clause(self, c):
-        return ("sorting", tuple(q.text for q in c[1:-1]), c[0][2], c[-1][3])
+        return ("sorting", tuple(q.text for q in c[1:-1] if q is not None), c[0][2], c[-1][3])
 
     def order_clause(self, c):
         return ("order", c[1][1], c[0][2], c[2][3])

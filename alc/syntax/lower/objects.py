@@ -241,7 +241,7 @@ class ObjectLowering:
             elif el.kind == "rendering":
                 rendering += tuple(self.report_layout(x) for x in self.children(el, {"layout"}, "rendering"))
             elif el.kind == "labels":
-                labels += tuple(self.body(el, frozenset(), "labels").properties)
+                labels += self.labels(el)
             else:
                 self.unexpected(el, "a report")
         return dict(**self._id_name(header), dataset=dataset, requestpage=requestpage, rendering=rendering,
@@ -258,7 +258,7 @@ class ObjectLowering:
             elif el.kind == "rendering":
                 rendering += tuple(self.report_layout(x) for x in self.children(el, {"layout"}, "rendering"))
             elif el.kind == "labels":
-                labels += tuple(self.body(el, frozenset(), "labels").properties)
+                labels += self.labels(el)
             else:
                 self.unexpected(el, "a report extension")
         return dict(**self._id_name(header), target=self._target(header), dataset=dataset,
@@ -408,8 +408,32 @@ class ObjectLowering:
                          tuple(members.properties), tuple(members.triggers), children, span=el.span)
 
     def view(self, el: RawElement) -> ir.View:
-        m = self.leaf_body(el, "a view")
-        return ir.View(self.arg_name(el, 0) or "", tuple(m.properties), span=el.span)
+        """`view(Name) { Filters = ...; layout { modify(X) { ... } movefirst(...) } }`"""
+        members = self.body(el, frozenset({"layout"}), "a view")
+        self.no_code(members, "a view")
+        for t in members.triggers:
+            self.report("a trigger is not allowed in a view", t.span)
+        layout = tuple(self.change(k, self.control, frozenset()) for x in members.elements if x.kind == "layout"
+                       for k in self.children(x, MOVE_OPS | {"modify"}, "layout"))
+        return ir.View(self.arg_name(el, 0) or "", tuple(members.properties), layout, span=el.span)
+
+    def labels(self, el: RawElement) -> tuple:
+        """A report's `labels { Name = 'Text'; label(Name; ENU = 'Text', NLD = 'Tekst') }`: properties; the
+        old multi-language form becomes a property whose values are its `ENU = 'Text'` pairs."""
+        members = self.body(el, frozenset({"label"}), "labels")
+        self.no_code(members, "labels")
+        out = list(members.properties)
+        for x in members.elements:
+            self.leaf_body(x, "a label")
+            name = self.arg_name(x, 0)
+            pairs = (x.args or ((),))[1:]
+            items = tuple(v for group in pairs for v in group)
+            if len(pairs) != 1 or not all(_is_language_pair(v) for v in items):
+                self.report("`label` needs a name and language values: `label(Name; ENU = 'Text')`", x.span)
+                continue
+            value = ir.Values(items, span=Span(self.source, items[0].span.start, items[-1].span.end))
+            out.append(ir.Property(name or "", value, span=x.span))
+        return tuple(sorted(out, key=lambda p: p.span.start))  # in source order
 
     def data_node(self, el: RawElement) -> ir.DataNode:
         allowed = XML_KINDS if el.kind in XML_KINDS else DATA_KINDS
@@ -488,6 +512,12 @@ def _unquote(text: str) -> str:
 def _describe(m: Any) -> str:
     return {ir.Property: "properties", ir.Trigger: "triggers", ir.Procedure: "procedures",
             ir.Variable: "variables"}.get(type(m), "this")
+
+
+def _is_language_pair(value: Any) -> bool:
+    """`ENU = 'Date'`: a language code and a string."""
+    return (type(value) is ir.Binary and value.op == "=" and type(value.left) is ir.Name
+            and type(value.right) is ir.Literal and value.right.kind == "string")
 
 
 def expr_name(value: Any) -> Optional[str]:

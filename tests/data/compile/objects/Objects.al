@@ -38,3 +38,7 @@ enum 60005 "An Enum Name Longer Than Thirty Characters"
 {
     value(0; None) { }
 }
+
+tableextension 60005 "Rule Missing Id Target" extends 59999 // ALC0205
+{
+}

@@ -17,8 +17,8 @@ from typing import Optional
 
 import attrs
 
-from .diagnostics import Diagnostic, Severity, has_errors
-from .source import SourceFile, Span
+from ..diagnostics import Diagnostic, Severity, has_errors
+from ..source import SourceFile, Span
 
 __all__ = ["CompileOptions", "CompileResult", "compile_project", "default_output_name", "LicenseError"]
 
@@ -33,7 +33,9 @@ class CompileOptions:
     license: Optional[str] = None      # JSON file of licensed id ranges (runtime packages)
     defines: tuple = ()
     jobs: Optional[int] = None
-    symbol_cache: object = None        # a package.symcache.SymbolCache shared by several compiles
+    symbol_cache: object = None        # a build.symcache.SymbolCache shared by several compiles
+    warnings: object = None            # a ruleset.WarningPolicy (--nowarn, --warnaserror, --ruleset)
+    progress: object = None            # called as progress(stage, files) when a stage starts (see STAGES)
 
 
 @attrs.frozen
@@ -45,6 +47,7 @@ class CompileResult:
     timings: dict = attrs.Factory(dict)
     files: int = 0
     bytes: int = 0
+    suppressed: tuple = ()             # (reason, Diagnostic) the warning policy suppressed
 
     @property
     def ok(self) -> bool:
@@ -69,19 +72,27 @@ def project_sources(project: str) -> list[str]:
     return sorted(found)
 
 
+STAGES = ("manifest", "dependencies", "parse", "check", "emit", "done")
+"""The stages of a compile, in order, as ``CompileOptions.progress`` names them."""
+
+
 def compile_project(options: CompileOptions) -> CompileResult:
     from .deps import resolve
-    from .package_cache import scan_package_cache
+    from ..package.cache import scan_package_cache
     from .project import load_app_json
 
     timings: dict = {}
     clock = time.perf_counter()
 
-    def lap(stage: str) -> None:
+    def lap(stage: str, files: int = 0) -> None:
+        """``stage`` is over; tell ``options.progress`` that the next one starts."""
         nonlocal clock
         now = time.perf_counter()
         timings[stage] = round(now - clock, 3)
         clock = now
+        following = STAGES[STAGES.index(stage) + 1]
+        if options.progress is not None and following != "parse":  # parse is announced with its file count
+            options.progress(following, files)
 
     project = options.project
     diagnostics: list[Diagnostic] = []
@@ -93,24 +104,39 @@ def compile_project(options: CompileOptions) -> CompileResult:
     diagnostics.extend(diags)
     if manifest is None:
         return CompileResult(tuple(diagnostics), usable=False)
+    from .ruleset import RuleSetError, WarningPolicy
+    try:
+        policy = (options.warnings or WarningPolicy()).for_project(manifest, project)
+    except RuleSetError as exc:
+        diagnostics.append(Diagnostic.error("ALC0414", str(exc)))
+        return CompileResult(tuple(diagnostics), usable=False)
+    license_ranges: list = []
+    if options.runtime and options.license:
+        try:
+            license_ranges = _read_license(options.license)
+        except LicenseError as exc:
+            diagnostics.append(Diagnostic.error("ALC0450", str(exc), Span(SourceFile(options.license, ""), 0, 0)))
+            return CompileResult(tuple(diagnostics), usable=False)
     lap("manifest")
 
     cache = options.package_cache or (os.path.join(project, ".alpackages"),)
     index = scan_package_cache([c for c in cache if os.path.isdir(c)])
     diagnostics.extend(index.diagnostics)
     resolution = resolve(manifest, index, _read_text(app_json))
-    diagnostics.extend(resolution.diagnostics)
+    diagnostics.extend(_note_missing_cache(resolution.diagnostics, cache, bool(options.package_cache)))
     dep_symbols = _dependency_symbols(resolution, diagnostics, options.symbol_cache)
     lap("dependencies")
 
     symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
     paths = project_sources(project)
-    from .package.container import pack_entry
-    from .memory import gc_paused
-    from .package.symbols import write_symbols
-    from .semantic.checks.objects import check_objects
-    from .semantic.context import CheckContext
-    from .semantic.model import SymbolTable
+    if options.progress is not None:
+        options.progress("parse", len(paths))
+    from ..package.container import pack_entry
+    from ..memory import gc_paused
+    from ..package.symbols import write_symbols
+    from ..semantic.checks.objects import check_objects
+    from ..semantic.context import CheckContext
+    from ..semantic.model import SymbolTable, name_numbered_targets
     from .workers import project_app_symbols, run_shares
     include_source = options.include_source or not options.runtime
     shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None, dep_symbols)
@@ -133,24 +159,26 @@ def compile_project(options: CompileOptions) -> CompileResult:
             check_objects(ctx)
             diagnostics.extend(ctx.diagnostics)
             if not has_errors(diagnostics):
-                symbols_entry = pack_entry(write_symbols(apps[0].symbols))
+                symbols_entry = pack_entry(write_symbols(name_numbered_targets(apps[0].symbols, table)))
             diagnostics.extend(shares.finish_phase_two())
     finally:
         shares.close()
     if options.runtime and options.license:
-        diagnostics.extend(_license_check(options.license, headers))
-    from .emit.resources import project_resources
+        diagnostics.extend(_license_check(license_ranges, headers))
+    from ..emit.resources import project_resources
     resources, diags = project_resources(project, manifest, [p.resources for p in parts], _resolver(table))
     diagnostics.extend(diags)
     lap("check")
 
+    applied = policy.apply(diagnostics)
+    diagnostics = list(applied.diagnostics)
     result_kw = dict(objects=headers, timings=timings, files=sum(p.files for p in parts),
-                     bytes=sum(p.bytes for p in parts))
+                     bytes=sum(p.bytes for p in parts), suppressed=applied.suppressed)
     if has_errors(diagnostics):
         return CompileResult(tuple(diagnostics), **result_kw)
     out = options.out or os.path.join(project, default_output_name(manifest))
-    from .emit.package import emit_package
-    from .package.errors import PackageError
+    from ..emit.package import emit_package
+    from ..package.errors import PackageError
     metadata: dict = {}
     sources: dict = {}
     for part in parts:
@@ -185,8 +213,8 @@ def _read_text(path: str) -> Optional[SourceFile]:
 
 def _dependency_symbols(resolution, diagnostics: list, cache=None) -> list:
     """The symbols of the packages the app sees (its direct dependencies and what they propagate)."""
-    from .package.errors import PackageError
-    from .package.symcache import SymbolCache
+    from ..package.errors import PackageError
+    from .symcache import SymbolCache
     cache = cache or SymbolCache()
     out = []
     visible = {p.id for p in resolution.visible}
@@ -200,23 +228,49 @@ def _dependency_symbols(resolution, diagnostics: list, cache=None) -> list:
     return out
 
 
+def _note_missing_cache(diagnostics, cache: tuple, given: bool) -> list:
+    """A dependency not found while the package cache folder does not exist: say so in the help."""
+    missing = [c for c in cache if not os.path.isdir(c)]
+    if not missing:
+        return list(diagnostics)
+    note = (f"the default package cache `{missing[0]}` does not exist; put the dependency packages there or "
+            "give --packagecachepath DIR" if not given else
+            "these package cache folders do not exist: " + ", ".join(f"`{m}`" for m in missing))
+    return [attrs.evolve(d, help=f"{note} ({d.help})" if d.help else note) if d.code == "ALC0240" else d
+            for d in diagnostics]
+
+
 def _is_platform(resolution, pkg) -> bool:
     return resolution.platform is not None and resolution.platform.id == pkg.id
 
 
-def _license_check(path: str, objects) -> list[Diagnostic]:
-    """A runtime package may hold only objects whose ids the license covers.
+_LICENSE_FORM = '{"ranges": [{"from": 50000, "to": 50199}, {"from": 70000, "to": 70099, "type": "table"}]}'
+
+
+def _read_license(path: str) -> list:
+    """The ranges of a license file, (from, to, object type or None); LicenseError when unusable.
 
     The license is a JSON file: ``{"ranges": [{"from": 50000, "to": 99999}, ...]}``
     (optionally per object type: ``{"from", "to", "type": "table"}``)."""
     try:
         with open(path, "rb") as f:
             data = json.loads(f.read().decode("utf-8-sig"))
+    except OSError as exc:
+        raise LicenseError(f"cannot read license file `{path}`: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise LicenseError(f"license file `{path}` is not valid JSON: {exc}") from None
+    try:
         ranges = data["ranges"] if isinstance(data, dict) else data
         parsed = [(int(r["from"]), int(r["to"]), (r.get("type") or "").lower() or None) for r in ranges]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return [Diagnostic.error("ALC0450", f"cannot read license file `{path}`: {exc}",
-                                 Span(SourceFile(path, ""), 0, 0))]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise LicenseError(f"license file `{path}` must look like {_LICENSE_FORM}") from None
+    if not all(type(r["from"]) is int and type(r["to"]) is int for r in ranges):
+        raise LicenseError(f"license file `{path}` must look like {_LICENSE_FORM}")
+    return parsed
+
+
+def _license_check(parsed: list, objects) -> list[Diagnostic]:
+    """A runtime package may hold only objects whose ids the license covers."""
     out = []
     for obj in objects:
         oid = getattr(obj, "id", None)

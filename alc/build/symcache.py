@@ -17,9 +17,9 @@ import pickle
 import tempfile
 from typing import Optional
 
-from .. import __version__
-from .errors import DEFAULT_LIMITS, Limits
-from .reader import read_package
+from ..version import __version__
+from ..package.errors import DEFAULT_LIMITS, Limits
+from ..package.reader import read_package
 
 __all__ = ["read_symbols_cached", "cache_folder", "SymbolCache"]
 

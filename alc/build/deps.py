@@ -14,9 +14,9 @@ unresolved platform references to warnings.
 
 Codes: ALC0240 missing package, ALC0241 version too old, ALC0242 cycle,
 ALC0243 id disagrees with the package of that name (AL1042), ALC0244 name
-or publisher changed (AL1076). The scan's own codes are in package_cache.
+or publisher changed (AL1076). The scan's own codes are in package.cache.
 
->>> from alc.package_cache import CachedPackage, PackageIndex
+>>> from alc.package.cache import CachedPackage, PackageIndex
 >>> from alc.appmodel import AppManifest, Dependency, Version
 >>> def app(n, *deps):
 ...     return AppManifest(f"00000000-0000-4000-8000-00000000000{n}", f"App{n}", "Me", Version(1, 0, 0, 0),
@@ -39,10 +39,10 @@ from typing import Iterable, Iterator, Optional
 import attrs
 import networkx as nx
 
-from .diagnostics import Diagnostic, Severity
-from .package_cache import AppId, CachedPackage, PackageIndex, version_key
-from .appmodel import AppManifest, Version
-from .source import SourceFile, Span
+from ..appmodel import AppManifest, Version
+from ..diagnostics import Diagnostic, Severity
+from ..package.cache import AppId, CachedPackage, PackageIndex, version_key
+from ..source import SourceFile, Span
 
 __all__ = ["AppId", "DependencyGraph", "Requirement", "Resolution", "resolve",
            "APPLICATION_ID", "BASE_APPLICATION_ID", "SYSTEM_APPLICATION_ID", "BUSINESS_FOUNDATION_ID", "PLATFORM_ID"]

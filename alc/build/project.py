@@ -23,12 +23,11 @@ import re
 from json.decoder import scanstring
 from typing import Any, Callable, Optional
 
-
-from .diagnostics import Diagnostic
-from .source import SourceFile, Span
-from .appmodel import (KNOWN_FEATURES, MAX_INT32, TARGETS, AppManifest, BuildInfo, Dependency, IdRange, Module,
-                       ResourceExposurePolicy, SourceInfo, Version, guid_from_hex,
-                       normalize_guid)
+from ..appmodel import (KNOWN_FEATURES, MAX_INT32, TARGETS, AppManifest, BuildInfo, Dependency, IdRange, Module,
+                        ResourceExposurePolicy, SourceInfo, Version, guid_from_hex,
+                        normalize_guid)
+from ..diagnostics import Diagnostic
+from ..source import SourceFile, Span
 
 __all__ = ["Version", "IdRange", "Dependency", "Module", "ResourceExposurePolicy", "SourceInfo", "BuildInfo",
            "AppManifest", "parse_app_json", "load_app_json", "normalize_guid", "guid_from_hex",
@@ -92,6 +91,27 @@ def _show(path: tuple) -> str:
 
 
 _ABSENT = object()
+
+
+# The keys app.json may hold (Business Central's schema), per place: `()` the top level, else the
+# array or object they stand in. Any other key is reported with the nearest known one as help.
+_KNOWN_KEYS: dict = {
+    (): frozenset((
+        "$schema", "id", "name", "publisher", "version", "brief", "description", "privacyStatement", "EULA",
+        "help", "url", "logo", "contextSensitiveHelpUrl", "helpBaseUrl", "dependencies", "internalsVisibleTo",
+        "screenshots", "platform", "application", "runtime", "target", "idRange", "idRanges", "features",
+        "preprocessorSymbols", "suppressWarnings", "supportedLocales", "showMyCode", "resourceExposurePolicy",
+        "keyVaultUrls", "applicationInsightsKey", "applicationInsightsConnectionString", "resourceFolders",
+        "propagateDependencies", "source", "build", "ruleSetPath", "test")),
+    "dependencies": frozenset(("id", "appId", "name", "publisher", "version")),
+    "internalsVisibleTo": frozenset(("id", "appId", "name", "publisher")),
+    "idRanges": frozenset(("from", "to")),
+    "idRange": frozenset(("from", "to")),
+    "resourceExposurePolicy": frozenset(("allowDebugging", "allowDownloadingSource", "includeSourceInSymbolFile",
+                                         "applyToDevExtension")),
+    "source": frozenset(("repositoryUrl", "commit")),
+    "build": frozenset(("by", "url")),
+}
 
 
 class _Checker:
@@ -183,8 +203,27 @@ class _Checker:
 
     # -- the manifest ------------------------------------------------------
 
+    def unknown_keys(self, d: dict) -> None:
+        """Warn about keys app.json does not have (`dependecies`), naming the nearest known key."""
+        places: list = [((), d)]
+        for key in _KNOWN_KEYS:
+            value = d.get(key) if key else None
+            if isinstance(value, dict):
+                places.append(((key,), value))
+            elif isinstance(value, list):
+                places += [((key, i), item) for i, item in enumerate(value) if isinstance(item, dict)]
+        for path, obj in places:
+            known = _KNOWN_KEYS[path[0] if path else ()]
+            for key in obj:
+                if key not in known:
+                    near = _nearest(key, known)
+                    where = f"in `{_show(path)}`" if path else "in app.json"
+                    self.warning("ALC0415", path + (key,), f"unknown key `{key}` {where}",
+                                 help=f"did you mean `{near}`?" if near else None)
+
     def manifest(self, d: dict) -> Optional[AppManifest]:
         p: tuple = ()
+        self.unknown_keys(d)
         app_id = self.guid(d, p, "id", required=True)
         name = self.string(d, p, "name", required=True)
         publisher = self.string(d, p, "publisher", required=True)
@@ -210,6 +249,7 @@ class _Checker:
             features=self.strings(d, p, "features", self.feature),
             preprocessor_symbols=self.strings(d, p, "preprocessorSymbols", self.symbol),
             suppress_warnings=self.strings(d, p, "suppressWarnings"),
+            rule_set_path=self.string(d, p, "ruleSetPath"),
             supported_locales=self.strings(d, p, "supportedLocales"),
             screenshots=self.strings(d, p, "screenshots"),
             key_vault_urls=self.strings(d, p, "keyVaultUrls"),
@@ -293,6 +333,11 @@ class _Checker:
                 rng = self.id_range(("idRange",), legacy)
                 if rng is not None:
                     ranges.append((("idRange",), rng))
+        if d.get("idRanges") == [] and "idRange" not in d:
+            # A warning, not an error: Microsoft's compiler builds such apps (BCApps has two, one of them
+            # with test codeunits), and then checks no object id against a range.
+            self.warning("ALC0416", ("idRanges",), "`idRanges` is empty: no object id is checked against a range",
+                         help='give the ranges of the app, such as [{"from": 50100, "to": 50149}]')
         for path, item in self.objects(d, (), "idRanges"):
             rng = self.id_range(path, item)
             if rng is not None:
@@ -353,6 +398,18 @@ class _Checker:
         if raw is _ABSENT:
             return BuildInfo()
         return BuildInfo(self.string(raw, ("build",), "by"), self.string(raw, ("build",), "url"))
+
+
+def _nearest(key: str, known) -> Optional[str]:
+    """The known key closest to ``key`` (case aside), if any is close.
+
+    >>> _nearest("dependecies", _KNOWN_KEYS[()]), _nearest("IdRanges", _KNOWN_KEYS[()]), _nearest("zzz", {"id"})
+    ('dependencies', 'idRanges', None)
+    """
+    import difflib
+    by_fold = {k.casefold(): k for k in sorted(known)}
+    found = difflib.get_close_matches(key.casefold(), list(by_fold), n=1, cutoff=0.6)
+    return by_fold[found[0]] if found else None
 
 
 def _canonical_feature(name: str) -> str:

@@ -35,12 +35,13 @@ from urllib.parse import unquote
 
 import attrs
 
-from .diagnostics import Diagnostic
-from .package import DEFAULT_LIMITS, Limits, Package, PackageError, RuntimePackageError, read_package
-from .package.container import HEADER_SIZE, MAGIC, RUNTIME_MAGIC, SIGNATURE_MAGIC
-from .package.manifest import read_manifest
-from .appmodel import AppManifest, Version
-from .source import SourceFile, Span
+from ..appmodel import AppManifest, Version
+from ..diagnostics import Diagnostic
+from ..source import SourceFile, Span
+from .container import HEADER_SIZE, MAGIC, RUNTIME_MAGIC, SIGNATURE_MAGIC
+from .errors import DEFAULT_LIMITS, Limits, PackageError, RuntimePackageError
+from .manifest import read_manifest
+from .reader import Package, read_package
 
 __all__ = ["AppId", "CachedPackage", "PackageIndex", "scan_package_cache", "read_cached_manifest",
            "version_key"]

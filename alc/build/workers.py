@@ -22,8 +22,8 @@ from typing import Optional, Sequence
 
 import attrs
 
-from .memory import gc_paused
-from .source import Span
+from ..memory import gc_paused
+from ..source import Span
 
 __all__ = ["ObjectHeader", "PhaseOne", "Share", "run_shares", "project_app_symbols"]
 
@@ -38,7 +38,7 @@ class ObjectHeader:
     target: Optional[str]
     span: Optional[Span]
     moved: bool = False            # the object moved out (ObsoleteState = Moved)
-    moves_out: bool = False        # the object or one of its fields did (emit.metadata.moves_out)
+    moves_out: bool = False        # the object or one of its fields did (package.metadata.moves_out)
 
     @property
     def full_name(self) -> str:
@@ -75,14 +75,14 @@ class Share:
         self.forked = False         # set in a forked worker, which keeps its IR to the end
 
     def phase_one(self) -> PhaseOne:
-        from .emit.resources import share_resources
-        from .emit.metadata import moves_out, object_entries
-        from .package.capabilities import capabilities, prerequisites
-        from .package.container import pack_entry
-        from .package.symbols_ir import symbols_from_ir
-        from .semantic.checks.objects import is_moved
-        from .syntax.api import check_body
-        from .syntax.files import parse_unit
+        from ..emit.resources import share_resources
+        from ..package.metadata import moves_out, object_entries
+        from ..package.capabilities import capabilities, prerequisites
+        from ..package.container import pack_entry
+        from ..package.symbols_ir import symbols_from_ir
+        from ..semantic.checks.objects import is_moved
+        from ..syntax.api import check_body
+        from ..syntax.files import parse_unit
         diagnostics: list = []
         size = 0
         for path in self.paths:
@@ -129,9 +129,9 @@ class Share:
     def phase_two(self, project_app, platform_available: bool) -> list:
         """The rules, given the project's own symbols (``project_app``)."""
         apps = [project_app] + self.dependencies
-        from .semantic.checks import SHARE_RULES
-        from .semantic.context import CheckContext
-        from .semantic.model import SymbolTable
+        from ..semantic.checks import SHARE_RULES
+        from ..semantic.context import CheckContext
+        from ..semantic.model import SymbolTable
         ctx = CheckContext(tuple(self.objects), SymbolTable(apps, platform_available), self.manifest)
         for rule in SHARE_RULES:
             rule(ctx)
@@ -141,8 +141,8 @@ class Share:
 def project_app_symbols(manifest, symbols: Sequence) -> "AppSymbols":  # noqa: F821
     """The project's own AppSymbols, from its objects' symbols in share order
     (the parent and every worker build it alike)."""
-    from .package.symbols import SymbolReference
-    from .semantic.model import AppSymbols
+    from ..package.symbols import SymbolReference
+    from ..semantic.model import AppSymbols
     reference = SymbolReference.from_objects(list(symbols), app_id=manifest.id, name=manifest.name,
                                              publisher=manifest.publisher, version=str(manifest.version))
     return AppSymbols(manifest.id, manifest.name, reference, is_project=True, publisher=manifest.publisher,

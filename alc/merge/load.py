@@ -1,22 +1,27 @@
-"""Load the apps of a tenant for merging: the packages given, plus the
+"""Packages -> the merge engine's apps: the packages given, plus the
 dependencies they need that were not given, from the package cache
 (highest version at or above the declared minimum).
 
+An app's objects come from the package's metadata: extension objects and
+objects that move something out are decoded at once, every other object is
+an :class:`~alc.merge.model.ObjectStub` decoded only when a merge needs it.
 A package without alc metadata (a symbols-only package a server made, or
 one from another compiler) cannot be merged: PackageError ALC0433.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 from typing import Iterable, Sequence
 
 from ..memory import gc_paused
-from ..merge import App
-from .errors import PackageError
-from .reader import read_package
+from ..package.cache import scan_package_cache
+from ..package.reader import Package, read_package
+from .deltas import TARGET_KINDS
+from .model import App, ObjectStub
 
-__all__ = ["load_apps"]
+__all__ = ["load_apps", "app_from_package", "lazy_objects"]
 
 
 def load_apps(paths: Sequence[str], cache_folders: Iterable[str] = ()) -> list[App]:
@@ -40,7 +45,6 @@ def _load_all(paths: Sequence[str], cache_folders: Iterable[str]) -> list[App]:
         apps.append(app)
     folders = [f for f in cache_folders]
     if folders:
-        from ..package_cache import scan_package_cache
         index = scan_package_cache(folders)
         queue = list(apps)
         while queue:
@@ -59,5 +63,25 @@ def _load_all(paths: Sequence[str], cache_folders: Iterable[str]) -> list[App]:
 
 
 def _load(path: str) -> App:
-    package = read_package(path, symbols=False)
-    return App(package.app, tuple(package.lazy_objects()))
+    return app_from_package(read_package(path, symbols=False))
+
+
+def app_from_package(package: Package) -> App:
+    """The merge engine's App for a read package (its manifest and :func:`lazy_objects`)."""
+    return App(package.app, tuple(lazy_objects(package)))
+
+
+def lazy_objects(package: Package) -> list:
+    """Every object of the package, as :meth:`~alc.package.reader.Package.decode_object`
+    gives it, except that objects other than extension objects, and that move
+    nothing out, are :class:`~alc.merge.model.ObjectStub`\\ s decoded on demand (a
+    merge decodes only the objects extensions change). Damaged metadata raises
+    PackageError now or when the object is decoded."""
+    out = []
+    for e in package.metadata_index():
+        if e["kind"] in TARGET_KINDS or e.get("moved") is not False:
+            out.append(package.decode_object(e))
+        else:
+            out.append(ObjectStub(e["kind"], e.get("id"), e.get("name"), e.get("namespace"), e.get("target"),
+                                  False, functools.partial(package.decode_object, e)))
+    return out

@@ -1,0 +1,12 @@
+codeunit 50300 "Tracker Install"
+{
+    Subtype = Install;
+
+    trigger OnInstallAppPerCompany()
+    begin
+    end;
+
+    trigger OnInstallAppPerDatabase()
+    begin
+    end;
+}
