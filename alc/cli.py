@@ -83,6 +83,17 @@ def _parser() -> argparse.ArgumentParser:
     _warning_options(p)
     p.set_defaults(run=cmd_compile)
 
+    p = sub.add_parser("xliff", help="write the generated translation file (Translations/<App>.g.xlf) of a project")
+    p.add_argument("--project", default=".", metavar="DIR", help="the project folder, with app.json (default: .)")
+    p.add_argument("--out", metavar="FILE", help="the file to write (default: <project>/Translations/<App>.g.xlf)")
+    p.add_argument("--define", "-D", action="append", default=[], metavar="SYMBOL", help="preprocessor symbol")
+    p.set_defaults(run=cmd_xliff)
+
+    p = sub.add_parser("unpack", help="turn a package with source back into a project folder")
+    p.add_argument("app", metavar="APP", help="a .app file that carries its source")
+    p.add_argument("folder", metavar="DIR", help="the project folder to write (must not exist or be empty)")
+    p.set_defaults(run=cmd_unpack)
+
     p = sub.add_parser("build", help="compile every project under some folders, in dependency order, in parallel")
     p.add_argument("folders", nargs="*", metavar="DIR", help="folders searched for projects (app.json) (default: .)")
     p.add_argument("--packagecachepath", action="append", default=[], metavar="DIR",
@@ -104,17 +115,6 @@ def _parser() -> argparse.ArgumentParser:
                    help="dot (Graphviz), mermaid, json, or svg (drawn by Graphviz's dot) (default: dot)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the graph to FILE instead of the standard output")
     p.set_defaults(run=cmd_graph)
-
-    p = sub.add_parser("xliff", help="write the generated translation file (Translations/<App>.g.xlf) of a project")
-    p.add_argument("--project", default=".", metavar="DIR", help="the project folder, with app.json (default: .)")
-    p.add_argument("--out", metavar="FILE", help="the file to write (default: <project>/Translations/<App>.g.xlf)")
-    p.add_argument("--define", "-D", action="append", default=[], metavar="SYMBOL", help="preprocessor symbol")
-    p.set_defaults(run=cmd_xliff)
-
-    p = sub.add_parser("unpack", help="turn a package with source back into a project folder")
-    p.add_argument("app", metavar="APP", help="a .app file that carries its source")
-    p.add_argument("folder", metavar="DIR", help="the project folder to write (must not exist or be empty)")
-    p.set_defaults(run=cmd_unpack)
 
     p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
     p.add_argument("apps", nargs="+", metavar="APP",
@@ -347,6 +347,59 @@ def cmd_compile(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_DIAGNOSTICS
 
 
+def cmd_unpack(args: argparse.Namespace) -> int:
+    from .package import PackageError, read_package
+    from .package.unpack import unpack_package
+    try:
+        result = unpack_package(read_package(args.app), args.folder)
+    except PackageError as exc:
+        print(str(exc.with_path(args.app)), file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {result.folder}: {len(result.files)} files ({len(result.skipped)} entries the compiler "
+          f"derives left out)")
+    return EXIT_OK
+
+
+def cmd_xliff(args: argparse.Namespace) -> int:
+    from .diagnostics import has_errors, sort_key
+    from .build.translate import project_xliff
+    if not os.path.isdir(args.project):
+        raise UsageError(f"no such project folder: {args.project}")
+    target, data, diagnostics = project_xliff(args.project, tuple(args.define))
+    for d in sorted(diagnostics, key=sort_key):
+        path, line, col = d.location()
+        prefix = f"{path}({line},{col}): " if path else ""
+        print(f"{prefix}{d.severity} {d.code}: {d.message}")
+    if target is None:
+        return EXIT_USAGE
+    if data is None or has_errors(diagnostics):
+        print("no translation file written")
+        return EXIT_DIAGNOSTICS
+    out = args.out or target
+    folder = os.path.dirname(os.path.abspath(out))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    _write_bytes(out, data)
+    units = data.count(b"<trans-unit ")
+    print(f"wrote {out}: {units} trans-units")
+    return EXIT_OK
+
+
+def _write_bytes(path: str, data: bytes) -> None:
+    """Write a file next to its final name, then rename (never half-written)."""
+    import tempfile
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".alc-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .build.view import make_view, print_summary
     from .build.workspace import build, discover_projects
@@ -395,59 +448,6 @@ def cmd_graph(args: argparse.Namespace) -> int:
     else:
         print(text)
     return EXIT_OK
-
-
-def cmd_unpack(args: argparse.Namespace) -> int:
-    from .package import PackageError, read_package
-    from .package.unpack import unpack_package
-    try:
-        result = unpack_package(read_package(args.app), args.folder)
-    except PackageError as exc:
-        print(str(exc.with_path(args.app)), file=sys.stderr)
-        return EXIT_USAGE
-    print(f"wrote {result.folder}: {len(result.files)} files ({len(result.skipped)} entries the compiler "
-          f"derives left out)")
-    return EXIT_OK
-
-
-def cmd_xliff(args: argparse.Namespace) -> int:
-    from .diagnostics import has_errors, sort_key
-    from .build.xliff import project_xliff
-    if not os.path.isdir(args.project):
-        raise UsageError(f"no such project folder: {args.project}")
-    target, data, diagnostics = project_xliff(args.project, tuple(args.define))
-    for d in sorted(diagnostics, key=sort_key):
-        path, line, col = d.location()
-        prefix = f"{path}({line},{col}): " if path else ""
-        print(f"{prefix}{d.severity} {d.code}: {d.message}")
-    if target is None:
-        return EXIT_USAGE
-    if data is None or has_errors(diagnostics):
-        print("no translation file written")
-        return EXIT_DIAGNOSTICS
-    out = args.out or target
-    folder = os.path.dirname(os.path.abspath(out))
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-    _write_bytes(out, data)
-    units = data.count(b"<trans-unit ")
-    print(f"wrote {out}: {units} trans-units")
-    return EXIT_OK
-
-
-def _write_bytes(path: str, data: bytes) -> None:
-    """Write a file next to its final name, then rename (never half-written)."""
-    import tempfile
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".alc-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _write_text(path: str, text: str) -> None:

@@ -220,7 +220,7 @@ def test_inspect_lists_resources_and_entitlements(tmp_path, capsys):
     assert _compile(project, out).ok
     assert main(["inspect", str(out)]) == 0
     text = capsys.readouterr().out
-    assert '  entitlement "Demo Ent"' in text
+    assert "entitlements (1):\n  \"Demo Ent\" (type Role, role Local): Demo\n" in text
     assert "implicit entitlements (7):" in text and "  tabledata 50700: RIMD" in text and "  query 50703: X" in text
     assert re.search(r"  addin +addin/src/js/main.js \(18 bytes\)", text)
     assert re.search(r"  doccomments +DocComments.xml", text)

@@ -10,7 +10,8 @@ from alc.appmodel import AppManifest, Version
 from alc.cli import main
 from alc.build.compiler import CompileOptions, compile_project
 from alc.package.manifest import NavxManifest
-from alc.package import read_package, write_package
+from alc.package.reader import read_package
+from alc.package.writer import write_package
 from alc.package.symbols import Codeunit, SymbolReference
 from alc.package.unpack import app_json_of
 from alc.build.project import parse_app_json

@@ -29,7 +29,7 @@ from .navigation import NAVIGATION, navigation_items, navigation_xml
 from .xliff import generated_name, keyed_units, merge_units, xliff_document
 
 __all__ = ["ShareResources", "share_resources", "project_resources", "translation_units", "translation_files",
-           "TRANSLATIONS_FOLDER", "generated_translation"]
+           "TRANSLATIONS_FOLDER", "generated_translation", "translation_features"]
 
 TRANSLATIONS_FOLDER = "Translations"
 
@@ -62,6 +62,11 @@ def share_resources(objects: Iterable, manifest) -> ShareResources:
 
 def _feature(manifest, name: str) -> bool:
     return any(f.casefold() == name.casefold() for f in getattr(manifest, "features", ()))
+
+
+def translation_features(manifest) -> tuple[bool, bool]:
+    """(GenerateLockedTranslations, GenerateCaptions) of an app."""
+    return _feature(manifest, "GenerateLockedTranslations"), _feature(manifest, "GenerateCaptions")
 
 
 def translation_units(objects: Iterable, manifest) -> tuple:

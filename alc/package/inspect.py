@@ -1,6 +1,6 @@
 """`alc inspect` text output: a package's identity, dependencies, capabilities,
-objects (entitlement objects included, from alc's metadata), implicit
-entitlements and resources (layouts, add-in files, translations, logo...).
+objects, entitlement objects, implicit entitlements and resources (layouts,
+add-in files, translations, logo...).
 
 >>> from alc.appmodel import AppManifest, Version
 >>> from alc.package.manifest import NavxManifest
@@ -92,16 +92,12 @@ def render_text(package: Package) -> str:
     if package.manifest.capabilities:
         lines.append("capabilities: " + ", ".join(package.manifest.capabilities))
     objects = list(package.symbols.objects())
-    extra = [e for e in _index(package) if e["kind"] not in _SYMBOL_KINDS]
-    lines.append(f"objects ({len(objects) + len(extra)}):")
+    lines.append(f"objects ({len(objects)}):")
     for o in objects:
         ident = f" {o.id}" if o.id is not None else ""
         target = f" extends {al_name(o.target)}" if o.is_extension and o.target else ""
         space = f"{o.namespace}." if o.namespace else ""
         lines.append(f"  {o.kind}{ident} {space}{al_name(o.name)}{target}")
-    for e in extra:        # kinds symbols do not list (entitlements), from alc's metadata
-        ident = f" {e['id']}" if e.get("id") is not None else ""
-        lines.append(f"  {e['kind']}{ident} {al_name(e.get('name') or '')}")
     found = entitlements(package)
     if found:
         lines.append(f"entitlements ({len(found)}):")
@@ -119,10 +115,6 @@ def render_text(package: Package) -> str:
     return "\n".join(lines)
 
 
-_SYMBOL_KINDS = frozenset(("table", "tableextension", "page", "pageextension", "pagecustomization", "codeunit",
-                           "report", "reportextension", "query", "xmlport", "enum", "enumextension", "interface",
-                           "permissionset", "permissionsetextension", "profile", "profileextension",
-                           "controladdin", "dotnet"))
 _PERMISSION_TYPES = {0: "tabledata", 1: "table", 3: "report", 5: "codeunit", 6: "xmlport", 8: "page", 9: "query",
                      10: "system"}
 _RESOURCE_KINDS = (("layout/", "layout"), ("addin/", "addin"), ("resources/", "resource"),
@@ -134,17 +126,6 @@ _RESOURCE_KINDS = (("layout/", "layout"), ("addin/", "addin"), ("resources/", "r
 def _rights(value: int) -> str:
     """`RIMD`-style letters of an entitlement value (1 read, 2 insert, 4 modify, 8 delete, 16 execute)."""
     return "".join(letter for bit, letter in ((1, "R"), (2, "I"), (4, "M"), (8, "D"), (16, "X")) if value & bit)
-
-
-def _index(package: Package) -> list:
-    from .errors import PackageError
-    if not package.has_metadata:
-        return []
-    from .metadata import INDEX, read_index
-    try:
-        return read_index(package.read(INDEX))
-    except (PackageError, ValueError):
-        return []
 
 
 def resources(package: Package) -> list[tuple[str, str, int]]:

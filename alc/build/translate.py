@@ -1,14 +1,16 @@
-"""`alc xliff`: a project's generated translation file from its app.json and
-sources alone (translators and CI refresh the `.g.xlf` with it)."""
+"""`alc xliff`: the generated translation file of a project from its
+app.json and sources alone (no dependencies, no compile), the same bytes a
+compile packs as `Translations/<App name>.g.xlf` (see emit.xliff)."""
 
 from __future__ import annotations
 
 import os
 from typing import Iterable, Optional
 
-from ..diagnostics import Diagnostic
-from ..emit.resources import TRANSLATIONS_FOLDER, _feature, generated_translation
+from ..diagnostics import Diagnostic, has_errors
+from ..emit.resources import TRANSLATIONS_FOLDER, generated_translation, translation_features
 from ..emit.xliff import keyed_units
+from ..syntax.files import parse_unit
 from .compiler import project_sources
 from .project import load_app_json
 
@@ -16,12 +18,9 @@ __all__ = ["project_xliff"]
 
 
 def project_xliff(project: str, defines: Iterable[str] = ()) -> tuple[Optional[str], Optional[bytes], list]:
-    """`alc xliff`: the generated translation file of a project, from its
-    app.json and sources alone (no dependencies needed). Returns the file's
-    default path (`<project>/Translations/<App name>.g.xlf`), its bytes, and
-    the diagnostics; bytes are None when app.json or a source has errors."""
-    from ..diagnostics import has_errors
-    from ..syntax.files import parse_unit
+    """The file's default path (`<project>/Translations/<App name>.g.xlf`),
+    its bytes, and the diagnostics; the path is None when app.json is
+    missing or unusable, the bytes None when a source has errors."""
     app_json = os.path.join(project, "app.json")
     if not os.path.isfile(app_json):
         return None, None, [Diagnostic.error("ALC0400", f"no app.json in `{project}`")]
@@ -38,6 +37,5 @@ def project_xliff(project: str, defines: Iterable[str] = ()) -> tuple[Optional[s
     target = os.path.join(project, TRANSLATIONS_FOLDER, f"{manifest.name}.g.xlf")
     if has_errors(diagnostics):
         return target, None, diagnostics
-    keyed = keyed_units(objects, locked=_feature(manifest, "GenerateLockedTranslations"),
-                        captions=_feature(manifest, "GenerateCaptions"))
-    return target, generated_translation(manifest, keyed)[1], diagnostics
+    locked, captions = translation_features(manifest)
+    return target, generated_translation(manifest, keyed_units(objects, locked, captions))[1], diagnostics
