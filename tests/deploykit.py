@@ -156,7 +156,8 @@ def snapshot(db: str) -> dict:
     client (not alc), after checking each database's integrity: {database: {table: rows}}.
     SQLite: ``DB/*.db`` and ``DB/tenants/*.db`` (opening a file rolls back a hot journal a
     killed writer left, as any SQLite client does); PostgreSQL: every schema of the
-    URL's database. Byte strings are replaced by their SHA-256."""
+    URL's database. Byte strings are replaced by their SHA-256, the values of the
+    ``MOMENTS`` columns (timestamps) by ``<moment>``."""
     return _pg_snapshot(db) if db.startswith("postgresql") else _sqlite_snapshot(db)
 
 
@@ -164,8 +165,14 @@ def _value(v):
     return hashlib.sha256(v).hexdigest() if isinstance(v, (bytes, memoryview)) else v
 
 
+# Columns whose value is the moment of the command (two runs of one command differ there).
+MOMENTS = {"Published On"}
+
+
 def _rows(cursor) -> list:
-    return sorted((tuple(_value(v) for v in row) for row in cursor.fetchall()), key=repr)
+    moment = [d[0] in MOMENTS for d in cursor.description]
+    return sorted((tuple("<moment>" if m else _value(v) for m, v in zip(moment, row)) for row in cursor.fetchall()),
+                  key=repr)
 
 
 def _sqlite_snapshot(folder: str) -> dict:
@@ -207,7 +214,7 @@ def describe(before: dict, after: dict, state: dict) -> str:
     for db in sorted(set(before) | set(after) | set(state)):
         for table in sorted(set(before.get(db, {})) | set(after.get(db, {})) | set(state.get(db, {}))):
             rows = state.get(db, {}).get(table)
-            if rows != before.get(db, {}).get(table) or rows != after.get(db, {}).get(table):
+            if rows != before.get(db, {}).get(table) and rows != after.get(db, {}).get(table):
                 odd.append(f"{db}/{table}: {len(rows or [])} rows (before {len(before.get(db, {}).get(table) or [])}, "
                            f"after {len(after.get(db, {}).get(table) or [])})")
     return "; ".join(odd)

@@ -1,5 +1,6 @@
-"""kill -9 at any moment of `alc server install` and `alc server upgrade` leaves every
-database of the server exactly as before the command or exactly as after it.
+"""kill -9 at any moment of `alc server install`, `upgrade` and `publish` (of two packages
+at once) leaves every database of the server exactly as before the command or exactly as
+after it.
 
 On both backends, on fresh copies of a prepared server (tenant `one` runs the base, an
 extension and version 1.0 of an app; tenant `two` nothing):
@@ -41,8 +42,10 @@ TIMED = int(os.environ.get("ALC_CRASH_TIMED", "2"))
 
 OPERATIONS = {
     # tenant `two` has nothing installed: the base is synced and installed first, then ext2
-    "install": ["install", name("ext2"), "--tenant", "two"],
-    "upgrade": ["upgrade", name("up2"), "--version", "2.0.0.0", "--tenant", "one"],
+    "install": lambda apps: ["install", name("ext2"), "--tenant", "two"],
+    "upgrade": lambda apps: ["upgrade", name("up2"), "--version", "2.0.0.0", "--tenant", "one"],
+    # two packages in one command: both published, or neither
+    "publish": lambda apps: ["publish", apps["red"], apps["blue"]],
 }
 
 
@@ -70,11 +73,11 @@ class Copies:
 
 
 def prepare(db: str, apps: dict) -> None:
-    """Tenant `one` runs the base, ext1 and Kit Upgrade 1.0; tenant `two` has nothing."""
+    """Tenant `one` runs the base, ext1 and Kit Upgrade 1.0; tenant `two` has nothing;
+    `red` and `blue` are not published."""
     server = open_server(db)
     try:
-        server.publish([apps["base"]] + [apps[k] for k in EXTENSIONS] + [apps["red"], apps["blue"], apps["up1"],
-                                                                        apps["up2"]])
+        server.publish([apps["base"]] + [apps[k] for k in EXTENSIONS] + [apps["up1"], apps["up2"]])
         server.add_tenant("one")
         server.add_tenant("two")
         for key in ("ext1", "up1"):
@@ -88,6 +91,7 @@ def prepared(server_db, kit_apps, tmp_path, request):
     prepare(server_db, kit_apps)
     pg = request.getfixturevalue("pg_server") if server_db.startswith("postgresql") else None
     copies = Copies(server_db, tmp_path, pg)
+    copies.apps = kit_apps
     yield copies
     copies.drop()
 
@@ -95,7 +99,7 @@ def prepared(server_db, kit_apps, tmp_path, request):
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
 def test_kill_9_leaves_the_state_before_or_after(prepared, forker, operation):
     rng = random.Random(f"{SEED}-{operation}-{prepared.backend}")
-    args = OPERATIONS[operation]
+    args = OPERATIONS[operation](prepared.apps)
     before = snapshot(prepared.pristine)
 
     # a plain `alc` process runs the command to completion: the after state
