@@ -396,6 +396,25 @@ def _app_paths(paths: Sequence[str]) -> list[str]:
     return _one_version_each(out)
 
 
+def _package_ids(paths: Sequence[str], caches: Sequence[str]) -> dict:
+    """App id -> package path, for the packages given and those of the package caches (to find
+    where a conflict is written)."""
+    from .package import PackageError, read_package
+    out: dict = {}
+    if caches:
+        from .package_cache import scan_package_cache
+        index = scan_package_cache([c for c in caches if os.path.isdir(c)])
+        for app_id, versions in index.by_id.items():
+            if versions:
+                out[str(app_id)] = versions[0].path
+    for path in paths:
+        try:
+            out[read_package(path, symbols=False).app.id] = path
+        except PackageError:
+            pass
+    return out
+
+
 def _one_version_each(paths: list) -> list[str]:
     """Two versions of one app: the highest, with a warning (the package cache's rule), unless both
     were named on the command line, which is a contradiction the user must settle (exit 2)."""
@@ -428,6 +447,7 @@ def _load_apps(args: argparse.Namespace):
     from .package.apps import load_apps
     from .package.errors import PackageError
     args.apps = _app_paths(args.apps)
+    args.package_ids = _package_ids(args.apps, args.packagecachepath)
     for folder in args.packagecachepath:
         if not os.path.isdir(folder):
             raise UsageError(f"no such package cache folder: {folder}")
@@ -451,7 +471,10 @@ def _merge(args: argparse.Namespace):
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .diagnostics import render_sarif
+    from .merge.locate import locate_conflicts
     result = _merge(args)
+    if result.conflicts or result.warnings:
+        result = locate_conflicts(result, args.package_ids)
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2))
     elif args.format == "sarif":
@@ -462,6 +485,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         for c in list(result.conflicts) + list(result.warnings):
             severity = "error" if c in result.conflicts else "warning"
             where = f"{c.object}" if c.object is not None else "apps"
+            spans = list(c.spans) + [None] * (len(c.apps) - len(c.spans))
+            if any(s is not None and s.source is not None for s in spans):
+                for a, span in zip(c.apps, spans):  # one line per side, where it is written
+                    line, col = span.source.line_col(span.start) if span is not None else (0, 0)
+                    prefix = f"{span.display_path()}({line},{col})" if span is not None else where
+                    print(f"{prefix}: {severity} {c.code}: {c.message} [`{a.name}` {a.version}]")
+                continue
             print(f"{where}: {severity} {c.code}: {c.message}")
             for a in c.apps:
                 print(f"    app `{a.name}` by {a.publisher} {a.version} ({a.id})")
