@@ -182,6 +182,7 @@ def build(folders: Sequence[str], caches: Sequence[str] = (), out: str = "alc-bu
     the_plan = plan(projects if projects is not None else discover_projects(folders))
     os.makedirs(out, exist_ok=True)
     _warm_up()
+    symbols = _shared_symbols()
     results: dict = {}
     pending = list(the_plan.projects)
     running: dict = {}                       # connection -> (project, process, slots, start, state)
@@ -197,7 +198,7 @@ def build(folders: Sequence[str], caches: Sequence[str] = (), out: str = "alc-bu
             p = ready.pop(0)
             pending.remove(p)
             slots = max(1, free // (len(ready) + 1)) if len(ready) + 1 < free else 1
-            conn = _launch(ctx, p, caches, out, slots, warnings)
+            conn = _launch(ctx, p, caches, out, slots, warnings, symbols if ctx.get_start_method() == "fork" else None)
             running[conn] = (p, conn.process, slots, time.perf_counter())
             free -= slots
             emit("start", p, {"slots": slots})
@@ -218,6 +219,8 @@ def build(folders: Sequence[str], caches: Sequence[str] = (), out: str = "alc-bu
             conn.close()
             proc.join(timeout=10)
             emit("done", p, {"result": result})
+            if result.status == "ok" and result.output and the_plan.weight.get(p.path) and symbols is not None:
+                _keep_symbols(symbols, result.output)
         emit("tick", None, {})
     ordered = tuple(results[p.path] for p in the_plan.projects)
     return BuildResult(ordered, round(time.perf_counter() - started, 3), jobs)
@@ -232,6 +235,25 @@ def _warm_up() -> None:
     from .syntax.grammar import load_grammar
     from .syntax.parse import Driver  # noqa: F401
     load_grammar()
+
+
+def _shared_symbols():
+    """A symbol cache in this process: the symbols of a package that other projects depend on are
+    read here once, after it is built, and every compile process forked later inherits them (the
+    Base Application's take seconds to load; two hundred apps depend on it)."""
+    from .package.symcache import SymbolCache
+    return SymbolCache()
+
+
+def _keep_symbols(cache, package: str) -> None:
+    import gc
+    from .package import PackageError
+    try:
+        cache.app_symbols(package).index()
+    except (PackageError, OSError):
+        return  # each compile reads it itself, and reports what is wrong
+    gc.collect()
+    gc.freeze()  # long-lived: keep the collector (here and in the forked processes) off them
 
 
 class _Missing:
@@ -277,11 +299,11 @@ def _context():
         return multiprocessing.get_context("spawn")
 
 
-def _launch(ctx, p: Project, caches: Sequence[str], out: str, slots: int, warnings):
+def _launch(ctx, p: Project, caches: Sequence[str], out: str, slots: int, warnings, symbols):
     parent, child = ctx.Pipe(duplex=False)
     own = os.path.join(p.path, ".alpackages")
     cache = (out,) + tuple(caches or ((own,) if os.path.isdir(own) else ()))
-    proc = ctx.Process(target=_child, args=(child, p.path, cache, out, slots, warnings), daemon=False)
+    proc = ctx.Process(target=_child, args=(child, p.path, cache, out, slots, warnings, symbols), daemon=False)
     proc.start()
     child.close()
     return _Conn(parent, proc)
@@ -303,7 +325,7 @@ class _Conn:
         self.conn.close()
 
 
-def _child(conn, path: str, cache: tuple, out: str, slots: int, warnings) -> None:
+def _child(conn, path: str, cache: tuple, out: str, slots: int, warnings, symbols=None) -> None:
     """In the child: compile one project, report its stages and a compact result."""
     from .compiler import CompileOptions, compile_project, default_output_name
     t0 = time.perf_counter()
@@ -318,7 +340,7 @@ def _child(conn, path: str, cache: tuple, out: str, slots: int, warnings) -> Non
             conn.send(("stage", stage, files))
 
         result = compile_project(CompileOptions(project=path, package_cache=cache, out=target, jobs=slots,
-                                                warnings=warnings, progress=progress))
+                                                warnings=warnings, progress=progress, symbol_cache=symbols))
         diags = sorted(result.diagnostics, key=sort_key)
         errors = sum(1 for d in diags if d.is_error)
         status = "ok" if result.ok else ("unusable" if not result.usable else "failed")
