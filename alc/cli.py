@@ -462,7 +462,7 @@ def _merge(args: argparse.Namespace):
     damaged object is found there."""
     from .merge import merge
     from .package.errors import PackageError
-    apps = _load_apps(args)
+    apps = args.loaded = _load_apps(args)
     try:
         return merge(apps, policy=args.policy)
     except PackageError as exc:
@@ -520,6 +520,7 @@ def _object_spec(text: str) -> tuple:
 
 def cmd_merged(args: argparse.Namespace) -> int:
     from .merge import merged_json, render_merged
+    from .merge.show import added_code, conflict_marks, object_conflicts
     from .package.errors import PackageError
     kind, ident = _object_spec(args.object)
     result = _merge(args)
@@ -529,11 +530,17 @@ def cmd_merged(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if obj is None:
         raise UsageError(f"no {kind} `{ident}` in these apps")
+    conflicts = object_conflicts(result, obj)
     if args.format == "json":
-        print(json.dumps(merged_json(obj, result.provenance), indent=2))
+        doc = merged_json(obj, result.provenance)
+        doc["conflicts"] = [c.to_dict() for c in conflicts]
+        print(json.dumps(doc, indent=2))
     else:
-        print(render_merged(obj, result.provenance))
-    return EXIT_OK
+        print(render_merged(obj, result.provenance, conflict_marks(conflicts), added_code(result, args.loaded, obj)))
+        if conflicts:
+            print(f"// {len(conflicts)} conflict{'s' if len(conflicts) > 1 else ''} in this object "
+                  "(alc check lists where each side is written)")
+    return EXIT_DIAGNOSTICS if conflicts else EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

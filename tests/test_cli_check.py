@@ -148,3 +148,28 @@ def test_two_versions_of_one_app(packages, tmp_path, capsys):
     assert main(["check", p["base"], p["loyalty"], str(newer)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("alc: error: `Demo Loyalty` is given twice: 1.2.0.0 (") and "give one of them" in err
+
+
+def test_merged_marks_conflicts_and_exits_1(packages, capsys):
+    cache, p = packages
+    assert main(["merged", "page:50000", p["base"], p["loyalty"], p["shipping"]]) == 1
+    out = capsys.readouterr().out
+    assert ("Visible = true; // from Demo Shipping // CONFLICT ALC0301: false by Demo Loyalty, true by Demo Shipping"
+            in out)
+    assert out.rstrip().endswith("// 1 conflict in this object (alc check lists where each side is written)")
+    assert main(["merged", "page:50000", p["base"], p["loyalty"], p["shipping"], "--format", "json"]) == 1
+    assert [c["property"] for c in json.loads(capsys.readouterr().out)["conflicts"]] == ["Visible"]
+    assert main(["merged", "page:50000", p["base"], p["loyalty"], p["loyalty-rewards"], p["shipping"]]) == 0
+
+
+def test_merged_shows_extension_procedures_and_indents_trigger_code(packages, capsys):
+    cache, p = packages
+    assert main(["merged", "table:50000", p["base"], p["loyalty"]]) == 0
+    out = capsys.readouterr().out
+    assert ("    // added by Demo Loyalty (its tableextension)\n    procedure AddPoints(Points: Integer)\n    begin\n"
+            '        "Loyalty Points" += Points;\n') in out
+    assert main(["merged", "page:50000", p["base"], p["loyalty"]]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    at = lines.index("                trigger OnAction()", lines.index("            action(ResetPoints) // from Demo Loyalty"))
+    assert lines[at + 1:at + 5] == ["                begin", '                    Rec."Loyalty Points" := 0;',
+                                    "                    Rec.Modify();", "                end;"]
