@@ -196,8 +196,13 @@ def build(folders: Sequence[str], caches: Sequence[str] = (), out: str = "alc-bu
         ready.sort(key=lambda p: -the_plan.weight.get(p.path, 0))  # what others wait for first (stable)
         while ready and free > 0:
             p = ready.pop(0)
+            if _gates(the_plan, p, pending) and free < jobs:
+                break  # it gets every core once the running ones end: what waits for it waits longest
             pending.remove(p)
-            slots = max(1, free // (len(ready) + 1)) if len(ready) + 1 < free else 1
+            if _gates(the_plan, p, pending):
+                slots = free
+            else:
+                slots = max(1, free // (len(ready) + 1)) if len(ready) + 1 < free else 1
             conn = _launch(ctx, p, caches, out, slots, warnings, symbols if ctx.get_start_method() == "fork" else None)
             running[conn] = (p, conn.process, slots, time.perf_counter())
             free -= slots
@@ -235,6 +240,13 @@ def _warm_up() -> None:
     from .syntax.grammar import load_grammar
     from .syntax.parse import Driver  # noqa: F401
     load_grammar()
+
+
+def _gates(the_plan: Plan, p: Project, pending: list) -> bool:
+    """Does most of what is left wait for ``p`` (the System or Base Application of a workspace)?
+    Then it gets all the cores for its parse workers rather than one beside small projects."""
+    weight = the_plan.weight.get(p.path, 0)
+    return weight >= 4 and weight * 2 >= len(pending)
 
 
 def _shared_symbols():

@@ -186,3 +186,15 @@ def test_an_app_json_inside_a_project_belongs_to_it(tmp_path):
     _app(tmp_path / "outer" / "module", "Module", B_ID)
     _app(tmp_path / "other", "Other", C_ID)
     assert [p.name for p in discover_projects([str(tmp_path)])] == ["Other", "Outer"]
+
+
+def test_a_project_most_others_wait_for_gets_every_core(tmp_path, capsys):
+    """(The System and Base Application of a workspace: the build waits for them.)"""
+    _app(tmp_path / "base", "Base", A_ID)
+    for i in range(5):
+        _app(tmp_path / f"ext{i}", f"Ext {i}", f"44444444-0000-4000-8000-00000000000{i}", deps=[("Base", A_ID)])
+    _app(tmp_path / "lone", "Lone", C_ID)
+    assert main(["build", str(tmp_path), "--out", str(tmp_path / "out"), "-j", "2", "--progress", "plain"]) == 0
+    out = capsys.readouterr().out
+    assert "] Base 1.0.0.0: started (2 cores)" in out
+    assert "] Lone 1.0.0.0: started (1 core)" in out
