@@ -103,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("dot", "mermaid", "json", "svg"), default="dot",
                    help="dot (Graphviz), mermaid, json, or svg (drawn by Graphviz's dot) (default: dot)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the graph to FILE instead of the standard output")
+    p.add_argument("--reduce", action="store_true",
+                   help="leave out the edges a longer path implies (A -> C when A -> B -> C): readable pictures of "
+                        "large workspaces")
     p.set_defaults(run=cmd_graph)
 
     p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
@@ -350,9 +353,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from .graph import GraphError, build_graph, load_nodes, to_dot, to_json, to_mermaid, to_svg
+    from .graph import GraphError, build_graph, load_nodes, reduced, to_dot, to_json, to_mermaid, to_svg
     try:
         graph = build_graph(load_nodes(args.paths))
+        if args.reduce:
+            graph = reduced(graph)
         render = {"dot": to_dot, "mermaid": to_mermaid, "json": to_json, "svg": to_svg}[args.format]
         text = render(graph)
     except GraphError as exc:
