@@ -28,7 +28,8 @@ def _app(folder, name, app_id, deps=(), source=None, **extra):
                 "dependencies": [{"id": d_id, "name": d_name, "publisher": "alc tests", "version": "1.0.0.0"}
                                  for d_name, d_id in deps], **extra}
     (folder / "app.json").write_text(json.dumps(manifest))
-    (folder / "Main.Codeunit.al").write_text(source or f'codeunit {70000 + abs(hash(name)) % 900} "{name} Main" {{ }}\n')
+    number = 70000 + sum(map(ord, name)) % 900
+    (folder / "Main.Codeunit.al").write_text(source or f'codeunit {number} "{name} Main" {{ }}\n')
 
 
 A_ID, B_ID, C_ID = (f"22222222-0000-4000-8000-00000000000{i}" for i in (1, 2, 3))

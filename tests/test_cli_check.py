@@ -170,6 +170,7 @@ def test_merged_shows_extension_procedures_and_indents_trigger_code(packages, ca
             '        "Loyalty Points" += Points;\n') in out
     assert main(["merged", "page:50000", p["base"], p["loyalty"]]) == 0
     lines = capsys.readouterr().out.splitlines()
-    at = lines.index("                trigger OnAction()", lines.index("            action(ResetPoints) // from Demo Loyalty"))
+    action = lines.index("            action(ResetPoints) // from Demo Loyalty")
+    at = lines.index("                trigger OnAction()", action)
     assert lines[at + 1:at + 5] == ["                begin", '                    Rec."Loyalty Points" := 0;',
                                     "                    Rec.Modify();", "                end;"]

@@ -122,7 +122,8 @@ class _Renderer:
         out = []
         for p in props:
             text = [_pad(level) + line for line in print_property(p).split("\n")]
-            text[-1] += _from(self.provenance.property(self.obj, section, element, p.name)) + self._mark(element, p.name)
+            origin = _from(self.provenance.property(self.obj, section, element, p.name))
+            text[-1] += origin + self._mark(element, p.name)
             out += text
         return out
 
