@@ -248,7 +248,8 @@ def test_a_missing_application_is_a_warning_when_nothing_of_it_is_extended():
     assert warning.kind == "missing-dependency" and warning.message.endswith(
         "it extends none of the application's objects, so the rest is checked without it")
     assert [f.name for f in result.find("table", 50100).fields] == ["Id", "More"]
-    other = make_app("Other", "tableextension 50102 X extends Customer { }", ident="00000000-0000-0000-0000-000000000003")
+    other = make_app("Other", "tableextension 50102 X extends Customer { }",
+                     ident="00000000-0000-0000-0000-000000000003")
     other = attrs.evolve(other, manifest=attrs.evolve(other.manifest, application=BASE.manifest.version))
     assert [c.kind for c in merge([other]).conflicts] == ["missing-dependency"]  # it does extend the application
 
