@@ -114,6 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("dot", "mermaid", "json", "svg"), default="dot",
                    help="dot (Graphviz), mermaid, json, or svg (drawn by Graphviz's dot) (default: dot)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the graph to FILE instead of the standard output")
+    p.add_argument("--reduce", action="store_true",
+                   help="leave out the edges a longer path implies (A -> C when A -> B -> C): readable pictures of "
+                        "large workspaces")
     p.set_defaults(run=cmd_graph)
 
     p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
@@ -434,9 +437,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from .build.graph import GraphError, build_graph, load_nodes, to_dot, to_json, to_mermaid, to_svg
+    from .build.graph import GraphError, build_graph, load_nodes, reduced, to_dot, to_json, to_mermaid, to_svg
     try:
         graph = build_graph(load_nodes(args.paths))
+        if args.reduce:
+            graph = reduced(graph)
         render = {"dot": to_dot, "mermaid": to_mermaid, "json": to_json, "svg": to_svg}[args.format]
         text = render(graph)
     except GraphError as exc:
@@ -480,6 +485,25 @@ def _app_paths(paths: Sequence[str]) -> list[str]:
     return _one_version_each(out)
 
 
+def _package_ids(paths: Sequence[str], caches: Sequence[str]) -> dict:
+    """App id -> package path, for the packages given and those of the package caches (to find
+    where a conflict is written)."""
+    from .package import PackageError, read_package
+    out: dict = {}
+    if caches:
+        from .package.cache import scan_package_cache
+        index = scan_package_cache([c for c in caches if os.path.isdir(c)])
+        for app_id, versions in index.by_id.items():
+            if versions:
+                out[str(app_id)] = versions[0].path
+    for path in paths:
+        try:
+            out[read_package(path, symbols=False).app.id] = path
+        except PackageError:
+            pass
+    return out
+
+
 def _one_version_each(paths: list) -> list[str]:
     """Two versions of one app: the highest, with a warning (the package cache's rule), unless both
     were named on the command line, which is a contradiction the user must settle (exit 2)."""
@@ -512,6 +536,7 @@ def _load_apps(args: argparse.Namespace):
     from .merge.load import load_apps
     from .package.errors import PackageError
     args.apps = _app_paths(args.apps)
+    args.package_ids = _package_ids(args.apps, args.packagecachepath)
     for folder in args.packagecachepath:
         if not os.path.isdir(folder):
             raise UsageError(f"no such package cache folder: {folder}")
@@ -526,7 +551,7 @@ def _merge(args: argparse.Namespace):
     damaged object is found there."""
     from .merge import merge
     from .package.errors import PackageError
-    apps = _load_apps(args)
+    apps = args.loaded = _load_apps(args)
     try:
         return merge(apps, policy=args.policy)
     except PackageError as exc:
@@ -535,7 +560,10 @@ def _merge(args: argparse.Namespace):
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .diagnostics import render_sarif
+    from .merge.locate import locate_conflicts
     result = _merge(args)
+    if result.conflicts or result.warnings:
+        result = locate_conflicts(result, args.package_ids)
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2))
     elif args.format == "sarif":
@@ -546,6 +574,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         for c in list(result.conflicts) + list(result.warnings):
             severity = "error" if c in result.conflicts else "warning"
             where = f"{c.object}" if c.object is not None else "apps"
+            spans = list(c.spans) + [None] * (len(c.apps) - len(c.spans))
+            if any(s is not None and s.source is not None for s in spans):
+                for a, span in zip(c.apps, spans):  # one line per side, where it is written
+                    line, col = span.source.line_col(span.start) if span is not None else (0, 0)
+                    prefix = f"{span.display_path()}({line},{col})" if span is not None else where
+                    print(f"{prefix}: {severity} {c.code}: {c.message} [`{a.name}` {a.version}]")
+                continue
             print(f"{where}: {severity} {c.code}: {c.message}")
             for a in c.apps:
                 print(f"    app `{a.name}` by {a.publisher} {a.version} ({a.id})")
@@ -574,6 +609,7 @@ def _object_spec(text: str) -> tuple:
 
 def cmd_merged(args: argparse.Namespace) -> int:
     from .merge import merged_json, render_merged
+    from .merge.show import added_code, conflict_marks, object_conflicts
     from .package.errors import PackageError
     kind, ident = _object_spec(args.object)
     result = _merge(args)
@@ -583,11 +619,17 @@ def cmd_merged(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if obj is None:
         raise UsageError(f"no {kind} `{ident}` in these apps")
+    conflicts = object_conflicts(result, obj)
     if args.format == "json":
-        print(json.dumps(merged_json(obj, result.provenance), indent=2))
+        doc = merged_json(obj, result.provenance)
+        doc["conflicts"] = [c.to_dict() for c in conflicts]
+        print(json.dumps(doc, indent=2))
     else:
-        print(render_merged(obj, result.provenance))
-    return EXIT_OK
+        print(render_merged(obj, result.provenance, conflict_marks(conflicts), added_code(result, args.loaded, obj)))
+        if conflicts:
+            print(f"// {len(conflicts)} conflict{'s' if len(conflicts) > 1 else ''} in this object "
+                  "(alc check lists where each side is written)")
+    return EXIT_DIAGNOSTICS if conflicts else EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

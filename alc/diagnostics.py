@@ -535,17 +535,17 @@ def render_sarif(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None) -
         result: dict = {"ruleId": d.code, "level": {"error": "error", "warning": "warning"}.get(str(d.severity), "note"),
                         "message": {"text": d.message}}
         if d.span is not None and d.span.source is not None:
-            path, line, col = d.location(cwd)
-            end_line, end_col = d.span.source.line_col(d.span.end)
-            result["locations"] = [{"physicalLocation": {
-                "artifactLocation": {"uri": path.replace(os.sep, "/")},
-                "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}}}]
+            result["locations"] = [_sarif_location(d.span, cwd)]
+            related = [dict(_sarif_location(label.span, cwd), id=i, message={"text": label.text or "related"})
+                       for i, label in enumerate(d.labels) if label.span is not None and label.span.source is not None]
+            if related:
+                result["relatedLocations"] = related
         results.append(result)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "alc", "version": __version__, "informationUri": "https://github.com/",
+            "tool": {"driver": {"name": "alc", "version": __version__,
                                 "rules": [{"id": code, "shortDescription": {"text": CODES[code].title if code in CODES else code},
                                            "fullDescription": {"text": CODES[code].explanation if code in CODES else code}}
                                           for code in rules]}},
@@ -553,3 +553,11 @@ def render_sarif(diagnostics: Sequence[Diagnostic], cwd: Optional[str] = None) -
         }],
     }
     return json.dumps(log, indent=2)
+
+
+def _sarif_location(span: Span, cwd: Optional[str]) -> dict:
+    line, col = span.source.line_col(span.start)
+    end_line, end_col = span.source.line_col(span.end)
+    return {"physicalLocation": {"artifactLocation": {"uri": span.display_path(cwd).replace(os.sep, "/")},
+                                 "region": {"startLine": line, "startColumn": col, "endLine": end_line,
+                                            "endColumn": end_col}}}

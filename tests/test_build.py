@@ -28,7 +28,8 @@ def _app(folder, name, app_id, deps=(), source=None, **extra):
                 "dependencies": [{"id": d_id, "name": d_name, "publisher": "alc tests", "version": "1.0.0.0"}
                                  for d_name, d_id in deps], **extra}
     (folder / "app.json").write_text(json.dumps(manifest))
-    (folder / "Main.Codeunit.al").write_text(source or f'codeunit {70000 + abs(hash(name)) % 900} "{name} Main" {{ }}\n')
+    number = 70000 + sum(map(ord, name)) % 900
+    (folder / "Main.Codeunit.al").write_text(source or f'codeunit {number} "{name} Main" {{ }}\n')
 
 
 A_ID, B_ID, C_ID = (f"22222222-0000-4000-8000-00000000000{i}" for i in (1, 2, 3))
@@ -186,3 +187,15 @@ def test_an_app_json_inside_a_project_belongs_to_it(tmp_path):
     _app(tmp_path / "outer" / "module", "Module", B_ID)
     _app(tmp_path / "other", "Other", C_ID)
     assert [p.name for p in discover_projects([str(tmp_path)])] == ["Other", "Outer"]
+
+
+def test_a_project_most_others_wait_for_gets_every_core(tmp_path, capsys):
+    """(The System and Base Application of a workspace: the build waits for them.)"""
+    _app(tmp_path / "base", "Base", A_ID)
+    for i in range(5):
+        _app(tmp_path / f"ext{i}", f"Ext {i}", f"44444444-0000-4000-8000-00000000000{i}", deps=[("Base", A_ID)])
+    _app(tmp_path / "lone", "Lone", C_ID)
+    assert main(["build", str(tmp_path), "--out", str(tmp_path / "out"), "-j", "2", "--progress", "plain"]) == 0
+    out = capsys.readouterr().out
+    assert "] Base 1.0.0.0: started (2 cores)" in out
+    assert "] Lone 1.0.0.0: started (1 core)" in out

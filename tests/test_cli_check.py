@@ -23,6 +23,43 @@ def test_unrelated_apps_setting_one_property_conflict(packages, capsys):
     assert "error ALC0301" in out and "`Demo Loyalty`" in out and "`Demo Shipping`" in out
 
 
+def _line_of(project_file: str, text: str) -> int:
+    from apps import SAMPLES
+    lines = open(os.path.join(SAMPLES, project_file), encoding="utf-8").read().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+def test_each_side_of_a_conflict_is_located_in_its_package_source(packages, capsys):
+    """Text: one `path(line,col): error` line per side; JSON: `locations`; SARIF: locations and
+    relatedLocations (and no made-up informationUri)."""
+    cache, p = packages
+    loyalty_line = _line_of("loyalty/src/LoyaltyCustomerCard.PageExt.al", "Visible = false;")
+    shipping_line = _line_of("shipping/src/ShippingCustomerCard.PageExt.al", "Visible = true;")
+    assert main(["check", p["base"], p["loyalty"], p["shipping"]]) == 1
+    lines = [line for line in capsys.readouterr().out.splitlines() if "error ALC0301" in line]
+    assert lines == [
+        f"{p['loyalty']}/src/src/LoyaltyCustomerCard.PageExt.al({loyalty_line},13): error ALC0301: `Visible` of "
+        "control `Balance` of page 50000 `Demo Customer Card` is set differently by apps that do not depend on each "
+        "other: `false` by `Demo Loyalty`, `true` by `Demo Shipping` [`Demo Loyalty` 1.2.0.0]",
+        f"{p['shipping']}/src/src/ShippingCustomerCard.PageExt.al({shipping_line},13): error ALC0301: `Visible` of "
+        "control `Balance` of page 50000 `Demo Customer Card` is set differently by apps that do not depend on each "
+        "other: `false` by `Demo Loyalty`, `true` by `Demo Shipping` [`Demo Shipping` 2.0.0.0]"]
+    main(["check", p["base"], p["loyalty"], p["shipping"], "--format", "json"])
+    (conflict,) = json.loads(capsys.readouterr().out)["conflicts"]
+    assert [(loc["file"].rsplit("/", 1)[1], loc["line"], loc["column"]) for loc in conflict["locations"]] == [
+        ("LoyaltyCustomerCard.PageExt.al", loyalty_line, 13), ("ShippingCustomerCard.PageExt.al", shipping_line, 13)]
+    main(["check", p["base"], p["loyalty"], p["shipping"], "--format", "sarif"])
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    assert "informationUri" not in run["tool"]["driver"]
+    (result,) = run["results"]
+    first = result["locations"][0]["physicalLocation"]
+    related = result["relatedLocations"][0]["physicalLocation"]
+    assert first["artifactLocation"]["uri"].endswith("LoyaltyCustomerCard.PageExt.al")
+    assert first["region"]["startLine"] == loyalty_line
+    assert related["artifactLocation"]["uri"].endswith("ShippingCustomerCard.PageExt.al")
+    assert related["region"]["startLine"] == shipping_line
+
+
 def test_layering_resolves_the_same_conflict(packages, capsys):
     cache, p = packages
     # loyalty-rewards depends on loyalty and sets Visible = true over it, as shipping does.
@@ -111,3 +148,29 @@ def test_two_versions_of_one_app(packages, tmp_path, capsys):
     assert main(["check", p["base"], p["loyalty"], str(newer)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("alc: error: `Demo Loyalty` is given twice: 1.2.0.0 (") and "give one of them" in err
+
+
+def test_merged_marks_conflicts_and_exits_1(packages, capsys):
+    cache, p = packages
+    assert main(["merged", "page:50000", p["base"], p["loyalty"], p["shipping"]]) == 1
+    out = capsys.readouterr().out
+    assert ("Visible = true; // from Demo Shipping // CONFLICT ALC0301: false by Demo Loyalty, true by Demo Shipping"
+            in out)
+    assert out.rstrip().endswith("// 1 conflict in this object (alc check lists where each side is written)")
+    assert main(["merged", "page:50000", p["base"], p["loyalty"], p["shipping"], "--format", "json"]) == 1
+    assert [c["property"] for c in json.loads(capsys.readouterr().out)["conflicts"]] == ["Visible"]
+    assert main(["merged", "page:50000", p["base"], p["loyalty"], p["loyalty-rewards"], p["shipping"]]) == 0
+
+
+def test_merged_shows_extension_procedures_and_indents_trigger_code(packages, capsys):
+    cache, p = packages
+    assert main(["merged", "table:50000", p["base"], p["loyalty"]]) == 0
+    out = capsys.readouterr().out
+    assert ("    // added by Demo Loyalty (its tableextension)\n    procedure AddPoints(Points: Integer)\n    begin\n"
+            '        "Loyalty Points" += Points;\n') in out
+    assert main(["merged", "page:50000", p["base"], p["loyalty"]]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    action = lines.index("            action(ResetPoints) // from Demo Loyalty")
+    at = lines.index("                trigger OnAction()", action)
+    assert lines[at + 1:at + 5] == ["                begin", '                    Rec."Loyalty Points" := 0;',
+                                    "                    Rec.Modify();", "                end;"]

@@ -105,3 +105,15 @@ def test_bad_input(tmp_path, capsys):
     assert main(["graph", str(tmp_path / "nope")]) == 2
     assert main(["graph", str(tmp_path)]) == 2
     assert "no projects (app.json) or packages (.app) in" in capsys.readouterr().err
+
+
+def test_reduce_leaves_out_implied_edges(tmp_path, capsys):
+    _app(tmp_path / "a", "Alpha", A)
+    _app(tmp_path / "b", "Beta", B, deps=[("Alpha", A, "1.0.0.0")])
+    _app(tmp_path / "c", "Gamma", C, deps=[("Beta", B, "1.0.0.0"), ("Alpha", A, "1.0.0.0")])
+    full = json.loads(_graph(capsys, str(tmp_path), "--format", "json")[1])
+    short = json.loads(_graph(capsys, str(tmp_path), "--format", "json", "--reduce")[1])
+    assert len(full["edges"]) == 3
+    assert sorted((e["from"], e["to"]) for e in short["edges"]) == sorted([(B, A), (C, B)])
+    dot = _graph(capsys, str(tmp_path), "--reduce")[1]
+    assert f'"{C}" -> "{B}";' in dot  # no label: it asks for the version Beta has

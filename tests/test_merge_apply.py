@@ -236,6 +236,24 @@ def test_application_field_is_an_implicit_dependency():
     assert missing.kind == "missing-dependency" and "application" in missing.message
 
 
+def test_a_missing_application_is_a_warning_when_nothing_of_it_is_extended():
+    """Without Microsoft's packages, an app that extends only objects of the set is still checked."""
+    own = make_app("Own", """table 50100 Points { fields { field(1; Id; Integer) { } } }
+        tableextension 50101 MorePoints extends Points { fields { field(2; More; Integer) { } } }""",
+                   ident="00000000-0000-0000-0000-000000000002")
+    own = attrs.evolve(own, manifest=attrs.evolve(own.manifest, application=BASE.manifest.version))
+    result = merge([own])
+    assert result.conflicts == ()
+    (warning,) = result.warnings
+    assert warning.kind == "missing-dependency" and warning.message.endswith(
+        "it extends none of the application's objects, so the rest is checked without it")
+    assert [f.name for f in result.find("table", 50100).fields] == ["Id", "More"]
+    other = make_app("Other", "tableextension 50102 X extends Customer { }",
+                     ident="00000000-0000-0000-0000-000000000003")
+    other = attrs.evolve(other, manifest=attrs.evolve(other.manifest, application=BASE.manifest.version))
+    assert [c.kind for c in merge([other]).conflicts] == ["missing-dependency"]  # it does extend the application
+
+
 def test_base_source_is_conflict_free():
     assert merge([base_app()]).conflicts == ()
     assert BASE_AL.count("table 18") == 1

@@ -379,7 +379,8 @@ def test_conflicts_as_json_and_diagnostics():
     data = result.to_dict()
     assert list(data) == ["apps", "order", "conflicts", "warnings"]
     (c,) = data["conflicts"]
-    assert list(c) == ["code", "kind", "object", "element", "property", "apps", "values", "message"]
+    assert list(c) == ["code", "kind", "object", "element", "property", "apps", "values", "message", "locations"]
+    assert [loc["file"].split("/")[0] for loc in c["locations"]] == ["Alpha", "Beta"]  # one per side
     assert c["object"] == {"type": "page", "id": 21, "name": "Customer Card"}
     assert list(c["apps"][0]) == ["id", "name", "publisher", "version"]
     (d,) = result.diagnostics()

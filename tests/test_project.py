@@ -278,7 +278,8 @@ def test_empty_id_ranges_is_a_warning_naming_the_field():
     """Not an error: Microsoft's compiler builds apps with `"idRanges": []` (two in BCApps)."""
     m, diags = parse({"id": APP_ID, "name": "A", "publisher": "P", "version": "1.0.0.0", "idRanges": []})
     assert m is not None and m.id_ranges == ()
-    assert concise(diags) == "app.json(6,3): warning ALC0416: `idRanges` is empty: no object id is checked against a range"
+    assert concise(diags) == ("app.json(6,3): warning ALC0416: `idRanges` is empty: no object id is checked "
+                              "against a range")
 
 
 @pytest.mark.parametrize("change, expected", [

@@ -30,8 +30,8 @@ from typing import Optional, Sequence
 import attrs
 import networkx as nx
 
-__all__ = ["AppNode", "Graph", "GraphError", "load_nodes", "build_graph", "to_dot", "to_mermaid", "to_json",
-           "to_svg"]
+__all__ = ["AppNode", "Graph", "GraphError", "load_nodes", "build_graph", "reduced", "to_dot", "to_mermaid",
+           "to_json", "to_svg"]
 
 _APPLICATION = ("437dbf0e-84ff-417a-965d-ed2bb9650972", "63ca2fa4-4f03-4f2b-a480-172fef340d3f")
 _APPLICATION_UMBRELLA = "c1335042-3002-4257-bf8a-75c898ccb1b8"
@@ -150,6 +150,19 @@ def build_graph(nodes: Sequence[AppNode]) -> Graph:
                  tuple((a, b, v, (a, b) in on_cycle) for a, b, v in edges), cycles, tuple(warnings))
 
 
+def reduced(g: Graph) -> Graph:
+    """Without the edges that a longer path already implies (A -> C when A -> B -> C): the same
+    order, far fewer lines in a picture of a large workspace. Edges on cycles are kept.
+
+    >>> e = (("a", "b", "1.0.0.0", False), ("b", "c", "1.0.0.0", False), ("a", "c", "1.0.0.0", False))
+    >>> [(a, b) for a, b, _, _ in reduced(Graph((), e, ())).edges]
+    [('a', 'b'), ('b', 'c')]
+    """
+    acyclic = nx.DiGraph((a, b) for a, b, _, cycle in g.edges if not cycle)
+    keep = set(nx.transitive_reduction(acyclic).edges) if acyclic.number_of_nodes() else set()
+    return attrs.evolve(g, edges=tuple(e for e in g.edges if e[3] or (e[0], e[1]) in keep))
+
+
 def _label(n: AppNode, sep: str) -> str:
     return f"{n.name}{sep}{n.version}" if not n.missing else f"{n.name}{sep}(missing)"
 
@@ -158,11 +171,21 @@ def _min(version: str) -> str:
     return f">= {version}" if version and version != "0.0.0.0" else ""
 
 
+def _edge_text(g: Graph, to: str, version: str) -> str:
+    """The minimum version on an edge, left out when it is the version the target node shows."""
+    node = next((n for n in g.nodes if n.id == to), None)
+    return "" if node is not None and not node.missing and node.version == version else _min(version)
+
+
 def to_dot(g: Graph) -> str:
+    """Graphviz dot; an edge's label is the minimum version it asks for when that differs from the
+    version of the app it points at (the JSON always has it)."""
     def q(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    lines = ["digraph apps {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fillcolor="#f4f6fb", '
-             'fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10, color="#555555"];']
+    big = len(g.nodes) > 40
+    lines = ["digraph apps {", "  rankdir=LR;" if not big else "  rankdir=RL; concentrate=true; ranksep=1.2;",
+             '  node [shape=box, style="rounded,filled", fillcolor="#f4f6fb", fontname="Helvetica"];',
+             '  edge [fontname="Helvetica", fontsize=10, color="#555555"];']
     for n in g.nodes:
         text = q(n.name)[:-1] + "\\n" + (n.version if not n.missing else "(missing)") + '"'  # \n: a line break
         attrs_ = [f"label={text}"]
@@ -172,7 +195,8 @@ def to_dot(g: Graph) -> str:
             attrs_.append('fillcolor="#eef7ee"')
         lines.append(f"  {q(n.id)} [{', '.join(attrs_)}];")
     for a, b, version, cycle in g.edges:
-        attrs_ = [f"label={q(_min(version))}"] if _min(version) else []
+        text = _edge_text(g, b, version)
+        attrs_ = [f"label={q(text)}"] if text else []
         if cycle:
             attrs_ += ["color=red", "penwidth=2"]
         lines.append(f"  {q(a)} -> {q(b)}" + (f" [{', '.join(attrs_)}]" if attrs_ else "") + ";")
@@ -188,7 +212,7 @@ def to_mermaid(g: Graph) -> str:
         lines.append(f'  {ids[n.id]}["{label}"]' + (":::missing" if n.missing else ""))
     cycle_links = []
     for i, (a, b, version, cycle) in enumerate(g.edges):
-        text = _min(version)
+        text = _edge_text(g, b, version)
         lines.append(f"  {ids[a]} -->" + (f'|"{text}"|' if text else "") + f" {ids[b]}")
         if cycle:
             cycle_links.append(str(i))

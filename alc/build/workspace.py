@@ -182,6 +182,7 @@ def build(folders: Sequence[str], caches: Sequence[str] = (), out: str = "alc-bu
     the_plan = plan(projects if projects is not None else discover_projects(folders))
     os.makedirs(out, exist_ok=True)
     _warm_up()
+    symbols = _shared_symbols()
     results: dict = {}
     pending = list(the_plan.projects)
     running: dict = {}                       # connection -> (project, process, slots, start, state)
@@ -195,9 +196,14 @@ def build(folders: Sequence[str], caches: Sequence[str] = (), out: str = "alc-bu
         ready.sort(key=lambda p: -the_plan.weight.get(p.path, 0))  # what others wait for first (stable)
         while ready and free > 0:
             p = ready.pop(0)
+            if _gates(the_plan, p, pending) and free < jobs:
+                break  # it gets every core once the running ones end: what waits for it waits longest
             pending.remove(p)
-            slots = max(1, free // (len(ready) + 1)) if len(ready) + 1 < free else 1
-            conn = _launch(ctx, p, caches, out, slots, warnings)
+            if _gates(the_plan, p, pending):
+                slots = free
+            else:
+                slots = max(1, free // (len(ready) + 1)) if len(ready) + 1 < free else 1
+            conn = _launch(ctx, p, caches, out, slots, warnings, symbols if ctx.get_start_method() == "fork" else None)
             running[conn] = (p, conn.process, slots, time.perf_counter())
             free -= slots
             emit("start", p, {"slots": slots})
@@ -218,6 +224,8 @@ def build(folders: Sequence[str], caches: Sequence[str] = (), out: str = "alc-bu
             conn.close()
             proc.join(timeout=10)
             emit("done", p, {"result": result})
+            if result.status == "ok" and result.output and the_plan.weight.get(p.path) and symbols is not None:
+                _keep_symbols(symbols, result.output)
         emit("tick", None, {})
     ordered = tuple(results[p.path] for p in the_plan.projects)
     return BuildResult(ordered, round(time.perf_counter() - started, 3), jobs)
@@ -233,6 +241,32 @@ def _warm_up() -> None:
     from ..syntax.grammar import load_grammar
     from ..syntax.parse import Driver  # noqa: F401
     load_grammar()
+
+
+def _gates(the_plan: Plan, p: Project, pending: list) -> bool:
+    """Does most of what is left wait for ``p`` (the System or Base Application of a workspace)?
+    Then it gets all the cores for its parse workers rather than one beside small projects."""
+    weight = the_plan.weight.get(p.path, 0)
+    return weight >= 4 and weight * 2 >= len(pending)
+
+
+def _shared_symbols():
+    """A symbol cache in this process: the symbols of a package that other projects depend on are
+    read here once, after it is built, and every compile process forked later inherits them (the
+    Base Application's take seconds to load; two hundred apps depend on it)."""
+    from .symcache import SymbolCache
+    return SymbolCache()
+
+
+def _keep_symbols(cache, package: str) -> None:
+    import gc
+    from ..package import PackageError
+    try:
+        cache.app_symbols(package).index()
+    except (PackageError, OSError):
+        return  # each compile reads it itself, and reports what is wrong
+    gc.collect()
+    gc.freeze()  # long-lived: keep the collector (here and in the forked processes) off them
 
 
 class _Missing:
@@ -278,11 +312,11 @@ def _context():
         return multiprocessing.get_context("spawn")
 
 
-def _launch(ctx, p: Project, caches: Sequence[str], out: str, slots: int, warnings):
+def _launch(ctx, p: Project, caches: Sequence[str], out: str, slots: int, warnings, symbols):
     parent, child = ctx.Pipe(duplex=False)
     own = os.path.join(p.path, ".alpackages")
     cache = (out,) + tuple(caches or ((own,) if os.path.isdir(own) else ()))
-    proc = ctx.Process(target=_child, args=(child, p.path, cache, out, slots, warnings), daemon=False)
+    proc = ctx.Process(target=_child, args=(child, p.path, cache, out, slots, warnings, symbols), daemon=False)
     proc.start()
     child.close()
     return _Conn(parent, proc)
@@ -304,7 +338,7 @@ class _Conn:
         self.conn.close()
 
 
-def _child(conn, path: str, cache: tuple, out: str, slots: int, warnings) -> None:
+def _child(conn, path: str, cache: tuple, out: str, slots: int, warnings, symbols=None) -> None:
     """In the child: compile one project, report its stages and a compact result."""
     from .compiler import CompileOptions, compile_project, default_output_name
     t0 = time.perf_counter()
@@ -319,7 +353,7 @@ def _child(conn, path: str, cache: tuple, out: str, slots: int, warnings) -> Non
             conn.send(("stage", stage, files))
 
         result = compile_project(CompileOptions(project=path, package_cache=cache, out=target, jobs=slots,
-                                                warnings=warnings, progress=progress))
+                                                warnings=warnings, progress=progress, symbol_cache=symbols))
         diags = sorted(result.diagnostics, key=sort_key)
         errors = sum(1 for d in diags if d.is_error)
         status = "ok" if result.ok else ("unusable" if not result.usable else "failed")

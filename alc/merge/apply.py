@@ -40,6 +40,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+import attrs
+
 from ..ir.moved import without_moved_out
 from ..memory import gc_paused
 
@@ -47,7 +49,7 @@ from .conflicts import DeltaIndex
 from .deltas import MOVE_OPS, TARGET_KINDS, extension_deltas
 from .model import (App, Conflict, MergeOptions, MergeResult, ObjectRef, ObjectStub, Provenance, loaded, object_key,
                     object_ref)
-from .order import AppGraph, build_graph
+from .order import APPLICATION_IDS, AppGraph, build_graph
 from .work import Journal, ObjectWork, member_names
 
 __all__ = ["merge", "Declarations"]
@@ -117,12 +119,29 @@ def _merge(apps: dict, graph: AppGraph, order: tuple, options: MergeOptions, con
             if delta.op == "modify" or delta.op in MOVE_OPS:
                 index.add(target, work.ref, delta)
             work.apply(delta)
+    conflicts, unresolved = _application_optional(conflicts, unresolved)
     overrides, warnings = index.conflicts(graph.depends_on, refs, options.policy)
     merged = tuple(works[key].freeze() if key in works else obj for key, obj in declarations.objects.items())
     provenance = Provenance(refs, declarations.owners, journal.elements,
                             journal.moves, journal.properties, journal.triggers)
     return MergeResult(merged, tuple(conflicts + journal.conflicts + overrides), tuple(unresolved + warnings),
                        provenance, order, tuple(refs[a] for a in order))
+
+
+def _application_optional(conflicts: list, unresolved: list) -> tuple[list, list]:
+    """Without Microsoft's application in the set, an app whose `application` dependency is missing
+    is still checked: a warning, not a conflict, when none of its extensions misses its target
+    (so it extends no object of the application that the set lacks)."""
+    missing_targets = {c.apps[0].id for c in conflicts + unresolved if c.kind == "missing-target" and c.apps}
+    keep, soft = [], []
+    for c in conflicts:
+        if (c.kind == "missing-dependency" and len(c.apps) == 2 and c.apps[1].id == APPLICATION_IDS[0]
+                and c.apps[0].id not in missing_targets):
+            soft.append(attrs.evolve(c, message=c.message + "; it extends none of the application's objects, so "
+                                                            "the rest is checked without it"))
+        else:
+            keep.append(c)
+    return keep, soft + unresolved
 
 
 def _anchors_first(items: list) -> list:

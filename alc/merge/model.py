@@ -204,7 +204,7 @@ class Conflict:
                 "object": self.object.to_dict() if self.object is not None else None,
                 "element": self.element, "property": self.property,
                 "apps": [a.to_dict() for a in self.apps], "values": list(self.values),
-                "message": self.message}
+                "message": self.message, "locations": [_location(s) for s in self.spans]}
 
     def to_diagnostic(self, severity: Severity = Severity.ERROR) -> Diagnostic:
         """A Diagnostic with one label per app whose code position is known."""
@@ -213,6 +213,15 @@ class Conflict:
         notes = [f"app `{a.name}` by `{a.publisher}` {a.version} ({a.id})" for a in self.apps]
         return Diagnostic(self.code, severity, self.message, spans[0] if spans else None,
                           labels=labels[1:], notes=notes)
+
+
+def _location(span) -> Optional[dict]:
+    """Where one side of a conflict is written: file, line, column (None when unknown)."""
+    if span is None or span.source is None:
+        return None
+    line, col = span.source.line_col(span.start)
+    end_line, end_col = span.source.line_col(span.end)
+    return {"file": span.display_path(), "line": line, "column": col, "end_line": end_line, "end_column": end_col}
 
 
 @attrs.frozen(eq=False)

@@ -77,15 +77,23 @@ def _join(groups: list) -> list:
     return out
 
 
-def render_merged(obj: Any, provenance: Provenance) -> str:
-    """``obj`` as AL source with its provenance in comments."""
-    return "\n".join(_Renderer(obj, provenance).lines())
+def render_merged(obj: Any, provenance: Provenance, marks: Optional[dict] = None, added: tuple = ()) -> str:
+    """``obj`` as AL source with its provenance in comments. ``marks``: (element, property) casefolded
+    (None for the object) -> a `CONFLICT ...` note for that property or element; ``added``: (AppRef,
+    variables, procedures) that extensions declare, shown after the object's code."""
+    return "\n".join(_Renderer(obj, provenance, dict(marks or {}), tuple(added)).lines())
 
 
 @attrs.frozen
 class _Renderer:
     obj: Any
     provenance: Provenance
+    marks: dict = attrs.field(factory=dict)
+    added: tuple = ()
+
+    def _mark(self, element: Optional[str], prop: Optional[str]) -> str:
+        note = self.marks.get((element.casefold() if element else None, prop.casefold() if prop else None))
+        return f" // {note}" if note else ""
 
     def lines(self) -> list:
         obj = self.obj
@@ -105,13 +113,17 @@ class _Renderer:
         if obj.kind == "report":
             groups += [self._requestpage(obj.requestpage), self._labels(obj.labels)]
         groups += self._code(obj, "object", None, 1)
+        for app, variables, procedures in self.added:
+            code = _code_lines(ir.Codeunit(0, "X", variables=variables, procedures=procedures), 1)
+            groups.append([_pad(1) + f"// added by {app.name} (its {obj.kind}extension)", *code])
         return [*shell[:head], shell[head] + _from(self.provenance.owner(obj)), "{", *_join(groups), "}"]
 
     def _properties(self, props: tuple, section: str, element: Optional[str], level: int) -> list:
         out = []
         for p in props:
             text = [_pad(level) + line for line in print_property(p).split("\n")]
-            text[-1] += _from(self.provenance.property(self.obj, section, element, p.name))
+            origin = _from(self.provenance.property(self.obj, section, element, p.name))
+            text[-1] += origin + self._mark(element, p.name)
             out += text
         return out
 
@@ -127,6 +139,7 @@ class _Renderer:
         origin = _from(self.provenance.element(self.obj, section, node.name))
         mover = self.provenance.moved_by(self.obj, section, node.name)
         origin += f", moved by {mover.name}" if mover is not None else ""
+        origin += self._mark(node.name, None)
         inner = self._properties(getattr(node, "properties", ()), section, node.name, level + 1)
         child_attr = CHILD_ATTRS.get(type(node))
         for child in getattr(node, child_attr) if child_attr else ():
@@ -191,8 +204,43 @@ def _header(node: Any) -> str:
 
 def _code_lines(holder: ir.Codeunit, level: int) -> list:
     """Variables, triggers and procedures as printed in an object body, at ``level``."""
+    holder = attrs.evolve(holder, triggers=tuple(_reindented(t) for t in holder.triggers),
+                          procedures=tuple(_reindented(p) for p in holder.procedures))
     text = print_object(holder).split("\n")[2:-1]
     return [(_pad(level - 1) + line) if line else line for line in text]
+
+
+def _reindented(code: Any) -> Any:
+    r"""A trigger or procedure whose code body, kept as source text, is indented as if it stood in a
+    codeunit (its `end` at four spaces): the printer writes such text verbatim after the first line,
+    and an element's trigger, an extension's trigger or a procedure sits at another depth in the merged
+    object than in the file it came from.
+
+    >>> from alc import parse_text
+    >>> cu = parse_text("codeunit 1 A {\n\ttrigger OnRun()\n\tbegin\n\t\tMessage('x');\n\tend;\n}", lazy_bodies=True)
+    >>> _reindented(cu.objects[0].triggers[0]).body.text
+    "begin\n        Message('x');\n    end"
+    """
+    body = getattr(code, "body", None)
+    if not isinstance(body, ir.LazyBody) or "\n" not in body.text:
+        return code
+    from ..source import SourceFile, Span
+    first, *rest = body.text.split("\n")
+    rest = [_expand_tabs(line) for line in rest]
+    shift = 4 - (len(rest[-1]) - len(rest[-1].lstrip(" ")))
+    if shift > 0:
+        rest = [(" " * shift + line) if line.strip() else line for line in rest]
+    elif shift < 0:
+        rest = [line[min(-shift, len(line) - len(line.lstrip(" "))):] for line in rest]
+    text = "\n".join([first, *rest])
+    return attrs.evolve(code, body=attrs.evolve(body, span=Span(SourceFile(body.span.file, text), 0, len(text))))
+
+
+def _expand_tabs(line: str) -> str:
+    """Leading tabs as four spaces (the rest of the line is left alone)."""
+    stripped = line.lstrip(" \t")
+    lead = line[:len(line) - len(stripped)]
+    return lead.replace("\t", "    ") + stripped
 
 
 def _views_lines(views: tuple, level: int) -> list:

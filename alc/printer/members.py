@@ -118,7 +118,8 @@ def _action(a: ir.Action, level: int) -> list[str]:
 
 
 def _view(v: ir.View, level: int) -> list[str]:
-    return element_lines(head("view", name(v.name)), level, v.properties, [section_lines("layout", v.layout, level + 1)])
+    return element_lines(head("view", name(v.name)), level, v.properties,
+                         [section_lines("layout", v.layout, level + 1)])
 
 
 def _data_node(d: ir.DataNode, level: int) -> list[str]:

@@ -117,7 +117,8 @@ def table_view_text(view: ir.TableViewValue) -> str:
     >>> table_view_text(ir.TableViewValue(("No.",), "descending", order_of_clauses=("order", "sorting")))
     'order(descending) sorting("No.")'
     """
-    present = {"sorting": bool(view.sorting) or "sorting" in view.order_of_clauses, "order": view.order is not None, "where": bool(view.where)}
+    present = {"sorting": bool(view.sorting) or "sorting" in view.order_of_clauses,  # `sorting()` too
+               "order": view.order is not None, "where": bool(view.where)}
     order = [c for c in dict.fromkeys(view.order_of_clauses) if present.get(c)]
     order += [c for c in ("sorting", "order", "where") if present[c] and c not in order]
     text = {

@@ -23,8 +23,8 @@ import attrs
 
 from ..package import symbols as sym
 
-__all__ = ["AppSymbols", "Entry", "SymbolTable", "fold", "name_numbered_targets", "SYSTEM_FIELDS", "PLATFORM_EVENTS", "is_moved_out",
-           "live_fields"]
+__all__ = ["AppSymbols", "Entry", "SymbolTable", "fold", "name_numbered_targets", "SYSTEM_FIELDS", "PLATFORM_EVENTS",
+           "is_moved_out", "live_fields"]
 
 
 def _memo(method):
