@@ -52,7 +52,7 @@ def packages(tmp_path_factory) -> dict:
     tracker 1.0/2.0/3.0, a tracker runtime package (1.5, platform 26.0.0.0) and
     one for another platform (1.6, 25.0.0.0), shipping 3.0.0.0, base 2.0.0.0 and tracker
     4.0.0.0 needing it, mini-base 1.0/2.0 and mini-ext, seed-a .. seed-d, seed-a-other-id
-    (Seed A under another app id)."""
+    (Seed A under another app id), perms (Demo Perms: permission sets of every kind)."""
     root = tmp_path_factory.mktemp("deploy-packages")
     cache = str(root / "cache")
     out = dict(compile_samples(cache))
@@ -78,6 +78,7 @@ def packages(tmp_path_factory) -> dict:
     out["mini-base-2"] = _compile(os.path.join(DATA, "mini-base-2"), cache, os.path.join(built, "mini-base-2.app"))
     out["seed-a-other-id"] = _compile(os.path.join(DATA, "seed-a"), cache, os.path.join(built, "seed-a-other.app"),
                                       app_id="5eed0001-0000-4000-8000-0000000000ff")
+    out["perms"] = _compile(os.path.join(DATA, "perms"), cache, os.path.join(built, "perms.app"))
     for x in "abcd":
         out[f"seed-{x}"] = _compile(os.path.join(DATA, f"seed-{x}"), cache, os.path.join(built, f"seed-{x}.app"))
     return out

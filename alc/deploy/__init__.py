@@ -9,7 +9,8 @@ Modules: ``store`` (SQLite folder or PostgreSQL URL, transactions), ``schema``
 (the system tables), ``catalog`` (published apps, name resolution), ``tenantdb``
 (a tenant's state in and out), ``rules`` (the lifecycle rules, pure), ``check``
 (prerequisites and the merge engine's conflict check), ``publish``, ``tenants``
-(add, mount, dismount, remove-apps), ``views`` (AllObj, merged, permissions),
+(add, mount, dismount, remove-apps), ``tenanttables`` (the permission sets and
+data archive rows an install or uninstall writes), ``views`` (AllObj, merged, permissions),
 ``artifacts`` (runtime packages, repair), ``packages`` and ``rows`` (published
 packages decoded per process from their rows), ``server`` (the commands), ``cli``.
 

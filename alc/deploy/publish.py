@@ -221,9 +221,13 @@ def insert_app(conn, app: PublishedApp, package: Package, data: bytes, now: str)
             unique.append({"Package ID": pid, **r})
     if unique:
         conn.execute(sa.insert(schema.object_metadata), unique)
+    perms = [n for n in package.entries if n.startswith("perm/") and n.casefold().endswith(".xml")]
+    if perms:  # legacy XML permission sets: read at install without fetching the package
+        conn.execute(sa.insert(schema.resource), [{"Package ID": pid, "Type": "PermissionSet", "Name": n,
+                                                   "Content": package.read(n)} for n in perms])
 
 
 def delete_app(conn, package_id: str) -> None:
-    for table in (schema.object_metadata, schema.prerequisites, schema.capabilities, schema.dependencies,
-                  schema.nav_app):
+    for table in (schema.object_metadata, schema.resource, schema.prerequisites, schema.capabilities,
+                  schema.dependencies, schema.nav_app):
         conn.execute(sa.delete(table).where(table.c["Package ID"] == package_id))

@@ -2,8 +2,8 @@
 
 The application database holds the app catalog (`NAV App` with the package
 bytes in `Blob`, its dependencies, capabilities, prerequisites and the
-metadata of every published object), which tenant runs which package
-(`NAV App Tenant App`) and the tenant list (`$ndo$tenants`). Each tenant
+metadata of every published object, its XML permission sets in `NAV App
+Resource`), which tenant runs which package (`NAV App Tenant App`) and the tenant list (`$ndo$tenants`). Each tenant
 database holds what travels with the tenant: `NAV App Installed App` (keyed
 by app id: one version per tenant), the sync tracking, the data versions of
 uninstalled apps, the archive and permission tables and its companies.
@@ -22,7 +22,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, Integer, LargeBinary, MetaData, String, Table, Text
 
 __all__ = ["APP", "TENANT", "TENANT_SCHEMA", "nav_app", "dependencies", "capabilities", "prerequisites",
-           "object_metadata", "tenant_app", "tenants", "dbproperty", "installed_app", "data_archive",
+           "object_metadata", "resource", "tenant_app", "tenants", "dbproperty", "installed_app", "data_archive",
            "permission_set", "permission", "schema_tracking", "uninstalled_app", "company", "version_columns",
            "SCHEMA_VERSION"]
 
@@ -97,6 +97,14 @@ object_metadata = Table(
     Column("Metadata", LargeBinary, nullable=True),              # the object's alc IR (JSON), when the package has it
 )
 
+resource = Table(
+    "NAV App Resource", APP,
+    Column("Package ID", GUID, primary_key=True),
+    Column("Type", String(30), primary_key=True),                # PermissionSet: a legacy XML permission set
+    Column("Name", String(250), primary_key=True),               # its entry in the package (`perm/...`)
+    Column("Content", LargeBinary, nullable=False),
+)
+
 tenant_app = Table(
     "NAV App Tenant App", APP,
     Column("Tenant ID", String(128), primary_key=True),
@@ -158,12 +166,15 @@ permission = Table(
     Column("Role ID", String(20), primary_key=True),
     Column("Object Type", String(30), primary_key=True),
     Column("Object ID", Integer, primary_key=True),
+    Column("Role Name", String(30), nullable=False, default=""),
     Column("Object Name", String(250), nullable=False, default=""),
-    Column("Read Permission", String(10), nullable=False, default=""),
-    Column("Insert Permission", String(10), nullable=False, default=""),
-    Column("Modify Permission", String(10), nullable=False, default=""),
-    Column("Delete Permission", String(10), nullable=False, default=""),
-    Column("Execute Permission", String(10), nullable=False, default=""),
+    Column("Read Permission", String(10), nullable=False, default=" "),     # ' ' | Yes | Indirect
+    Column("Insert Permission", String(10), nullable=False, default=" "),
+    Column("Modify Permission", String(10), nullable=False, default=" "),
+    Column("Delete Permission", String(10), nullable=False, default=" "),
+    Column("Execute Permission", String(10), nullable=False, default=" "),
+    Column("Security Filter", Text, nullable=False, default=""),
+    Column("Type", String(10), nullable=False, default="Include"),          # Include | Exclude
 )
 
 schema_tracking = Table(

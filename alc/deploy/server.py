@@ -28,6 +28,7 @@ from .packages import PackageCache
 from .rows import DbSource
 from .store import Store, open_store
 from .tenantdb import load_state, save_state
+from .tenanttables import tenant_rows, write_rows
 
 __all__ = ["Server", "open_server", "DEFAULT_PLATFORM", "server_runtime"]
 
@@ -189,13 +190,15 @@ class Server:
             new_state, report = compute(catalog, state)
             if new_state == state:
                 return report
+            rows = tenant_rows(self, state, new_state)
             with self.store.begin(True, row.database) as conn:
                 now = self._tenant_row(tenant, conn, lock=True)
                 if now != row or self._catalog_revision(conn, "share") != catalog_rev:
                     continue
                 save_state(conn, tenant, state, new_state)
+                write_rows(conn, rows)
                 self._bump_tenant(conn, tenant, row.revision)
-            return report
+            return report + Report(warnings=rows.warnings)
         raise DeployUsageError(f"the tenant `{tenant}` kept changing while this command ran; try again")
 
     @staticmethod

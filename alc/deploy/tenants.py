@@ -20,6 +20,7 @@ from .catalog import load_catalog
 from .errors import DeployError, DeployUsageError
 from .model import DataVersion, Report, Step, TenantInfo, valid_tenant_name
 from .tenantdb import installed_rows, load_state, register_installed, save_state
+from .tenanttables import tenant_rows, write_rows
 
 __all__ = ["add_tenant", "remove_tenant", "list_tenants", "add_company", "dismount", "mount", "remove_apps",
            "mount_problems"]
@@ -123,7 +124,14 @@ def remove_apps(server, tenant: str) -> Report:
         for inst in sorted(installed_rows(conn).values(), key=lambda i: i.name.casefold()):
             data[inst.app_id] = DataVersion(inst.app_id, inst.name, inst.publisher, inst.version, inst.package_id)
             steps.append(Step("removed", inst.label, f"Removed {inst.label} from tenant {tenant} (its data is kept)"))
-        save_state(conn, tenant, state, state.evolve(installed={}, data=data), mounted=False)
+        new = state.evolve(installed={}, data=data)
+        server.source.bound = conn  # the package rows on this transaction's connection
+        try:
+            rows = tenant_rows(server, state, new)
+        finally:
+            server.source.bound = None
+        save_state(conn, tenant, state, new, mounted=False)
+        write_rows(conn, rows)
         server._bump_tenant(conn, tenant, now.revision)
     return Report(tuple(steps))
 
