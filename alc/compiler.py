@@ -34,6 +34,7 @@ class CompileOptions:
     defines: tuple = ()
     jobs: Optional[int] = None
     symbol_cache: object = None        # a package.symcache.SymbolCache shared by several compiles
+    code_analysis: bool = True         # bind and check code bodies (False: syntax only, `--no-code-analysis`)
 
 
 @attrs.frozen
@@ -43,6 +44,7 @@ class CompileResult:
     usable: bool = True                # False: the input itself is unusable (exit 2)
     objects: tuple = ()
     timings: dict = attrs.Factory(dict)
+    code: dict = attrs.Factory(dict)   # code analysis counts: bodies, references
     files: int = 0
     bytes: int = 0
 
@@ -113,7 +115,8 @@ def compile_project(options: CompileOptions) -> CompileResult:
     from .semantic.model import SymbolTable
     from .workers import project_app_symbols, run_shares
     include_source = options.include_source or not options.runtime
-    shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None, dep_symbols)
+    shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None, dep_symbols,
+                        options.code_analysis)
     try:
         parts = shares.phase_one()
         lap("parse")
@@ -141,7 +144,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
         diagnostics.extend(_license_check(options.license, headers))
     lap("check")
 
-    result_kw = dict(objects=headers, timings=timings, files=sum(p.files for p in parts),
+    result_kw = dict(objects=headers, timings=timings, code=shares.counts, files=sum(p.files for p in parts),
                      bytes=sum(p.bytes for p in parts))
     if has_errors(diagnostics):
         return CompileResult(tuple(diagnostics), **result_kw)
