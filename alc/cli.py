@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--errorlog", metavar="FILE", help="write the diagnostics as SARIF 2.1.0")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--no-code-analysis", dest="code_analysis", action="store_false",
+                   help="check the syntax of code bodies only (no binding of names, members and calls)")
     p.set_defaults(run=cmd_compile)
 
     p = sub.add_parser("check", help="will these apps coexist on one tenant? merge them and report conflicts")
@@ -200,7 +202,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     options = CompileOptions(project=args.project, package_cache=tuple(args.packagecachepath), out=args.out,
                              runtime=args.runtime, include_source=args.include_source, license=args.license,
-                             defines=tuple(args.define), jobs=args.jobs)
+                             defines=tuple(args.define), jobs=args.jobs, code_analysis=args.code_analysis)
     result = compile_project(options)
     diagnostics = sorted(result.diagnostics, key=sort_key)
     if args.errorlog:

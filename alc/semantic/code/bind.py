@@ -38,6 +38,8 @@ from .types import BOOLEAN, UNKNOWN, Ty, from_doc, from_ref, literal
 
 __all__ = ["check_code", "BindStats"]
 
+NAMESPACE = Ty("namespace")   # a namespace-qualified name in the making
+
 
 @attrs.define
 class BindStats:
@@ -196,7 +198,7 @@ class Binder:
             self.stmt(s.body)
         elif t is ir.With:
             ty = self.expr(s.record)
-            self.withs.append(ty.subtype if ty.name == "record" and ty.subtype else None)
+            self.withs.append(self.members.table_name(ty.subtype) if ty.name == "record" else None)
             try:
                 self.stmt(s.body)
             finally:
@@ -257,7 +259,8 @@ class Binder:
         """`Database::Customer`, `Enum::"X"::Y`, `"Document Type"::Order`, `Rec.Type::Item`."""
         target = e.target
         if type(target) is ir.Member:
-            return self.expr(target)
+            ty = self.expr(target)
+            return UNKNOWN if ty is NAMESPACE else ty
         if type(target) is ir.Scope and type(target.target) is ir.Name and fold(target.target.value) == "enum":
             return Ty("enum", target.name)
         if type(target) is ir.Name:
@@ -366,8 +369,21 @@ class Binder:
                 if args is not None and key in self.scope.procedures and key not in self.scope.names:
                     self.arity(e, self.scope.procedures[key], args)
             return found or UNKNOWN
-        ty = self.expr(target)
+        if type(target) is ir.Name:
+            root = fold(target.value)
+            found = self.lookup(root)
+            if found is not None:
+                self.stats.references += 1
+                ty = found
+            elif root in self.members.namespace_roots():
+                ty = NAMESPACE            # `Microsoft.Sales.Customer."Customer Type"::Person`
+            else:
+                ty = self.name(target)
+        else:
+            ty = self.expr(target)
         self.receiver = ty
+        if ty is NAMESPACE:
+            return NAMESPACE
         if ty.name == "type":
             overloads = self.api.static(ty.subtype or "", key)
             return from_doc(overloads[0][2]) if overloads else UNKNOWN

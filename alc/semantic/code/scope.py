@@ -80,6 +80,15 @@ class Members:
             self._procs[key] = out
         return out
 
+    def namespace_roots(self) -> frozenset:
+        """The first parts of every namespace in the symbol table, folded (`microsoft`, `system`)."""
+        roots = self._names.get("namespace roots")
+        if roots is None:
+            roots = self._names["namespace roots"] = frozenset(
+                fold(o.namespace.split(".", 1)[0]) for app in self.table.apps for o in app.symbols.objects()
+                if o.namespace)
+        return roots
+
     def protected_variables(self, kind: str, name: str) -> dict:
         out = {}
         for entry in self.table.find(kind, name):
@@ -180,8 +189,15 @@ def object_scope(obj, members: Members) -> ObjectScope:
         _data_nodes(obj, members, names)
         if kind == "reportextension" and target and not scope.open:
             _base_report_items(members, target, names)
+    if kind == "query":
+        names["currquery"] = Ty("query", obj.name)
     rp = getattr(obj, "requestpage", None)
     if rp is not None:
+        ref = _property_text(rp, "SourceTable")   # a request page with a source table has Rec and xRec
+        if ref:
+            rec = Ty("record", members.table_name(ref))
+            names.setdefault("rec", rec)
+            names.setdefault("xrec", rec)
         for v in rp.variables:
             names.setdefault(fold(v.name), from_ref(v.type))
         for p in rp.procedures:
@@ -196,7 +212,7 @@ _EXTENDS = {"tableextension": "table", "pageextension": "page", "pagecustomizati
 
 
 def _property_text(obj, name: str) -> Optional[str]:
-    prop = obj.get_property(name)
+    prop = next((p for p in obj.properties if ir.names_equal(p.name, name)), None)
     if prop is None or type(prop.value) is not ir.Values or prop.value.single is None:
         return None
     return _ref_text(prop.value.single)
