@@ -216,6 +216,8 @@ def cmd_compile(args: argparse.Namespace) -> int:
             path, line, col = d.location()
             prefix = f"{path}({line},{col}): " if path else ""
             print(f"{prefix}{d.severity} {d.code}: {d.message}")
+            if d.help and d.code.startswith("ALC023"):   # code analysis: `did you mean ...?`
+                print(f"    help: {d.help}")
         errors = sum(1 for d in diagnostics if d.is_error)
         warnings = len(diagnostics) - errors
         seconds = sum(result.timings.values())

@@ -86,3 +86,14 @@ def test_builtins_data_comes_from_the_reference():
     assert api.method("record", "findfirst")[0][2] == "Boolean"
     assert api.method("codeunit", "run")
     assert not api.is_global("nosuchmethod") and not api.method("record", "nosuchmethod")
+
+
+def test_cli_prints_help_and_has_the_switch(cache, tmp_path, capsys):
+    from alc.cli import main
+    code = main(["compile", "--project", DATA, "--packagecachepath", cache, "--out", str(tmp_path / "a.app")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "error ALC0230: `Nmae` is not a field of record `Demo Customer`\n    help: did you mean `Name`?" in out
+    code = main(["compile", "--project", DATA, "--packagecachepath", cache, "--out", str(tmp_path / "b.app"),
+                 "--no-code-analysis"])
+    assert code == 0 and "ALC023" not in capsys.readouterr().out
