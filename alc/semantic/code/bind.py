@@ -87,23 +87,40 @@ def check_code(objects: Iterable, table: SymbolTable, members: Optional[Members]
 def _bodies(obj, members: Members) -> Iterator[tuple]:
     """(procedure or trigger, records of the data items around it) of an object, nested members included."""
     yield from ((p, ()) for p in obj.procedures)
-    yield from ((t, ()) for t in obj.triggers)
-    yield from _member_bodies(obj, members, ())
+    run = ()
+    if obj.kind == "codeunit" and obj.get_property("TableNo") is not None:
+        # OnRun of a codeunit with a TableNo has an implicit `with Rec do` (apps without NoImplicitWith).
+        rec = object_scope_rec(obj, members)
+        run = (rec,)
+    yield from ((t, run if fold(t.name) == "onrun" else ()) for t in obj.triggers)
+    items = None
+    if obj.kind == "reportextension":   # `modify("Line") { trigger ... }`: the base data item's record
+        base = members.object_name("report", obj.target)
+        items = members.report_items(base) if base else {}
+    yield from _member_bodies(obj, members, (), items)
 
 
 _CHILDREN = ("fields", "layout", "actions", "controls", "dataset", "children", "members", "elements", "schema")
 
 
-def _member_bodies(node, members: Members, records: tuple) -> Iterator[tuple]:
+def object_scope_rec(obj, members: Members) -> Optional[str]:
+    """The table of a codeunit's TableNo (None when unknown)."""
+    from .scope import _property_text
+    return members.table_name(_property_text(obj, "TableNo"))
+
+
+def _member_bodies(node, members: Members, records: tuple, items: Optional[dict] = None) -> Iterator[tuple]:
     for name in _CHILDREN:
         for child in getattr(node, name, ()) or ():
             inner = records
             if type(child) is ir.DataNode and child.kind in ("dataitem", "tableelement"):
                 table, known = node_table(child, members)
                 inner = records + ((table if known else None),)
+            elif items is not None and type(child) is ir.Change and child.op == "modify":
+                inner = records + (items.get(fold(child.anchor or "")),)
             for t in getattr(child, "triggers", ()) or ():
                 yield t, inner
-            yield from _member_bodies(child, members, inner)
+            yield from _member_bodies(child, members, inner, items)
     rp = getattr(node, "requestpage", None)
     if rp is not None:
         yield from ((p, records) for p in rp.procedures)

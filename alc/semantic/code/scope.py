@@ -80,6 +80,18 @@ class Members:
             self._procs[key] = out
         return out
 
+    def report_items(self, report: str) -> dict:
+        """fold(data item name) -> its table (None when unknown) of a report and its visible extensions."""
+        out: dict = {}
+
+        def walk(items):
+            for item in items:
+                out.setdefault(fold(item.name), self.table_name(item.related_table))
+                walk(item.data_items)
+        for entry in self.table.find("report", report) + self.table.extensions_of("report", report):
+            walk(getattr(entry.obj, "data_items", ()))
+        return out
+
     def namespace_roots(self) -> frozenset:
         """The first parts of every namespace in the symbol table, folded (`microsoft`, `system`)."""
         roots = self._names.get("namespace roots")
