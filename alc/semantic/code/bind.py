@@ -128,6 +128,8 @@ def _member_bodies(node, members: Members, records: tuple, items: Optional[dict]
         yield from _member_bodies(rp, members, records)
 
 
+# Object types whose variables' members are checked (procedures of the object, built-in methods of the type).
+_OBJECT_TYPES = frozenset(("codeunit", "page", "report", "query"))
 # Record methods all of whose arguments are fields.
 _FIELD_LIST_METHODS = frozenset(("calcfields", "calcsums", "setcurrentkey", "setloadfields", "addloadfields",
                                  "setautocalcfields", "arefieldsloaded"))
@@ -430,21 +432,24 @@ class Binder:
                 self.report("ALC0232", f"record `{table}` has no procedure or method `{e.name}`", e.span, e.name,
                             self._method_names("table", table, "record"))
             return UNKNOWN
-        if ty.name == "codeunit" and ty.subtype:
-            codeunit = self.members.object_name("codeunit", ty.subtype)
-            if codeunit is None:
+        if ty.name in _OBJECT_TYPES and ty.subtype:
+            kind = ty.name
+            name = self.members.object_name(kind, ty.subtype)
+            if name is None:
                 return UNKNOWN
             self.stats.references += 1
-            procs = self.members.procedures("codeunit", codeunit).get(key)
-            overloads = self.api.method("codeunit", key)
+            procs = self.members.procedures(kind, name).get(key)
+            overloads = self.api.method(kind, key)
             if procs:
                 if not overloads and args is not None:
                     self.arity(e, procs, args)
                 return procs[0].returns
             if overloads:
                 return from_doc(overloads[0][2])
-            self.report("ALC0232", f"codeunit `{codeunit}` has no procedure or method `{e.name}`", e.span, e.name,
-                        self._method_names("codeunit", codeunit, "codeunit"))
+            if kind == "query" and key in self.members.query_columns(name):
+                return UNKNOWN
+            self.report("ALC0232", f"{kind} `{name}` has no procedure or method `{e.name}`", e.span, e.name,
+                        self._method_names(kind, name, kind))
             return UNKNOWN
         if ty.known and ty.name not in ("array",):
             overloads = self.api.method(ty.name, key)

@@ -92,6 +92,22 @@ class Members:
             walk(getattr(entry.obj, "data_items", ()))
         return out
 
+    def query_columns(self, query: str) -> frozenset:
+        """Folded names of a query's columns and filters (members of a Query variable)."""
+        key = ("query columns", fold(query))
+        out = self._names.get(key)
+        if out is None:
+            names: set = set()
+
+            def walk(items):
+                for item in items:
+                    names.update(fold(c.name) for c in item.columns + item.filters)
+                    walk(item.data_items)
+            for entry in self.table.find("query", query):
+                walk(getattr(entry.obj, "elements", ()))
+            out = self._names[key] = frozenset(names)
+        return out
+
     def namespace_roots(self) -> frozenset:
         """The first parts of every namespace in the symbol table, folded (`microsoft`, `system`)."""
         roots = self._names.get("namespace roots")

@@ -5,6 +5,7 @@ codeunit 60900 "Code Rules"
     var
         Customer: Record "Demo Customer";
         Mgt: Codeunit "Demo Customer Mgt.";
+        Card: Page "Demo Customer Card";
         Counter: Integer;
         GreetingLbl: Label 'Hello %1', Comment = '%1 = name';
 
@@ -52,6 +53,11 @@ codeunit 60900 "Code Rules"
         Mgt.BlockCustomer(Customer, true); // ALC0233
         Mgt.BlockCustomr(Customer); // ALC0232
         Mgt.Run();
+        Card.SetRecord(Customer);
+        Card.LookupMode(true);
+        if Card.RunModal() = Action::LookupOK then
+            Card.GetRecord(Customer);
+        Card.Refresh(); // ALC0232
         exit(Mgt.CountOpenOrders(Customer."No.") + Customer.Count());
     end;
 
