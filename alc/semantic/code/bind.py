@@ -130,6 +130,8 @@ def _member_bodies(node, members: Members, records: tuple, items: Optional[dict]
 
 # Object types whose variables' members are checked (procedures of the object, built-in methods of the type).
 _OBJECT_TYPES = frozenset(("codeunit", "page", "report", "query"))
+# Receivers whose methods take names of fields or columns alc does not resolve (`TestPage.FindFirstField(...)`).
+_OPEN_ARGUMENTS = frozenset(("query", "type", "testpage", "testpart", "testrequestpage", "filterpagebuilder"))
 # Record methods all of whose arguments are fields.
 _FIELD_LIST_METHODS = frozenset(("calcfields", "calcsums", "setcurrentkey", "setloadfields", "addloadfields",
                                  "setautocalcfields", "arefieldsloaded"))
@@ -490,7 +492,7 @@ class Binder:
         """The table whose fields a method's arguments may name (`Cust.SetRange("No.", ...)`): a table name,
         None when unknown (the receiver's type is unknown, a record of an unknown table, a query whose
         columns the arguments name), False when the arguments bind as usual."""
-        if not ty.known or ty.name in ("query", "type"):
+        if not ty.known or ty.name in _OPEN_ARGUMENTS:
             return None
         if ty.name != "record" or not self._record_method(fold(target.name)):
             return False
