@@ -141,7 +141,8 @@ CODES: dict[str, Code] = _codes(
          "procedure `Name`, and the type has no built-in method of that name."),
     Code("ALC0233", "wrong number of arguments",
          "A user procedure is called with a number of arguments that none of its overloads takes "
-         "(AL has no optional parameters for user procedures)."),
+         "(AL has no optional parameters for user procedures), or a built-in method with a number that none "
+         "of its documented overloads takes (alc/semantic/code/data/builtins.json, from the AL reference)."),
     Code("ALC0433", "no metadata in package",
          "Merging and checking need the complete object metadata alc writes into its packages; symbol-only "
          "packages made by a server and packages from other compilers carry only symbols."),

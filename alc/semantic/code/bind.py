@@ -407,6 +407,8 @@ class Binder:
             return NAMESPACE
         if ty.name == "type":
             overloads = self.api.static(ty.subtype or "", key)
+            if overloads:
+                self.builtin_arity(e, e.name, overloads, args)
             return from_doc(overloads[0][2]) if overloads else UNKNOWN
         if ty.name == "record" and ty.subtype:
             table = self.members.table_name(ty.subtype)
@@ -424,6 +426,7 @@ class Binder:
                     self.arity(e, procs, args)
                 return procs[0].returns
             if overloads:
+                self.builtin_arity(e, e.name, overloads, args)
                 return from_doc(overloads[0][2])
             if f is not None:
                 return f[1]
@@ -447,6 +450,7 @@ class Binder:
                     self.arity(e, procs, args)
                 return procs[0].returns
             if overloads:
+                self.builtin_arity(e, e.name, overloads, args)
                 return from_doc(overloads[0][2])
             if kind == "query" and key in self.members.query_columns(name):
                 return UNKNOWN
@@ -456,6 +460,8 @@ class Binder:
         if ty.known and ty.name not in ("array",):
             overloads = self.api.method(ty.name, key)
             if overloads:
+                if ty.subtype is None or ty.name not in ("record", "codeunit", "page", "report", "query"):
+                    self.builtin_arity(e, e.name, overloads, args)
                 return from_doc(overloads[0][2])
         return UNKNOWN
 
@@ -518,19 +524,43 @@ class Binder:
             self.arg_record = saved
 
     def check_unqualified_arity(self, key: str, target: ir.Name, args: tuple) -> None:
-        if key in self.locals or self.api.is_global(key) or any(w is None for w in self.withs):
+        """The arity of an unqualified call: of the user procedures it names, else of the global method."""
+        if key in self.locals or any(w is None for w in self.withs):
             return
         if any(self.record_member(w, key) is not None for w in self.withs):
             return
         if key in self.scope.names:
             return
-        procs = list(self.scope.procedures.get(key, ()))
-        if self.scope.record is not None:
-            if self._record_method(key):
-                return
-            procs += self.members.procedures("table", self.scope.record).get(key, [])
+        scope = self.scope
+        procs = list(scope.procedures.get(key, ()))
+        record_method = scope.record is not None and self._record_method(key)
+        if scope.record is not None:
+            procs += self.members.procedures("table", scope.record).get(key, [])
         if procs:
-            self.arity(target, procs, args)
+            if not record_method and not self.api.is_global(key):
+                self.arity(target, procs, args)
+            return
+        if record_method or scope.open or ("rec" in scope.names and scope.record is None):
+            return
+        own = _OWN_TYPE.get(scope.obj.kind)
+        if own is not None and self.api.method(own, key):
+            return
+        overloads = self.api.globals.get(key)
+        if overloads:
+            self.builtin_arity(target, target.value, overloads, args)
+
+    def builtin_arity(self, node, name: str, overloads: list, args: Optional[tuple]) -> None:
+        """A built-in method called with a number of arguments none of its documented overloads takes."""
+        if args is None:
+            return
+        n = len(args)
+        if any(lo <= n and (hi is None or n <= hi) for lo, hi, _ in overloads):
+            return
+        ranges = sorted({(lo, hi) for lo, hi, _ in overloads}, key=lambda r: (r[0], r[1] if r[1] is not None else 999))
+        takes = " or ".join(str(lo) if lo == hi else f"{lo} or more" if hi is None else f"{lo} to {hi}"
+                            for lo, hi in ranges)
+        self.report("ALC0233", f"`{name}` takes {takes} argument{'s' if takes != '1' else ''}, not {n}",
+                    node.span, None, [])
 
     def arity(self, node, procs: list, args: tuple) -> None:
         counts = sorted({p.arity for p in procs})

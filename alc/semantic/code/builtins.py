@@ -68,10 +68,13 @@ class Builtins:
         return entry["instance"].get(name) if entry else None
 
     def static(self, type_name: str, name: str) -> Optional[list]:
+        """The overloads of a method called on the type's name (`ErrorInfo.Create(...)`): static ones and,
+        as the reference does not always tell them apart, instance ones."""
         entry = self.types.get(type_name)
         if entry is None:
             return None
-        return entry["static"].get(name) or entry["instance"].get(name)
+        found = entry["static"].get(name, []) + entry["instance"].get(name, [])
+        return found or None
 
     def methods(self, type_name: str) -> dict:
         entry = self.types.get(type_name)

@@ -12,6 +12,8 @@ it can be called without its type's name (`Message(...)` for
 
 >>> _arity("Text [, Text]"), _arity("[Any,...]"), _arity("var Array of [Any] [, Integer]"), _arity("")
 ((1, 2), (0, None), (1, 2), (0, 0))
+>>> _arity("Text [, DataScope], var Text")
+(2, 3)
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ def _arity(params: str) -> tuple:
     params = _strip_of(params).strip()
     if not params:
         return 0, 0
-    required = params.split("[", 1)[0]
+    required = re.sub(r"\[[^\[\]]*\]", "", params)
+    while "[" in required:     # nested optional groups
+        required = re.sub(r"\[[^\[\]]*\]", "", required)
     items = [p for p in re.split(r"[,\[\]]", params) if p.strip()]
     variadic = any(p.strip() == "..." for p in items)
     count = sum(1 for p in items if p.strip() != "...")
@@ -67,7 +71,7 @@ def _sections(path: str) -> dict:
                     if line.startswith("## "):
                         kind = "static" if "Static" in line else "instance" if "Instance" in line else None
                     elif kind:
-                        for link in re.findall(r"\]\(([a-z0-9-]+\.md)\)", line):
+                        for link in re.findall(r"\]\(([^()\s]+\.md)\)", line):
                             out.setdefault(link, kind)
     return out
 
@@ -111,6 +115,20 @@ def read_docs(folder: str) -> dict:
     return {"types": types, "globals": globals_, "options": options}
 
 
+# Overloads the reference does not list, which Microsoft's own code uses (and its compiler accepts):
+# (type, kind, method) -> overloads added.
+CORRECTIONS = {
+    ("Codeunit", "instance", "Run"): [[0, 1, "Boolean"]],           # `MyCodeunit.Run()` without a record
+    ("IsolatedStorage", "static", "Get"): [[4, 4, "Boolean"]],      # Get(Key, DataScope, IsolationLevel?, Value)
+}
+
+
+def _correct(data: dict) -> None:
+    for (type_name, kind, method), overloads in CORRECTIONS.items():
+        found = data["types"].setdefault(type_name, {}).setdefault(kind, {}).setdefault(method, [])
+        found.extend(o for o in overloads if o not in found)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", help="the methods-auto folder of the AL reference documentation")
@@ -118,13 +136,14 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "data", "builtins.json"))
     args = parser.parse_args(argv)
     data = read_docs(args.folder)
+    _correct(data)
     data = {"source": args.source, **data}
     tmp = args.out + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=1, sort_keys=True)
         f.write("\n")
     os.replace(tmp, args.out)
-    print(f"{len(data['types'])} types, {sum(len(m) for m in data['types'].values())} methods, "
+    print(f"{len(data['types'])} types, {sum(len(m) for k in data['types'].values() for m in k.values())} methods, "
           f"{len(data['globals'])} global methods, {len(data['options'])} option types")
     return 0
 

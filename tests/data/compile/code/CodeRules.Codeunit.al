@@ -78,6 +78,12 @@ codeunit 60900 "Code Rules"
             Modify();
         end;
         Counter := StrLen(Format(CurrentDateTime()));
+        Counter := StrLen(); // ALC0233
+        Clear(Counter, Counter); // ALC0233
+        if Customer.FindFirst(true) then // ALC0233
+            Customer.SetRange("No.");
+        Session.LogMessage('0001', 'Text', Verbosity::Normal, DataClassification::SystemMetadata, TelemetryScope::All, 'a', 'b');
+        Session.LogMessage('0001'); // ALC0233
     end;
 
     local procedure Helper(Value: Integer; Text: Text): Integer
