@@ -143,6 +143,9 @@ CODES: dict[str, Code] = _codes(
          "A user procedure is called with a number of arguments that none of its overloads takes "
          "(AL has no optional parameters for user procedures), or a built-in method with a number that none "
          "of its documented overloads takes (alc/semantic/code/data/builtins.json, from the AL reference)."),
+    Code("ALC0234", "local procedure of another object",
+         "`X.Proc(...)` where every procedure `Proc` of X's object is declared `local`: a local procedure can "
+         "only be called from the object that declares it."),
     Code("ALC0433", "no metadata in package",
          "Merging and checking need the complete object metadata alc writes into its packages; symbol-only "
          "packages made by a server and packages from other compilers carry only symbols."),

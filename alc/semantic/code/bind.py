@@ -10,7 +10,9 @@ The rules (each skipped where a part of the scope is unknown, never guessed):
 - ALC0230: `X.Name` where `X` is a record of a known table that has no such field or method;
 - ALC0231: a name declared nowhere in scope;
 - ALC0232: `X.Name(...)` on a record or codeunit that has no such procedure or built-in method;
-- ALC0233: a call of a user procedure with a number of arguments no overload takes.
+- ALC0233: a call of a user procedure (or a documented built-in method) with a number of arguments no
+  overload takes;
+- ALC0234: a call of a local procedure of another object.
 
 >>> from alc.syntax.api import parse_text
 >>> from alc.semantic.model import SymbolTable
@@ -140,7 +142,7 @@ _OWN_TYPE = {"page": "page", "pageextension": "page", "pagecustomization": "page
 
 
 class Binder:
-    """Binds one code body."""
+    """Binds one code body. (Names in the IR are unquoted: a plain casefold is their lookup key.)"""
 
     def __init__(self, scope: ObjectScope, members: Members, api: Builtins, owner, records: tuple,
                  diagnostics: list, stats: BindStats):
@@ -282,10 +284,10 @@ class Binder:
         if type(target) is ir.Member:
             ty = self.expr(target)
             return UNKNOWN if ty is NAMESPACE else ty
-        if type(target) is ir.Scope and type(target.target) is ir.Name and fold(target.target.value) == "enum":
+        if type(target) is ir.Scope and type(target.target) is ir.Name and target.target.value.casefold() == "enum":
             return Ty("enum", target.name)
         if type(target) is ir.Name:
-            key = fold(target.value)
+            key = target.value.casefold()
             if key in ("database", "codeunit", "page", "report", "xmlport", "query"):
                 return Ty("integer")
             found = self.lookup(key)
@@ -358,7 +360,7 @@ class Binder:
         return None
 
     def name(self, e: ir.Name) -> Ty:
-        key = fold(e.value)
+        key = e.value.casefold()
         found = self.lookup(key)
         if found is None:
             if self.arg_record:
@@ -381,7 +383,7 @@ class Binder:
     def member(self, e: ir.Member, args: Optional[tuple]) -> Ty:
         """``target.name``, called with ``args`` (None: not called)."""
         target = e.target
-        key = fold(e.name)
+        key = e.name.casefold()
         if type(target) is ir.This:     # `this.Name`: the object's own globals and procedures
             self.receiver = self.scope.self_ty
             found = self.self_member(key)
@@ -391,7 +393,7 @@ class Binder:
                     self.arity(e, self.scope.procedures[key], args)
             return found or UNKNOWN
         if type(target) is ir.Name:
-            root = fold(target.value)
+            root = target.value.casefold()
             found = self.lookup(root)
             if found is not None:
                 self.stats.references += 1
@@ -422,8 +424,10 @@ class Binder:
             procs = self.members.procedures("table", table).get(key)
             overloads = self.api.method("record", key)
             if procs:
-                if not overloads and args is not None:
-                    self.arity(e, procs, args)
+                if not overloads:
+                    self.local_access(e, procs, "table", table)
+                    if args is not None:
+                        self.arity(e, procs, args)
                 return procs[0].returns
             if overloads:
                 self.builtin_arity(e, e.name, overloads, args)
@@ -446,8 +450,10 @@ class Binder:
             procs = self.members.procedures(kind, name).get(key)
             overloads = self.api.method(kind, key)
             if procs:
-                if not overloads and args is not None:
-                    self.arity(e, procs, args)
+                if not overloads:
+                    self.local_access(e, procs, kind, name)
+                    if args is not None:
+                        self.arity(e, procs, args)
                 return procs[0].returns
             if overloads:
                 self.builtin_arity(e, e.name, overloads, args)
@@ -473,10 +479,10 @@ class Binder:
         t = type(target)
         if t is ir.Member:
             ty = self.member(target, args)
-            self.arguments(args, self._receiver_record(target, self.receiver), fold(target.name))
+            self.arguments(args, self._receiver_record(target, self.receiver), target.name.casefold())
             return ty
         if t is ir.Name:
-            key = fold(target.value)
+            key = target.value.casefold()
             found = self.lookup(key)
             if found is None:
                 self.report("ALC0231", f"`{target.value}` is not declared", target.span, target.value,
@@ -500,7 +506,7 @@ class Binder:
         columns the arguments name), False when the arguments bind as usual."""
         if not ty.known or ty.name in _OPEN_ARGUMENTS:
             return None
-        if ty.name != "record" or not self._record_method(fold(target.name)):
+        if ty.name != "record" or not self._record_method(target.name.casefold()):
             return False
         return self.members.table_name(ty.subtype) if ty.subtype else None
 
@@ -561,6 +567,16 @@ class Binder:
                             for lo, hi in ranges)
         self.report("ALC0233", f"`{name}` takes {takes} argument{'s' if takes != '1' else ''}, not {n}",
                     node.span, None, [])
+
+    def local_access(self, node, procs: list, kind: str, name: str) -> None:
+        """ALC0234: every procedure of that name is local to an object other than this one."""
+        if not all(p.access == "local" and p.owner for p in procs):
+            return
+        here = (self.scope.obj.kind, self.scope.obj.name.casefold())
+        if any(p.owner == here for p in procs):
+            return
+        self.report("ALC0234", f"procedure `{procs[0].name}` of {kind} `{name}` is local; it cannot be called "
+                    "from another object", node.span, None, [])
 
     def arity(self, node, procs: list, args: tuple) -> None:
         counts = sorted({p.arity for p in procs})

@@ -27,6 +27,8 @@ class Proc:
     name: str
     arity: int
     returns: Ty
+    access: str = "public"
+    owner: tuple = ()        # (kind, folded name) of the object that declares it
 
 
 class Members:
@@ -76,7 +78,9 @@ class Members:
                 entries = entries + self.table.extensions_of(kind, name)
             for entry in entries:
                 for m in getattr(entry.obj, "methods", ()):
-                    out.setdefault(fold(m.name), []).append(Proc(m.name, len(m.parameters), from_def(m.return_type)))
+                    out.setdefault(fold(m.name), []).append(
+                        Proc(m.name, len(m.parameters), from_def(m.return_type), m.access,
+                             (entry.obj.kind, fold(entry.obj.name))))
             self._procs[key] = out
         return out
 

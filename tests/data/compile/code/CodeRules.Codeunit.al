@@ -52,6 +52,7 @@ codeunit 60900 "Code Rules"
         Mgt.BlockCustomer(Customer);
         Mgt.BlockCustomer(Customer, true); // ALC0233
         Mgt.BlockCustomr(Customer); // ALC0232
+        Mgt.OnAfterBlockCustomer(Customer); // ALC0234
         Mgt.Run();
         Card.SetRecord(Customer);
         Card.LookupMode(true);
