@@ -146,6 +146,10 @@ CODES: dict[str, Code] = _codes(
     Code("ALC0234", "local procedure of another object",
          "`X.Proc(...)` where every procedure `Proc` of X's object is declared `local`: a local procedure can "
          "only be called from the object that declares it."),
+    Code("ALC0235", "value of the wrong type",
+         "A literal assigned with `:=` (or returned with `exit`) whose type AL does not convert to the "
+         "target's: Text to Integer, Decimal, Boolean, Date, Time, DateTime, Option or Enum; a number to Text, "
+         "Code or Boolean; a Boolean to a number or Text. Only literals are judged yet."),
     Code("ALC0433", "no metadata in package",
          "Merging and checking need the complete object metadata alc writes into its packages; symbol-only "
          "packages made by a server and packages from other compilers carry only symbols."),

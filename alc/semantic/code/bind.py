@@ -130,6 +130,13 @@ def _member_bodies(node, members: Members, records: tuple, items: Optional[dict]
         yield from _member_bodies(rp, members, records)
 
 
+# Literal kinds by family, and the families a target type accepts from a literal (only the types listed
+# are judged; others, such as Variant, Char, Byte, Guid, accept anything here).
+_FAMILY = {"string": "text", "integer": "number", "decimal": "number", "biginteger": "number",
+           "boolean": "boolean"}
+_ACCEPTS = {"integer": ("number",), "biginteger": ("number",), "decimal": ("number",), "boolean": ("boolean",),
+            "text": ("text",), "code": ("text",), "date": (), "time": (), "datetime": (), "option": ("number",),
+            "enum": ()}
 # Object types whose variables' members are checked (procedures of the object, built-in methods of the type).
 _OBJECT_TYPES = frozenset(("codeunit", "page", "report", "query"))
 # Receivers whose methods take names of fields or columns alc does not resolve (`TestPage.FindFirstField(...)`).
@@ -155,6 +162,7 @@ class Binder:
         self.spelling: dict = {}             # fold -> the declared spelling of locals
         for p in owner.parameters:
             self.declare(p.name, from_ref(p.type))
+        self.returns = from_ref(owner.return_type) if owner.return_type is not None else UNKNOWN
         if owner.return_name:
             self.declare(owner.return_name, from_ref(owner.return_type))
         for v in owner.variables:
@@ -179,8 +187,10 @@ class Binder:
             return
         t = type(s)
         if t is ir.Assignment:
-            self.expr(s.target)
+            target = self.expr(s.target)
             self.expr(s.value)
+            if s.op == ":=":
+                self.assignable(target, s.value, s.value.span or s.span)
         elif t is ir.CallStatement:
             e = s.expression
             if type(e) in (ir.Name, ir.Member):
@@ -229,6 +239,7 @@ class Binder:
         elif t is ir.Exit:
             if s.value is not None:
                 self.expr(s.value)
+                self.assignable(self.returns, s.value, s.value.span or s.span)
         elif t is ir.AssertError:
             self.stmt(s.body)
 
@@ -567,6 +578,18 @@ class Binder:
                             for lo, hi in ranges)
         self.report("ALC0233", f"`{name}` takes {takes} argument{'s' if takes != '1' else ''}, not {n}",
                     node.span, None, [])
+
+    def assignable(self, target: Ty, value, span) -> None:
+        """ALC0235: a literal of one type family assigned to (or returned as) a variable of another that AL
+        does not convert to implicitly (`Integer := 'abc'`, `Text := 5`). Only literals are judged yet."""
+        if type(value) is not ir.Literal or not target.known:
+            return
+        family = _FAMILY.get(value.kind)
+        accepts = _ACCEPTS.get(target.name)
+        if family is None or accepts is None or family in accepts:
+            return
+        shown = {"string": "Text", "integer": "Integer", "decimal": "Decimal", "boolean": "Boolean"}[value.kind]
+        self.report("ALC0235", f"a {shown} value cannot be assigned to a `{target.name.title()}`", span, None, [])
 
     def local_access(self, node, procs: list, kind: str, name: str) -> None:
         """ALC0234: every procedure of that name is local to an object other than this one."""

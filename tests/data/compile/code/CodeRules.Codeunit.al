@@ -80,6 +80,11 @@ codeunit 60900 "Code Rules"
         end;
         Counter := StrLen(Format(CurrentDateTime()));
         Counter := StrLen(); // ALC0233
+        Counter := 'abc'; // ALC0235
+        Customer.Name := 5; // ALC0235
+        Customer.Blocked := 1; // ALC0235
+        Customer."Credit Limit" := 2.5;
+        Customer.Name := 'Fine';
         Clear(Counter, Counter); // ALC0233
         if Customer.FindFirst(true) then // ALC0233
             Customer.SetRange("No.");
@@ -94,6 +99,8 @@ codeunit 60900 "Code Rules"
 
     local procedure Helper(Value: Decimal): Integer
     begin
+        if Value < 0 then
+            exit('negative'); // ALC0235
         exit(Round(Value, 1));
     end;
 }
