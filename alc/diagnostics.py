@@ -150,6 +150,10 @@ CODES: dict[str, Code] = _codes(
          "A literal assigned with `:=` (or returned with `exit`) whose type AL does not convert to the "
          "target's: Text to Integer, Decimal, Boolean, Date, Time, DateTime, Option or Enum; a number to Text, "
          "Code or Boolean; a Boolean to a number or Text. Only literals are judged yet."),
+    Code("ALC0236", "unknown enum value or option member",
+         "`Enum::X::Value`, `X::Value` or `Rec.Field::Value` where X (or the field's type) is an enum whose "
+         "values (with the enum extensions of this app and its dependencies) or an option whose members do "
+         "not include Value."),
     Code("ALC0433", "no metadata in package",
          "Merging and checking need the complete object metadata alc writes into its packages; symbol-only "
          "packages made by a server and packages from other compilers carry only symbols."),

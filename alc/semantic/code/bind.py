@@ -12,7 +12,9 @@ The rules (each skipped where a part of the scope is unknown, never guessed):
 - ALC0232: `X.Name(...)` on a record or codeunit that has no such procedure or built-in method;
 - ALC0233: a call of a user procedure (or a documented built-in method) with a number of arguments no
   overload takes;
-- ALC0234: a call of a local procedure of another object.
+- ALC0234: a call of a local procedure of another object;
+- ALC0235: a literal assigned or returned to a type it does not convert to;
+- ALC0236: `X::Value` where X is an enum or option that has no such value.
 
 >>> from alc.syntax.api import parse_text
 >>> from alc.semantic.model import SymbolTable
@@ -290,22 +292,52 @@ class Binder:
         return UNKNOWN
 
     def scope_expr(self, e: ir.Scope) -> Ty:
-        """`Database::Customer`, `Enum::"X"::Y`, `"Document Type"::Order`, `Rec.Type::Item`."""
+        """`Database::Customer`, `Enum::"X"::Y`, `"Document Type"::Order`, `Rec.Type::Item`; the value
+        after `::` is checked against the enum's values or the option's members where they are known."""
         target = e.target
         if type(target) is ir.Member:
             ty = self.expr(target)
-            return UNKNOWN if ty is NAMESPACE else ty
+            if ty is NAMESPACE:
+                return UNKNOWN
+            self.enum_value(e, ty, ())
+            return ty
         if type(target) is ir.Scope and type(target.target) is ir.Name and target.target.value.casefold() == "enum":
-            return Ty("enum", target.name)
+            ty = Ty("enum", target.name)
+            self.enum_value(e, ty, ())
+            return ty
         if type(target) is ir.Name:
             key = target.value.casefold()
             if key in ("database", "codeunit", "page", "report", "xmlport", "query"):
                 return Ty("integer")
             found = self.lookup(key)
-            if found is not None and found.known:   # a variable or field of option/enum type
+            enum = self.members.object_name("enum", target.value)
+            if found is not None and found.known and found.name != "type":   # a variable or field
                 self.stats.references += 1
+                self.enum_value(e, found, (enum,) if enum else ())
                 return found
+            if enum is not None:
+                self.stats.references += 1
+                ty = Ty("enum", enum)
+                self.enum_value(e, ty, ())
+                return ty
         return UNKNOWN
+
+    def enum_value(self, e: ir.Scope, ty: Ty, also: tuple) -> None:
+        """ALC0236: `X::Value` where X is an enum (or option) whose values alc knows and Value is none of them
+        (nor a value of the enums in ``also``, an enum with the same name as the variable or field)."""
+        value = e.name.strip().casefold()
+        if ty.name == "enum" and ty.subtype:
+            enum = self.members.object_name("enum", ty.subtype)
+            if enum is None:
+                return
+            names = self.members.enum_names(enum)
+            if value in names or any(value in self.members.enum_names(a) for a in also):
+                return
+            self.report("ALC0236", f"`{e.name}` is not a value of enum `{enum}`", e.span, e.name, list(names))
+        elif ty.name == "option" and ty.options:
+            if value in ty.options or any(value in self.members.enum_names(a) for a in also):
+                return
+            self.report("ALC0236", f"`{e.name}` is not a member of the option", e.span, e.name, list(ty.options))
 
     # ------------------------------------------------------------------ names --
     def lookup(self, key: str) -> Optional[Ty]:

@@ -96,6 +96,14 @@ class Members:
             walk(getattr(entry.obj, "data_items", ()))
         return out
 
+    def enum_names(self, enum: str) -> frozenset:
+        """The values of an enum and its visible extensions, folded and stripped (`" "` is ``""``)."""
+        key = ("enum names", fold(enum))
+        out = self._names.get(key)
+        if out is None:
+            out = self._names[key] = frozenset(n.strip() for n in self.table.enum_values(enum)[0])
+        return out
+
     def query_columns(self, query: str) -> frozenset:
         """Folded names of a query's columns and filters (members of a Query variable)."""
         key = ("query columns", fold(query))

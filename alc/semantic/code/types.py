@@ -28,6 +28,7 @@ class Ty:
     name: str                        # folded: record, codeunit, integer, text... ('' when unknown)
     subtype: Optional[str] = None    # the object of Record/Codeunit/Page/Enum... as written
     element: Optional["Ty"] = None   # the element of an array
+    options: Optional[frozenset] = attrs.field(default=None, repr=False)   # an Option's members, folded
 
     @property
     def known(self) -> bool:
@@ -56,6 +57,8 @@ def from_ref(t: Optional[ir.TypeRef]) -> Ty:
     name = t.name.casefold()
     if name == "array":
         return Ty("array", element=from_ref(t.element))
+    if name == "option" and t.options and all(isinstance(o, str) for o in t.options):
+        return Ty(name, options=frozenset(o.strip().casefold() for o in t.options))
     return Ty(name, t.subtype)
 
 
@@ -66,7 +69,10 @@ def from_def(t: Optional[sym.TypeDef]) -> Ty:
     if sub and sub.startswith("#"):   # `#<appid>#Name`
         parts = sub.split("#", 2)
         sub = parts[2] if len(parts) == 3 else sub
-    base = Ty(_base(t.name), sub)
+    name = _base(t.name)
+    options = frozenset(o.strip().casefold() for o in t.option_members) \
+        if name == "option" and t.option_members else None
+    base = Ty(name, sub, options=options)
     return Ty("array", element=base) if t.array_dimensions else base
 
 

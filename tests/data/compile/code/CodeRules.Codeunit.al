@@ -7,6 +7,7 @@ codeunit 60900 "Code Rules"
         Mgt: Codeunit "Demo Customer Mgt.";
         Card: Page "Demo Customer Card";
         Counter: Integer;
+        Kind: Option " ",One,"Two Words";
         GreetingLbl: Label 'Hello %1', Comment = '%1 = name';
 
     procedure Misspelled(Amount: Decimal) Total: Decimal
@@ -38,6 +39,12 @@ codeunit 60900 "Code Rules"
         Customer.Status := Customer.Status::Released;
         Customer.Status := "Demo Doc Status"::Open;
         Customer.Status := Enum::"Demo Doc Status"::Open;
+        Customer.Status := Enum::"Demo Doc Status"::Opn; // ALC0236
+        Customer.Status := "Demo Doc Status"::Closed; // ALC0236
+        if Customer.Status = Customer.Status::Relased then // ALC0236
+            exit;
+        Kind := Kind::"Two Words";
+        Kind := Kind::Three; // ALC0236
     end;
 
     procedure Methods(): Integer
