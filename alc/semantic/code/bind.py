@@ -140,7 +140,7 @@ _ACCEPTS = {"integer": ("number",), "biginteger": ("number",), "decimal": ("numb
             "text": ("text",), "code": ("text",), "date": (), "time": (), "datetime": (), "option": ("number",),
             "enum": ()}
 # Object types whose variables' members are checked (procedures of the object, built-in methods of the type).
-_OBJECT_TYPES = frozenset(("codeunit", "page", "report", "query"))
+_OBJECT_TYPES = frozenset(("codeunit", "page", "report", "query", "interface"))
 # Receivers whose methods take names of fields or columns alc does not resolve (`TestPage.FindFirstField(...)`).
 _OPEN_ARGUMENTS = frozenset(("query", "type", "testpage", "testpart", "testrequestpage", "filterpagebuilder"))
 # Record methods all of whose arguments are fields.

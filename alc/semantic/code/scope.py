@@ -73,9 +73,19 @@ class Members:
         out = self._procs.get(key)
         if out is None:
             out = {}
-            entries = self.table.find(kind, name)
+            entries = list(self.table.find(kind, name))
             if kind in ("table", "page", "report"):
                 entries = entries + self.table.extensions_of(kind, name)
+            elif kind == "interface":       # and the interfaces it extends, transitively
+                seen = {id(e.obj) for e in entries}
+                queue = list(entries)
+                while queue:
+                    for ref in getattr(queue.pop().obj, "extended_interfaces", ()):
+                        for more in self.table.find("interface", ref):
+                            if id(more.obj) not in seen:
+                                seen.add(id(more.obj))
+                                entries.append(more)
+                                queue.append(more)
             for entry in entries:
                 for m in getattr(entry.obj, "methods", ()):
                     out.setdefault(fold(m.name), []).append(
