@@ -616,6 +616,8 @@ class Binder:
         does not convert to implicitly (`Integer := 'abc'`, `Text := 5`). Only literals are judged yet."""
         if type(value) is not ir.Literal or not target.known:
             return
+        if value.kind == "string" and len(value.value) == 1:   # a Char literal: it converts to numbers
+            return
         family = _FAMILY.get(value.kind)
         accepts = _ACCEPTS.get(target.name)
         if family is None or accepts is None or family in accepts:

@@ -88,6 +88,7 @@ codeunit 60900 "Code Rules"
         Counter := StrLen(Format(CurrentDateTime()));
         Counter := StrLen(); // ALC0233
         Counter := 'abc'; // ALC0235
+        Counter := '1';
         Customer.Name := 5; // ALC0235
         Customer.Blocked := 1; // ALC0235
         Customer."Credit Limit" := 2.5;
