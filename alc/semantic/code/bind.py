@@ -506,6 +506,12 @@ class Binder:
             self.report("ALC0232", f"{kind} `{name}` has no procedure or method `{e.name}`", e.span, e.name,
                         self._method_names(kind, name, kind))
             return UNKNOWN
+        if ty.name == "currpage":       # CurrPage's built-in methods (its other members are controls)
+            overloads = self.api.method("page", key)
+            if overloads:
+                self.builtin_arity(e, e.name, overloads, args)
+                return from_doc(overloads[0][2])
+            return UNKNOWN
         if ty.known and ty.name not in ("array",):
             overloads = self.api.method(ty.name, key)
             if overloads:
@@ -588,6 +594,9 @@ class Binder:
         if procs:
             if not record_method and not self.api.is_global(key):
                 self.arity(target, procs, args)
+            return
+        if record_method and not self.api.is_global(key):     # `FieldCaption("No.")` in a table
+            self.builtin_arity(target, target.value, self.api.method("record", key), args)
             return
         if record_method or scope.open or ("rec" in scope.names and scope.record is None):
             return

@@ -13,6 +13,8 @@ tableextension 60900 "Code Rules Customer" extends "Demo Customer"
                 "Loyalty Points" := CurrFieldNo;
                 "Rule Nte" := ''; // ALC0231
                 TestField("No.");
+                Message(FieldCaption("No."));
+                Message(FieldCaption()); // ALC0233
                 Rec.TestField(Name);
             end;
         }
