@@ -313,7 +313,9 @@ class Binder:
             enum = self.members.object_name("enum", target.value)
             if found is not None and found.known and found.name != "type":   # a variable or field
                 self.stats.references += 1
-                self.enum_value(e, found, (enum,) if enum else ())
+                others = self.candidates_of(key)
+                if others is not None and all(self.has_value(t, e.name) is False for t in others):
+                    self.enum_value(e, found, (enum,) if enum else ())
                 return found
             if enum is not None:
                 self.stats.references += 1
@@ -321,6 +323,16 @@ class Binder:
                 self.enum_value(e, ty, ())
                 return ty
         return UNKNOWN
+
+    def has_value(self, ty: Ty, name: str) -> Optional[bool]:
+        """Whether an enum or option type has the value ``name`` (None when not known)."""
+        value = name.strip().casefold()
+        if ty.name == "enum" and ty.subtype:
+            enum = self.members.object_name("enum", ty.subtype)
+            return None if enum is None else value in self.members.enum_names(enum)
+        if ty.name == "option" and ty.options and "," not in value:
+            return value in ty.options
+        return None
 
     def enum_value(self, e: ir.Scope, ty: Ty, also: tuple) -> None:
         """ALC0236: `X::Value` where X is an enum (or option) whose values alc knows and Value is none of them
@@ -334,7 +346,7 @@ class Binder:
             if value in names or any(value in self.members.enum_names(a) for a in also):
                 return
             self.report("ALC0236", f"`{e.name}` is not a value of enum `{enum}`", e.span, e.name, list(names))
-        elif ty.name == "option" and ty.options:
+        elif ty.name == "option" and ty.options and "," not in value:
             if value in ty.options or any(value in self.members.enum_names(a) for a in also):
                 return
             self.report("ALC0236", f"`{e.name}` is not a member of the option", e.span, e.name, list(ty.options))
@@ -377,6 +389,28 @@ class Binder:
         if self.members.object_name("enum", key) is not None:   # `"My Enum".FromInteger(1)`
             return Ty("type", "enum")
         return None
+
+    def candidates_of(self, key: str) -> Optional[list]:
+        """Every type ``key`` may bind to along the scope chain (AL does not always pick the innermost for
+        `X::Value`); None when one of them is unknown."""
+        out = []
+        found = self.locals.get(key)
+        if found is not None:
+            out.append(found)
+        for table in self.withs:
+            if table is None:
+                return None
+            found = self.record_member(table, key)
+            if found is not None:
+                out.append(found)
+        found = self.scope.names.get(key)
+        if found is not None:
+            out.append(found)
+        if self.scope.record is not None:
+            found = self.record_member(self.scope.record, key)
+            if found is not None:
+                out.append(found)
+        return out if all(t.known for t in out) else None
 
     def self_member(self, key: str) -> Optional[Ty]:
         scope = self.scope

@@ -61,7 +61,7 @@ class Members:
             out = {}
             for entry in self.table.find("table", table) + self.table.extensions_of("table", table):
                 for f in entry.obj.fields:  # type: ignore[attr-defined]
-                    out.setdefault(fold(f.name), (f.name, from_def(f.type)))
+                    out.setdefault(fold(f.name), (f.name, _field_type(f)))
             for name in SYSTEM_FIELDS:
                 out.setdefault(name, (name, UNKNOWN))
             self._fields[key] = out
@@ -153,6 +153,17 @@ class Members:
             if value:
                 return value
         return None
+
+
+def _field_type(f) -> Ty:
+    """A field's type; an Option field's members come from its OptionMembers property (written without
+    quotes: a member holding a comma is split, and `X::"A, B"` is never judged)."""
+    ty = from_def(f.type)
+    if ty.name == "option" and ty.options is None:
+        members = next((p.value for p in f.properties if p.name.casefold() == "optionmembers"), None)
+        if members is not None:
+            ty = attrs.evolve(ty, options=frozenset(m.strip().strip('"').casefold() for m in members.split(",")))
+    return ty
 
 
 @attrs.define

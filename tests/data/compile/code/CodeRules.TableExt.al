@@ -21,11 +21,29 @@ tableextension 60900 "Code Rules Customer" extends "Demo Customer"
     }
 
     procedure Touch()
+    var
+        Log: Record "Code Rules Log";
     begin
+        // `Status::Released` may name the current table's Status, not the receiver's (Microsoft's code does this).
+        Log.SetRange(Status, Status::Released);
+        Log.SetRange(Status, Status::Logged);
+        Log.SetRange(Status, Status::Nothing); // ALC0236
         if IsCreditExceeded("Credit Limit") then
             Modify();
         Rec.Touch();
         Rec.Toch(); // ALC0232
         xRec."No. of Orders" := 0;
     end;
+}
+
+table 60903 "Code Rules Log"
+{
+    fields
+    {
+        field(1; "Entry No."; Integer) { }
+        field(2; Status; Option)
+        {
+            OptionMembers = " ",Logged;
+        }
+    }
 }
