@@ -185,8 +185,6 @@ class ObjectScope:
         return out
 
 
-_IMPLICIT_PAGE = ("currpage",)
-
 
 def object_scope(obj, members: Members) -> ObjectScope:
     kind = obj.kind
