@@ -81,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
     _warning_options(p)
+    p.add_argument("--no-code-analysis", dest="code_analysis", action="store_false",
+                   help="check the syntax of code bodies only (no binding of names, members and calls)")
     p.set_defaults(run=cmd_compile)
 
     p = sub.add_parser("xliff", help="write the generated translation file (Translations/<App>.g.xlf) of a project")
@@ -311,7 +313,8 @@ def cmd_compile(args: argparse.Namespace) -> int:
         raise UsageError("--jobs must be at least 1")
     options = CompileOptions(project=args.project, package_cache=tuple(args.packagecachepath), out=args.out,
                              runtime=args.runtime, include_source=args.include_source, license=args.license,
-                             defines=tuple(args.define), jobs=args.jobs, warnings=_warning_policy(args))
+                             defines=tuple(args.define), jobs=args.jobs, warnings=_warning_policy(args),
+                             code_analysis=args.code_analysis)
     if args.format == "text" and sys.stdout.isatty():
         from .build.view import CompileProgress
         with CompileProgress(sys.stdout, os.path.basename(os.path.abspath(args.project))) as shown:
@@ -334,7 +337,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
             path, line, col = d.location()
             prefix = f"{path}({line},{col}): " if path else ""
             print(f"{prefix}{d.severity} {d.code}: {d.message}")
-            if d.help and (d.is_error or d.code.startswith("ALC04")):
+            if d.help and (d.is_error or d.code.startswith(("ALC04", "ALC023"))):
                 print(f"    help: {d.help}")
         errors = sum(1 for d in diagnostics if d.is_error)
         warnings = len(diagnostics) - errors

@@ -126,6 +126,34 @@ CODES: dict[str, Code] = _codes(
          "A reference resolves to no object of the app or its dependencies, and no platform System package is "
          "in the package cache, so it may be a platform object (Company, User, system codeunits...). It is a "
          "warning; with the System package present it becomes an error with the rule's own code."),
+    # 023x: code bodies (alc/semantic/code)
+    Code("ALC0230", "unknown field of a record",
+         "`X.Name` where `X` is a record: the table (with the table extensions of this app and of its "
+         "dependencies) has no field `Name`, and the table declares no procedure and Record has no built-in "
+         "method of that name."),
+    Code("ALC0231", "undeclared identifier",
+         "A name in a code body is declared nowhere in scope: not a local, parameter, return value, global, "
+         "implicit variable (Rec, xRec, CurrPage...), field of the current record, procedure of the object or "
+         "of the object it extends, nor a built-in method or type. Not reported where part of the scope is "
+         "unknown (a `with` on a record of an unknown table, an extension of an unknown object)."),
+    Code("ALC0232", "unknown method",
+         "`X.Name(...)` where `X` is a record or codeunit: the object (a table with its extensions) has no "
+         "procedure `Name`, and the type has no built-in method of that name."),
+    Code("ALC0233", "wrong number of arguments",
+         "A user procedure is called with a number of arguments that none of its overloads takes "
+         "(AL has no optional parameters for user procedures), or a built-in method with a number that none "
+         "of its documented overloads takes (alc/semantic/code/data/builtins.json, from the AL reference)."),
+    Code("ALC0234", "local procedure of another object",
+         "`X.Proc(...)` where every procedure `Proc` of X's object is declared `local`: a local procedure can "
+         "only be called from the object that declares it."),
+    Code("ALC0235", "value of the wrong type",
+         "A literal assigned with `:=` (or returned with `exit`) whose type AL does not convert to the "
+         "target's: Text to Integer, Decimal, Boolean, Date, Time, DateTime, Option or Enum; a number to Text, "
+         "Code or Boolean; a Boolean to a number or Text. Only literals are judged yet."),
+    Code("ALC0236", "unknown enum value or option member",
+         "`Enum::X::Value`, `X::Value` or `Rec.Field::Value` where X (or the field's type) is an enum whose "
+         "values (with the enum extensions of this app and its dependencies) or an option whose members do "
+         "not include Value."),
     Code("ALC0433", "no metadata in package",
          "Merging and checking need the complete object metadata alc writes into its packages; symbol-only "
          "packages made by a server and packages from other compilers carry only symbols."),

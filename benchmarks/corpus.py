@@ -101,6 +101,8 @@ def main(argv=None) -> int:
     parser.add_argument("--only", default="W1", help="the folder under src/Apps whose projects are targets")
     parser.add_argument("--json", help="write the report as JSON")
     parser.add_argument("--limit", type=int, default=0, help="compile at most this many projects (0: all)")
+    parser.add_argument("--no-code-analysis", dest="code_analysis", action="store_false",
+                        help="check code bodies' syntax only")
     args = parser.parse_args(argv)
 
     from alc.build.compiler import CompileOptions, compile_project
@@ -121,13 +123,13 @@ def main(argv=None) -> int:
         out = os.path.join(args.build, f"{app_id}.app")
         started = time.perf_counter()
         result = compile_project(CompileOptions(project=folder, package_cache=(args.build,), out=out,
-                                                symbol_cache=symbol_cache))
+                                                symbol_cache=symbol_cache, code_analysis=args.code_analysis))
         seconds = time.perf_counter() - started
         codes = collections.Counter(f"{d.code} {d.severity}" for d in result.diagnostics)
         errors = sum(1 for d in result.diagnostics if d.is_error)
         entry = {"name": data.get("name"), "folder": os.path.relpath(folder, args.root), "files": result.files,
                  "objects": len(result.objects), "seconds": round(seconds, 1), "errors": errors,
-                 "diagnostics": dict(sorted(codes.items())), "ok": result.ok}
+                 "diagnostics": dict(sorted(codes.items())), "code": result.code, "ok": result.ok}
         if errors:
             entry["first_errors"] = [f"{d.span.display_path(args.root) if d.span else ''}"
                                      f"({d.span.line if d.span else 0}): {d.code} {d.message}"

@@ -36,6 +36,7 @@ class CompileOptions:
     symbol_cache: object = None        # a build.symcache.SymbolCache shared by several compiles
     warnings: object = None            # a ruleset.WarningPolicy (--nowarn, --warnaserror, --ruleset)
     progress: object = None            # called as progress(stage, files) when a stage starts (see STAGES)
+    code_analysis: bool = True         # bind and check code bodies (False: syntax only, `--no-code-analysis`)
 
 
 @attrs.frozen
@@ -45,6 +46,7 @@ class CompileResult:
     usable: bool = True                # False: the input itself is unusable (exit 2)
     objects: tuple = ()
     timings: dict = attrs.Factory(dict)
+    code: dict = attrs.Factory(dict)   # code analysis counts: bodies, references
     files: int = 0
     bytes: int = 0
     suppressed: tuple = ()             # (reason, Diagnostic) the warning policy suppressed
@@ -139,7 +141,8 @@ def compile_project(options: CompileOptions) -> CompileResult:
     from ..semantic.model import SymbolTable, name_numbered_targets
     from .workers import project_app_symbols, run_shares
     include_source = options.include_source or not options.runtime
-    shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None, dep_symbols)
+    shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None, dep_symbols,
+                        options.code_analysis)
     try:
         parts = shares.phase_one()
         lap("parse")
@@ -172,7 +175,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
 
     applied = policy.apply(diagnostics)
     diagnostics = list(applied.diagnostics)
-    result_kw = dict(objects=headers, timings=timings, files=sum(p.files for p in parts),
+    result_kw = dict(objects=headers, timings=timings, code=shares.counts, files=sum(p.files for p in parts),
                      bytes=sum(p.bytes for p in parts), suppressed=applied.suppressed)
     if has_errors(diagnostics):
         return CompileResult(tuple(diagnostics), **result_kw)

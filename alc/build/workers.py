@@ -63,8 +63,11 @@ class Share:
     """The files one worker owns, and its IR once parsed."""
 
     def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, project: Optional[str] = None,
-                 dependencies: Sequence = ()):
+                 dependencies: Sequence = (), code_analysis: bool = False):
         self.paths = list(paths)
+        # With code analysis the bodies are parsed and bound in phase two (their syntax checked then).
+        self.code_analysis = code_analysis
+        self.bodies: list = []
         # The dependencies' symbols: a forked worker inherits them, nothing is sent.
         self.dependencies = list(dependencies)
         self.symbols = symbols
@@ -89,8 +92,11 @@ class Share:
             parsed = parse_unit(path, self.symbols)
             size += parsed.size
             diagnostics.extend(parsed.diagnostics)
-            for body in parsed.bodies:
-                diagnostics.extend(check_body(body))
+            if self.code_analysis:
+                self.bodies.extend(parsed.bodies)
+            else:
+                for body in parsed.bodies:
+                    diagnostics.extend(check_body(body))
             if parsed.unit is not None:
                 self.objects.extend(parsed.unit.objects)
             if self.forked:
@@ -126,8 +132,8 @@ class Share:
             resources=share_resources(self.objects, self.manifest),
         )
 
-    def phase_two(self, project_app, platform_available: bool) -> list:
-        """The rules, given the project's own symbols (``project_app``)."""
+    def phase_two(self, project_app, platform_available: bool) -> tuple:
+        """The rules, given the project's own symbols (``project_app``): (diagnostics, code counts)."""
         apps = [project_app] + self.dependencies
         from ..semantic.checks import SHARE_RULES
         from ..semantic.context import CheckContext
@@ -135,7 +141,11 @@ class Share:
         ctx = CheckContext(tuple(self.objects), SymbolTable(apps, platform_available), self.manifest)
         for rule in SHARE_RULES:
             rule(ctx)
-        return ctx.diagnostics
+        counts: dict = {}
+        if self.code_analysis:
+            from ..semantic.code import analyze_code
+            counts = analyze_code(ctx, self.bodies)
+        return ctx.diagnostics, counts
 
 
 def project_app_symbols(manifest, symbols: Sequence) -> "AppSymbols":  # noqa: F821
@@ -171,7 +181,7 @@ def _worker(conn, share: Share) -> None:
             symbols = [o for i, b in enumerate(blobs)
                        for o in (share.own_symbols if i == index else pickle.loads(b))]
             project_app = project_app_symbols(share.manifest, symbols)
-            conn.send(("ok", share.phase_two(project_app, platform)))
+            conn.send(("ok", share.phase_two(project_app, platform)))  # (diagnostics, counts)
     except BaseException as exc:  # report, never hang the parent
         try:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -197,7 +207,7 @@ class ShareRun:
     """Shares running in forked workers (or in this process when ``jobs`` is 1)."""
 
     def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],
-                 project: Optional[str] = None, dependencies: Sequence = ()):
+                 project: Optional[str] = None, dependencies: Sequence = (), code_analysis: bool = False):
         jobs = jobs or os.cpu_count() or 1
         import multiprocessing
         try:
@@ -208,12 +218,13 @@ class ShareRun:
         self._pending: Optional[tuple] = None
         self._blobs: list = []            # each worker's symbols, pickled by the worker
         self.workers: list = []
+        self.counts: dict = {}            # code analysis counts, summed over the shares
         if jobs <= 1 or len(paths) < 16:
-            self.local = Share(paths, symbols, manifest, project, dependencies)
+            self.local = Share(paths, symbols, manifest, project, dependencies, code_analysis)
             return
         for part in _partition(paths, jobs):
             parent, child = ctx.Pipe()
-            share = Share(part, symbols, manifest, project, dependencies)
+            share = Share(part, symbols, manifest, project, dependencies, code_analysis)
             proc = ctx.Process(target=_worker, args=(child, share), daemon=True)
             proc.start()
             child.close()
@@ -242,12 +253,14 @@ class ShareRun:
             conn.send_bytes(pickle.dumps((index, platform, blobs), protocol=pickle.HIGHEST_PROTOCOL))
 
     def finish_phase_two(self) -> list:
-        """The workers' diagnostics (with one job, the rules run now)."""
-        if self.local is not None:
-            return self.local.phase_two(*self._pending)
-        out = []
-        for _, conn in self.workers:
-            out.extend(self._receive(conn))
+        """The workers' diagnostics (with one job, the rules run now); their code counts in ``self.counts``."""
+        results = [self.local.phase_two(*self._pending)] if self.local is not None else \
+            [self._receive(conn) for _, conn in self.workers]
+        out: list = []
+        for diagnostics, counts in results:
+            out.extend(diagnostics)
+            for key, value in counts.items():
+                self.counts[key] = self.counts.get(key, 0) + value
         return out
 
     def close(self) -> None:
@@ -272,5 +285,5 @@ class ShareRun:
 
 
 def run_shares(paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],
-               project: Optional[str] = None, dependencies: Sequence = ()) -> ShareRun:
-    return ShareRun(paths, symbols, manifest, jobs, project, dependencies)
+               project: Optional[str] = None, dependencies: Sequence = (), code_analysis: bool = False) -> ShareRun:
+    return ShareRun(paths, symbols, manifest, jobs, project, dependencies, code_analysis)

@@ -1,0 +1,101 @@
+"""Code analysis (alc/semantic/code): the switch, the built-in API data, and
+binding cases that must give no diagnostic (the failing cases are in
+tests/data/compile/code)."""
+
+import json
+import os
+
+import pytest
+
+from alc.build.compiler import CompileOptions, compile_project
+from alc.semantic.code.bind import check_code
+from alc.semantic.code.builtins import builtins
+from alc.semantic.model import SymbolTable
+from alc.syntax.api import parse_text
+
+from apps import compile_samples
+
+DATA = os.path.join(os.path.dirname(__file__), "data", "compile", "code")
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("codecache"))
+    compile_samples(folder)
+    return folder
+
+
+def test_no_code_analysis_binds_nothing_but_checks_syntax(cache, tmp_path):
+    on = compile_project(CompileOptions(project=DATA, package_cache=(cache,), out=str(tmp_path / "a.app"), jobs=1))
+    off = compile_project(CompileOptions(project=DATA, package_cache=(cache,), out=str(tmp_path / "b.app"), jobs=1,
+                                         code_analysis=False))
+    assert {d.code for d in on.diagnostics} >= {"ALC0230", "ALC0231", "ALC0232", "ALC0233"}
+    assert on.output is None and on.code["bodies"] == 15 and on.code["references"] > 100
+    assert not off.diagnostics and off.output and os.path.isfile(off.output) and off.code == {}
+
+
+def test_syntax_errors_in_bodies_are_reported_once_with_code_analysis(cache, tmp_path):
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "app.json").write_text(json.dumps({"id": "11111111-0000-4000-8000-0000000000aa", "name": "P",
+                                                  "publisher": "t", "version": "1.0.0.0"}))
+    (project / "a.al").write_text("codeunit 50100 A { trigger OnRun() begin if then; end; }")
+    for analysis in (True, False):
+        result = compile_project(CompileOptions(project=str(project), package_cache=(cache,), jobs=1,
+                                                out=str(tmp_path / "o.app"), code_analysis=analysis))
+        assert [(d.code, d.span.line) for d in result.diagnostics] == [("ALC0101", 1)]
+
+
+def _bind(text: str) -> list:
+    diags, _ = check_code(parse_text(text).unit.objects, SymbolTable([]))
+    return [(d.code, d.message) for d in diags]
+
+
+def test_unknown_objects_are_never_guessed():
+    # Records of tables alc does not know, `with` on them, and pages without a known source table: nothing reported.
+    assert _bind("""codeunit 50100 A {
+        var R: Record "Not Known";
+        procedure P() begin R.Whatever := 1; R.Anything(1, 2); R.SetRange(NoField, 1);
+            with R do Foo := Bar; end; }""") == []
+    assert _bind("""codeunit 50100 T { procedure H(var P: TestPage "Any Page")
+        begin P.FindFirstField("Display Name", 'x'); P.OK().Invoke(); end; }""") == []
+    assert _bind("""page 50100 P { SourceTable = "Not Known";
+        trigger OnOpenPage() begin "Some Field" := 1; SetSelectionFilter(Rec); end; }""") == []
+
+
+def test_scopes_that_bind():
+    assert _bind("""codeunit 50100 A {
+        var G: Integer; Lbl: Label 'x';
+        procedure P(Par: Integer) Ret: Integer
+        var L: Integer; Arr: array[2] of Integer;
+        begin L := G + Par + Arr[1]; Ret := L; Message(Lbl); this.G := 1; Q; Q(); exit(StrLen(Format(Today)));
+            Page.Run(0); Session.LogMessage('a', 'b', Verbosity::Normal, DataClassification::SystemMetadata,
+                TelemetryScope::All, 'c', 'd');
+            if CurrentClientType = ClientType::Web then; end;
+        procedure Q() begin end; }""") == []
+
+
+def test_builtins_data_comes_from_the_reference():
+    api = builtins()
+    assert "MicrosoftDocs" in api.source
+    for name in ("message", "error", "confirm", "strsubstno", "format", "evaluate", "calcdate", "today",
+                 "workdate", "round", "abs", "power", "copystr", "strlen", "strpos", "uppercase", "delchr",
+                 "padstr", "selectstr", "incstr", "convertstr", "companyname", "userid", "tenantid", "guiallowed",
+                 "commit", "sleep", "random", "randomize", "createguid", "isnullguid", "date2dmy"):
+        assert api.is_global(name), name
+    for name in ("get", "findfirst", "setrange", "validate", "testfield", "calcfields", "modifyall", "fieldno"):
+        assert api.method("record", name), name
+    assert api.method("record", "findfirst")[0][2] == "Boolean"
+    assert api.method("codeunit", "run")
+    assert not api.is_global("nosuchmethod") and not api.method("record", "nosuchmethod")
+
+
+def test_cli_prints_help_and_has_the_switch(cache, tmp_path, capsys):
+    from alc.cli import main
+    code = main(["compile", "--project", DATA, "--packagecachepath", cache, "--out", str(tmp_path / "a.app")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "error ALC0230: `Nmae` is not a field of record `Demo Customer`\n    help: did you mean `Name`?" in out
+    code = main(["compile", "--project", DATA, "--packagecachepath", cache, "--out", str(tmp_path / "b.app"),
+                 "--no-code-analysis"])
+    assert code == 0 and "ALC023" not in capsys.readouterr().out
