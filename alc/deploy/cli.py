@@ -353,6 +353,8 @@ def cmd_info(args) -> int:
         a = i.app
         scope = f"tenant {a.tenant}" if a.tenant else "global"
         flags = [scope] + (["runtime package"] if a.runtime_package else []) + ([] if a.has_source else ["no source"])
+        if not i.published:
+            flags = [scope, "not published"]
         line = f"{a.name} {a.version} by {a.publisher}  [{', '.join(flags)}]  id {a.id}  package {a.package_id}"
         if args.tenant:
             state = ("installed" if i.installed else "not installed") + (", synced" if i.synced else "")

@@ -149,12 +149,15 @@ class TenantInfo:
 
 @attrs.frozen
 class AppInfo:
-    """One published app version as `info` shows it (``synced`` etc. only with a tenant)."""
+    """One published app version as `info` shows it (``synced`` etc. only with a tenant); with a
+    tenant, also an app installed there that is no longer published (``published`` false: the
+    stuck state of DEPLOY.md §1.4, where only the installed row describes it)."""
     app: PublishedApp
     tenant: Optional[str] = None
     synced: Optional[bool] = None
     installed: Optional[bool] = None
     data_version: Optional[Version] = None
+    published: bool = True
 
     def to_json(self) -> dict:
         a = self.app
@@ -165,6 +168,8 @@ class AppInfo:
             out["synced"] = bool(self.synced)
             out["installed"] = bool(self.installed)
             out["data_version"] = str(self.data_version) if self.data_version is not None else None
+        if not self.published:
+            out["published"] = False
         return out
 
 

@@ -371,18 +371,19 @@ class Server:
         row = self._tenant_row(tenant)
         catalog, state, _ = self._read_tenant(row)
         apps = [a for a in (catalog.matching(name) if name else catalog.apps) if a.visible_to(tenant)]
-        if name and not apps:
+        gone = _installed_unpublished(catalog, state, tenant, name)
+        if name and not apps and not gone:
             raise DeployUsageError(f"Cannot find the extension '{name}' because it's not published for tenant "
                                    f"'{tenant}'")
         out = []
-        for a in apps:
+        for a in apps + gone:
             inst = state.installed.get(a.id)
             tracked = state.synced.get(a.id)
             data = state.data_version(a.id)
             out.append(AppInfo(a, tenant, synced=tracked is not None and tracked.version == a.version,
                                installed=inst is not None and inst.package_id == a.package_id,
-                               data_version=data))
-        return out
+                               data_version=data, published=a.package_id in catalog.by_package))
+        return sorted(out, key=lambda i: (i.app.name.casefold(), i.app.version, not i.published))
 
     def info_json(self, name: Optional[str] = None, tenant: Optional[str] = None) -> dict:
         return {"apps": [i.to_json() for i in self.info(name, tenant)]}
@@ -478,6 +479,26 @@ def _app_on_tenant(catalog: Catalog, state: TenantState, name: str, tenant: str,
         raise DeployUsageError(f"'{name}' names {len(ids)} different apps; give the app id")
     a = found[-1]
     return a.id, f"{a.name} by {a.publisher}"
+
+
+def _installed_unpublished(catalog: Catalog, state: TenantState, tenant: str, name: Optional[str]) -> list:
+    """Apps installed on the tenant whose package is not published here (a tenant mounted
+    from elsewhere can have them), as far as its installed row describes them."""
+    from ..appmodel import normalize_guid
+    try:
+        guid = normalize_guid(name.strip()) if name else None
+    except ValueError:
+        guid = None
+    out = []
+    for i in state.installed.values():
+        if i.package_id in catalog.by_package:
+            continue
+        if name and i.app_id != guid and i.name.casefold() != name.strip().casefold():
+            continue
+        scope = "global" if i.published_as == "Global" else "tenant"
+        out.append(PublishedApp(i.package_id, i.app_id, i.name, i.publisher, i.version, scope,
+                                tenant if scope == "tenant" else None, content_hash=i.content_hash))
+    return out
 
 
 def _policy(policy: str) -> None:
