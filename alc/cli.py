@@ -127,7 +127,10 @@ def run() -> None:
 
     A compile of the Base Application leaves a gigabyte of objects that the
     interpreter would free one by one at exit (seconds); the package is
-    already written, fsynced and renamed, and the output is flushed here."""
+    already written, fsynced and renamed, and the output is flushed here.
+    SIGTERM and SIGHUP end the command like Ctrl-C (an exception), so that
+    no temporary file outlives it."""
+    _terminate_on_signals()
     code = main()
     try:
         sys.stdout.flush()
@@ -137,8 +140,25 @@ def run() -> None:
     os._exit(code)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C (``finally`` blocks remove temporary files)."""
+
+
+def _terminate_on_signals() -> None:
+    import signal
+
+    def handler(signum, frame):
+        raise Terminated(signum)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handler)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 print as escapes
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     if argv[:1] == ["server"]:  # `alc server ...` has its own parser (alc/deploy/cli.py)
         return _server(argv[1:])
     parser = _parser()
@@ -151,6 +171,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except UsageError as exc:
         print(f"alc: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated as exc:
+        return 128 + (exc.args[0] if exc.args else 15)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -218,6 +240,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
         raise UsageError(f"no such license file: {args.license}")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    _check_output(args.errorlog)
     options = CompileOptions(project=args.project, package_cache=tuple(args.packagecachepath), out=args.out,
                              runtime=args.runtime, include_source=args.include_source, license=args.license,
                              defines=tuple(args.define), jobs=args.jobs)
@@ -247,17 +270,22 @@ def cmd_compile(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_DIAGNOSTICS
 
 
+def _check_output(path: Optional[str]) -> None:
+    """Refuse an output path before any work is done (exit 2, one line)."""
+    from .output import output_problem
+    problem = output_problem(path) if path else None
+    if problem:
+        raise UsageError(f"cannot write `{path}`: {problem}")
+
+
 def _write_text(path: str, text: str) -> None:
-    """Write a report next to its final name, then rename (never half-written)."""
-    import tempfile
-    folder = os.path.dirname(os.path.abspath(path))
+    """Write a report next to its final name, then rename (never half-written,
+    never over anything but a regular file)."""
+    from .output import OutputError, write_atomic
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".alc-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_atomic(path, text.encode("utf-8"), fsync=False)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _load_apps(args: argparse.Namespace):

@@ -18,7 +18,8 @@ from typing import Optional
 import attrs
 
 from ..diagnostics import Diagnostic, Severity, has_errors
-from ..source import SourceFile, Span
+from ..output import output_problem
+from ..source import MAX_SOURCE_SIZE, SourceFile, Span, read_regular
 
 __all__ = ["CompileOptions", "CompileResult", "compile_project", "default_output_name", "LicenseError"]
 
@@ -61,12 +62,11 @@ def default_output_name(manifest) -> str:
 
 
 def project_sources(project: str) -> list[str]:
-    """The project's .al files, recursively, skipping hidden folders such as .alpackages."""
-    found = []
-    for root, dirs, files in os.walk(project):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(os.path.join(root, f) for f in files if f.lower().endswith(".al"))
-    return sorted(found)
+    """The project's .al files, recursively, skipping hidden folders such as
+    .alpackages; subfolders that cannot be listed are in the list too (their
+    diagnostic comes from reading them)."""
+    from ..syntax.files import walk_sources
+    return walk_sources(project, skip_hidden=True)
 
 
 def compile_project(options: CompileOptions) -> CompileResult:
@@ -93,6 +93,10 @@ def compile_project(options: CompileOptions) -> CompileResult:
     diagnostics.extend(diags)
     if manifest is None:
         return CompileResult(tuple(diagnostics), usable=False)
+    out = options.out or os.path.join(project, default_output_name(manifest))
+    problem = output_problem(out)
+    if problem:  # found before the work, not after it
+        return CompileResult((Diagnostic.error("ALC0440", f"cannot write `{out}`: {problem}"),), usable=False)
     lap("manifest")
 
     cache = options.package_cache or (os.path.join(project, ".alpackages"),)
@@ -105,6 +109,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
 
     symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
     paths = project_sources(project)
+    diagnostics.extend(_unnamed_files(paths))
     from ..package.container import pack_entry
     from ..memory import gc_paused
     from ..package.symbols import write_symbols
@@ -145,7 +150,6 @@ def compile_project(options: CompileOptions) -> CompileResult:
                      bytes=sum(p.bytes for p in parts))
     if has_errors(diagnostics):
         return CompileResult(tuple(diagnostics), **result_kw)
-    out = options.out or os.path.join(project, default_output_name(manifest))
     from ..emit.package import emit_package
     from ..package.errors import PackageError
     metadata: dict = {}
@@ -159,10 +163,24 @@ def compile_project(options: CompileOptions) -> CompileResult:
         emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
                      table, runtime=options.runtime, include_source=include_source)
     except PackageError as exc:  # reported; the package is never half-written
-        diagnostics.append(Diagnostic.error(exc.code, str(exc)))
+        diagnostics.append(exc.to_diagnostic())
         return CompileResult(tuple(diagnostics), **result_kw)
     lap("emit")
     return CompileResult(tuple(diagnostics), output=out, **result_kw)
+
+
+def _unnamed_files(paths: list) -> list[Diagnostic]:
+    """Files whose names are not UTF-8 (bytes the file system allows): they are
+    compiled, but a package cannot name them, so the compile fails, naming them."""
+    out = []
+    for path in paths:
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            out.append(Diagnostic.error("ALC0100", f"the file name `{os.path.basename(shown)}` is not UTF-8; a "
+                                        "package cannot hold it: rename the file", Span(SourceFile(path, ""), 0, 0)))
+    return out
 
 
 def _read_text(path: str) -> Optional[SourceFile]:
@@ -199,8 +217,7 @@ def _license_check(path: str, objects) -> list[Diagnostic]:
     The license is a JSON file: ``{"ranges": [{"from": 50000, "to": 99999}, ...]}``
     (optionally per object type: ``{"from", "to", "type": "table"}``)."""
     try:
-        with open(path, "rb") as f:
-            data = json.loads(f.read().decode("utf-8-sig"))
+        data = json.loads(read_regular(path, MAX_SOURCE_SIZE).decode("utf-8-sig"))
         ranges = data["ranges"] if isinstance(data, dict) else data
         parsed = [(int(r["from"]), int(r["to"]), (r.get("type") or "").lower() or None) for r in ranges]
     except (OSError, ValueError, KeyError, TypeError) as exc:

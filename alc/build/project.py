@@ -27,7 +27,7 @@ from ..appmodel import (KNOWN_FEATURES, MAX_INT32, TARGETS, AppManifest, BuildIn
                         ResourceExposurePolicy, SourceInfo, Version, guid_from_hex,
                         normalize_guid)
 from ..diagnostics import Diagnostic
-from ..source import SourceFile, Span
+from ..source import MAX_SOURCE_SIZE, SourceFile, Span, read_problem, read_regular
 
 __all__ = ["Version", "IdRange", "Dependency", "Module", "ResourceExposurePolicy", "SourceInfo", "BuildInfo",
            "AppManifest", "parse_app_json", "load_app_json", "normalize_guid", "guid_from_hex",
@@ -42,10 +42,9 @@ _SYMBOL_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 def load_app_json(path: str) -> tuple[Optional[AppManifest], list[Diagnostic]]:
     """Read and validate an app.json file (see :func:`parse_app_json`)."""
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_regular(path, MAX_SOURCE_SIZE)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = read_problem(exc)
         return None, [Diagnostic.error("ALC0400", f"cannot read `{path}`: {reason}", Span(SourceFile(path, ""), 0, 0))]
     try:
         text = data.decode("utf-8-sig")

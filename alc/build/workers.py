@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 import attrs
 
 from ..memory import gc_paused
-from ..source import Span
+from ..source import MAX_SOURCE_SIZE, Span, read_regular
 
 __all__ = ["ObjectHeader", "PhaseOne", "Share", "run_shares", "project_app_symbols"]
 
@@ -106,8 +106,7 @@ class Share:
             for path in self.paths:
                 rel = os.path.relpath(path, self.project).replace(os.sep, "/")
                 try:
-                    with open(path, "rb") as f:
-                        sources[rel] = pack_entry(f.read())
+                    sources[rel] = pack_entry(read_regular(path, MAX_SOURCE_SIZE))
                 except OSError:
                     pass  # reported when the file was parsed
         self.own_symbols = tuple(symbols_from_ir(live).objects())

@@ -37,7 +37,7 @@ import attrs
 
 from ..appmodel import AppManifest, Version
 from ..diagnostics import Diagnostic
-from ..source import SourceFile, Span
+from ..source import SourceFile, Span, open_regular, read_problem
 from .container import HEADER_SIZE, MAGIC, RUNTIME_MAGIC, SIGNATURE_MAGIC
 from .errors import DEFAULT_LIMITS, Limits, PackageError, RuntimePackageError
 from .manifest import read_manifest
@@ -232,7 +232,7 @@ def read_cached_manifest(path: str, limits: Limits = DEFAULT_LIMITS) -> AppManif
     file first). The rest of the package is checked when it is read.
     PackageError when anything is wrong, RuntimePackageError for `.NEA`."""
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             size = os.fstat(f.fileno()).st_size
             if size > limits.max_file_size:
                 raise PackageError("ALC0425", f"file is {size} bytes, over the limit of {limits.max_file_size}")
@@ -244,7 +244,7 @@ def read_cached_manifest(path: str, limits: Limits = DEFAULT_LIMITS) -> AppManif
                 data = _manifest_bytes(window, limits)
             return read_manifest(data, limits).app
     except OSError as exc:
-        raise PackageError("ALC0420", f"cannot read package: {exc.strerror or exc}", path) from None
+        raise PackageError("ALC0420", f"cannot read package: {read_problem(exc)}", path) from None
     except PackageError as exc:
         raise exc.with_path(path)
 

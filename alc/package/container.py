@@ -25,12 +25,12 @@ True
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
 import re
 import struct
-import tempfile
 import uuid
 import zipfile
 import zlib
@@ -39,6 +39,8 @@ from urllib.parse import quote, unquote
 
 import attrs
 
+from ..output import OutputError, write_atomic
+from ..source import read_problem, read_regular
 from .errors import DEFAULT_LIMITS, Limits, PackageError, RuntimePackageError
 
 __all__ = ["HEADER_SIZE", "MAGIC", "Header", "Container", "app_bytes", "write_app", "write_bytes", "read_container",
@@ -246,12 +248,6 @@ def app_bytes(entries: Union[Mapping[str, bytes], Iterable[tuple[str, bytes]]],
     return header + payload
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_app(path: str, entries: Union[Mapping[str, bytes], Iterable[tuple[str, bytes]]],
               package_id: Optional[uuid.UUID] = None) -> uuid.UUID:
     """Write a `.app` atomically (temporary file in the same folder, then
@@ -262,27 +258,13 @@ def write_app(path: str, entries: Union[Mapping[str, bytes], Iterable[tuple[str,
 
 
 def write_bytes(path: str, data: bytes) -> None:
-    """Write a package's bytes atomically (temporary file in the same folder,
-    fsync, rename); PackageError ALC0440 when it cannot."""
-    folder = os.path.dirname(os.path.abspath(path))
-    tmp = None
+    """Write a package's bytes atomically (see :func:`alc.output.write_atomic`:
+    only over a regular file or nothing, temporary file, fsync, rename);
+    PackageError ALC0440 when it cannot."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a package is an ordinary file
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise PackageError("ALC0440", f"cannot write package: {exc.strerror or exc}", path) from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        write_atomic(path, data)
+    except OutputError as exc:
+        raise PackageError("ALC0440", f"cannot write package: {exc.problem}", path) from None
 
 
 # ------------------------------------------------------------------ reading --
@@ -354,13 +336,11 @@ class Container:
 def open_container(path: str, limits: Limits = DEFAULT_LIMITS) -> Container:
     """Open a `.app` file (see :func:`read_container`)."""
     try:
-        size = os.path.getsize(path)
-        if size > limits.max_file_size:
-            raise PackageError("ALC0425", f"file is {size} bytes, over the limit of {limits.max_file_size}", path)
-        with open(path, "rb") as f:
-            data = f.read(limits.max_file_size + 1)
+        data = read_regular(path, limits.max_file_size)
     except OSError as exc:
-        raise PackageError("ALC0420", f"cannot read package: {exc.strerror or exc}", path) from None
+        if exc.errno == errno.EFBIG:
+            raise PackageError("ALC0425", f"file is {exc.strerror}", path) from None
+        raise PackageError("ALC0420", f"cannot read package: {read_problem(exc)}", path) from None
     try:
         return read_container(data, limits)
     except PackageError as exc:
