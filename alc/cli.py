@@ -342,6 +342,8 @@ def _object_spec(text: str) -> tuple:
         raise UsageError(f"OBJECT must be KIND:ID or KIND:NAME, got `{text}`")
     ident = ident.strip()
     if ident.isdigit():
+        if not ident.isascii() or len(ident) > 10:
+            raise UsageError(f"object id `{ident}` is not a number AL allows")
         return kind.strip().lower(), int(ident)
     if len(ident) >= 2 and ident[0] == ident[-1] and ident[0] in "\"'":
         ident = ident[1:-1]

@@ -16,20 +16,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 APP_ID = "0f3b2c1a-0000-4000-8000-000000000001"
 
-# Runs a command in-process under a child interpreter and reports the child's own peak RSS
-# (ru_maxrss of RUSAGE_SELF, in KB on Linux), so the parent's memory never counts.
+# Runs `alc` in a grandchild and reports its peak RSS as RUSAGE_CHILDREN of a small middle process:
+# a child's own ru_maxrss starts from the memory of whatever process forked it (Linux keeps the
+# high-water mark across execve), so the test process's memory would count otherwise.
 _MEASURE = r"""
-import json, os, resource, sys, time
-sys.argv = ["alc"] + json.loads(sys.argv[1])
-from alc.cli import main, _terminate_on_signals
-_terminate_on_signals()
+import json, os, resource, subprocess, sys, time
 t = time.perf_counter()
-code = main()
-sys.stdout.flush()
+code = subprocess.call([sys.executable, "-c", "import sys; sys.argv = ['alc'] + sys.argv[1:]; "
+                        "from alc.cli import run; run()"] + json.loads(sys.argv[1]))
 sys.stderr.write("\n@@measure " + json.dumps({"code": code, "seconds": time.perf_counter() - t,
-                 "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}) + "\n")
-sys.stderr.flush()
-os._exit(code)
+                 "peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}) + "\n")
+sys.exit(code)
 """
 
 
@@ -85,3 +82,44 @@ def without_dac(command_prefix: bool = True) -> list:
 
 def temp_files(folder: str) -> list:
     return sorted(n for n in os.listdir(folder) if n.endswith(".alc-tmp") or n.endswith(".tmp"))
+
+
+# ----------------------------------------------------------------- packages --
+
+def navx(payload: bytes) -> bytes:
+    """A NAVX header around a zip payload."""
+    import struct
+    import uuid
+    return struct.pack("<4sII16sq4s", b"NAVX", 40, 2, uuid.UUID(int=7).bytes_le, len(payload), b"NAVX") + payload
+
+
+def zip_of(entries) -> bytes:
+    """A zip of (raw name, bytes) pairs, names kept exactly as given."""
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return buf.getvalue()
+
+
+def sample_entries(objects: str = "table 50100 T { fields { field(1; A; Integer) { } } } "
+                                  "page 50100 P { SourceTable = T; layout { area(Content) { field(A; Rec.A) { } } } }",
+                   name: str = "H") -> dict:
+    """The entries of a small real package compiled from ``objects`` (logical names -> bytes)."""
+    import tempfile
+    from alc.build.compiler import CompileOptions, compile_project
+    from alc.package.container import read_container
+    with tempfile.TemporaryDirectory() as d:
+        write_project(os.path.join(d, "p"), objects=0, name=name)
+        with open(os.path.join(d, "p", "x.al"), "w") as f:
+            f.write(objects)
+        out = os.path.join(d, "x.app")
+        result = compile_project(CompileOptions(project=os.path.join(d, "p"), out=out, jobs=1))
+        assert result.ok, [str(x) for x in result.diagnostics]
+        with open(out, "rb") as f:
+            c = read_container(f.read())
+        return {n: c.read(n) for n in c.names if n != "[Content_Types].xml"}

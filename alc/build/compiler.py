@@ -19,6 +19,7 @@ import attrs
 
 from ..diagnostics import Diagnostic, Severity, has_errors
 from ..output import output_problem
+from ..budget import SMALL_JSON, loads as budget_loads
 from ..source import MAX_SOURCE_SIZE, SourceFile, Span, read_regular
 
 __all__ = ["CompileOptions", "CompileResult", "compile_project", "default_output_name", "LicenseError"]
@@ -203,12 +204,22 @@ def _dependency_symbols(resolution, diagnostics: list, cache=None) -> list:
         try:
             out.append(cache.app_symbols(pkg.path))
         except PackageError as exc:
-            diagnostics.append(Diagnostic.error(exc.code, f"cannot read `{pkg.path}`: {exc}"))
+            diagnostics.append(Diagnostic.error(exc.code, f"cannot read `{os.path.basename(pkg.path)}`: {exc.message}",
+                                                Span(SourceFile(pkg.path, ""), 0, 0)))
     return out
 
 
 def _is_platform(resolution, pkg) -> bool:
     return resolution.platform is not None and resolution.platform.id == pkg.id
+
+
+def _license_int(value) -> int:
+    """An id of a license range: an integer or a string of digits (AL ids fit 31 bits)."""
+    if type(value) is int or (isinstance(value, str) and value.isascii() and value.strip().isdigit()):
+        number = int(value)
+        if 0 <= number <= 2147483647:
+            return number
+    raise ValueError(f"`{str(value)[:40]}` is not an object id")
 
 
 def _license_check(path: str, objects) -> list[Diagnostic]:
@@ -217,10 +228,11 @@ def _license_check(path: str, objects) -> list[Diagnostic]:
     The license is a JSON file: ``{"ranges": [{"from": 50000, "to": 99999}, ...]}``
     (optionally per object type: ``{"from", "to", "type": "table"}``)."""
     try:
-        data = json.loads(read_regular(path, MAX_SOURCE_SIZE).decode("utf-8-sig"))
+        data = budget_loads(read_regular(path, MAX_SOURCE_SIZE), SMALL_JSON, "the license file")
         ranges = data["ranges"] if isinstance(data, dict) else data
-        parsed = [(int(r["from"]), int(r["to"]), (r.get("type") or "").lower() or None) for r in ranges]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        parsed = [(_license_int(r["from"]), _license_int(r["to"]), str(r.get("type") or "").lower() or None)
+                  for r in ranges]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         return [Diagnostic.error("ALC0450", f"cannot read license file `{path}`: {exc}",
                                  Span(SourceFile(path, ""), 0, 0))]
     out = []

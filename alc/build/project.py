@@ -27,13 +27,14 @@ from ..appmodel import (KNOWN_FEATURES, MAX_INT32, TARGETS, AppManifest, BuildIn
                         ResourceExposurePolicy, SourceInfo, Version, guid_from_hex,
                         normalize_guid)
 from ..diagnostics import Diagnostic
+from ..budget import SMALL_JSON, BudgetError, check as budget_check
 from ..source import MAX_SOURCE_SIZE, SourceFile, Span, read_problem, read_regular
 
 __all__ = ["Version", "IdRange", "Dependency", "Module", "ResourceExposurePolicy", "SourceInfo", "BuildInfo",
            "AppManifest", "parse_app_json", "load_app_json", "normalize_guid", "guid_from_hex",
            "KNOWN_FEATURES", "TARGETS"]
 
-_RUNTIME_RE = re.compile(r"^\d{1,5}\.\d{1,5}$")
+_RUNTIME_RE = re.compile(r"^[0-9]{1,5}\.[0-9]{1,5}$")
 _SYMBOL_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -58,12 +59,16 @@ def parse_app_json(text: str, path: str = "app.json") -> tuple[Optional[AppManif
     """Validate app.json text: (model or None when there are errors, diagnostics)."""
     source = SourceFile(path, text.lstrip("\ufeff"))
     try:
+        budget_check(source.text.encode("utf-8", "surrogatepass"), SMALL_JSON, "app.json")
         data = json.loads(source.text)
     except json.JSONDecodeError as exc:
         return None, [Diagnostic.error("ALC0401", f"app.json is not valid JSON: {exc.msg}",
                                        Span(source, exc.pos, exc.pos))]
-    except RecursionError:
-        return None, [Diagnostic.error("ALC0401", "app.json is nested too deeply", Span(source, 0, 0))]
+    except BudgetError as exc:
+        return None, [Diagnostic.error("ALC0401", str(exc), Span(source, 0, 0))]
+    except (RecursionError, ValueError) as exc:  # a number past Python's digit limit
+        return None, [Diagnostic.error("ALC0401", f"app.json is not valid JSON: {str(exc).split(';')[0]}",
+                                       Span(source, 0, 0))]
     checker = _Checker(source, _positions(source.text))
     if not isinstance(data, dict):
         checker.error("ALC0403", (), f"app.json must hold a JSON object, got {_kind(data)}")

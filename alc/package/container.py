@@ -92,7 +92,11 @@ def decode_entry_name(raw: str) -> str:
     Traceback (most recent call last):
     alc.package.errors.PackageError: error ALC0426: unsafe entry name `src/../../etc/passwd`: `..` segment
     """
-    name = raw if raw == CONTENT_TYPES or "%" not in raw else unquote(raw, errors="strict")
+    try:
+        name = raw if raw == CONTENT_TYPES or "%" not in raw else unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise PackageError("ALC0426", f"unsafe entry name `{_printable(raw)}`: not UTF-8 once its %-escapes "
+                                      "are decoded") from None
     problem = _name_problem(raw) or (name is not raw and _name_problem(name))
     if problem:
         raise PackageError("ALC0426", f"unsafe entry name `{_printable(raw)}`: {problem}")
@@ -426,6 +430,8 @@ def _check_entries(infos: list, limits: Limits) -> tuple[_Entry, ...]:
     seen: dict[str, str] = {}
     entries = []
     for info in infos:
+        if not info.filename:
+            raise PackageError("ALC0426", "unsafe entry name ``: empty name")
         if info.is_dir() and info.file_size == 0:
             decode_entry_name(info.filename.rstrip("/"))
             continue

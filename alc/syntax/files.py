@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +21,7 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 import attrs
 
+from ..budget import SMALL_JSON, loads as budget_loads
 from ..diagnostics import Diagnostic, Severity
 from ..source import MAX_SOURCE_SIZE, DecodeError, SourceFile, Span, read_problem, read_regular
 
@@ -97,10 +99,10 @@ def project_symbols(path: str, cache: Optional[dict] = None) -> frozenset:
 
 def _read_symbols(app_json: str) -> frozenset:
     try:
-        data = json.loads(read_regular(app_json, MAX_SOURCE_SIZE).decode("utf-8-sig"))
+        data = budget_loads(read_regular(app_json, MAX_SOURCE_SIZE), SMALL_JSON, "app.json")
         symbols = data.get("preprocessorSymbols") or []
         return frozenset(s for s in symbols if isinstance(s, str))
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError):
         return frozenset()  # a broken app.json is the compiler's business, not the parser's
 
 
@@ -155,7 +157,7 @@ def summarize_file(path: str, symbols: frozenset, lazy: bool, roundtrip: bool, c
     try:
         result = parse_source(source, symbols, lazy_bodies=lazy)
     except RecursionError:
-        return _failed(path, len(data), source, "ALC0101", "nesting too deep to parse", cwd)
+        return _failed(path, len(data), source, "ALC0108", "nesting too deep to parse", cwd, deep_point(source.text))
     except Exception as exc:  # a bug in alc must not hide the other files' results
         return _failed(path, len(data), source, "ALC0199", f"internal error: {type(exc).__name__}: {exc}", cwd)
     kinds = Counter(obj.kind for obj in result.unit.objects)
@@ -168,9 +170,34 @@ def summarize_file(path: str, symbols: frozenset, lazy: bool, roundtrip: bool, c
                        rt)
 
 
-def _failed(path: str, size: int, source: SourceFile, code: str, message: str, cwd: Optional[str]) -> FileSummary:
-    diag = Diagnostic(code=code, severity=Severity.ERROR, message=message, span=Span(source, 0, 0))
+def _failed(path: str, size: int, source: SourceFile, code: str, message: str, cwd: Optional[str],
+            at: int = 0) -> FileSummary:
+    diag = Diagnostic(code=code, severity=Severity.ERROR, message=message, span=Span(source, at, at))
     return FileSummary(path, size, source.text.count("\n") + 1, {}, (_diag_dict(diag, cwd),))
+
+
+_NESTING_RE = re.compile(r"'(?:[^']|'')*'|\"[^\"\n]*\"|//[^\n]*|/\*.*?\*/|[(\[{]|[)\]}]", re.S)
+DEEP = 100
+
+
+def deep_point(text: str, limit: int = DEEP) -> int:
+    """Where brackets of any kind (strings and comments aside) first nest
+    ``limit`` deep: the place to report nesting too deep to parse (0 when
+    they never do: the depth is elsewhere, such as `not not ...`).
+
+    >>> deep_point("x := ((('(')));", 3)
+    7
+    """
+    depth = 0
+    for m in _NESTING_RE.finditer(text):
+        c = m.group()
+        if c in "([{":
+            depth += 1
+            if depth >= limit:
+                return m.start()
+        elif c in ")]}":
+            depth -= 1
+    return 0
 
 
 def _work(batch: list) -> list:
@@ -239,6 +266,10 @@ def parse_unit(path: str, symbols: frozenset) -> ParsedFile:
         return ParsedFile(path, None, (diag,))
     try:
         result = parse_source(source, symbols, lazy_bodies=True)
+    except RecursionError:
+        at = deep_point(source.text)
+        diag = Diagnostic.error("ALC0108", "nesting too deep to parse", Span(source, at, at))
+        return ParsedFile(path, None, (diag,), len(data))
     except Exception as exc:  # a bug in alc must not hide the other files' results
         diag = Diagnostic(code="ALC0199", severity=Severity.ERROR,
                           message=f"internal error: {type(exc).__name__}: {exc}", span=Span(source, 0, 0))
