@@ -67,7 +67,8 @@ def test_deep_declarations_are_refused_at_their_place_by_compile(tmp_path, capsy
 
 
 def test_declarations_as_deep_as_real_ones_compile(tmp_path, capsys):
-    project = _project(tmp_path, _groups(40) + "\n" + _relations(50).replace("50100", "50102").replace("50101", "50103"))
+    relations = _relations(50).replace("50100", "50102").replace("50101", "50103")
+    project = _project(tmp_path, _groups(40) + "\n" + relations)
     assert _run(capsys, ["compile", "--project", project, "--out", str(tmp_path / "x.app"), "-j", "1"])[0] == 0
 
 
