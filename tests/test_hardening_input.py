@@ -238,3 +238,52 @@ def test_a_bad_package_in_the_cache_is_named_and_the_others_still_count(tmp_path
     assert "`other.app` in the package cache is skipped, unreadable: NavxManifest.xml is not well-formed XML: " \
            "unknown encoding: x-none (ALC0428)" in run.out
     assert "internal error" not in run.out + run.err
+
+
+# ------------------------------------------------------------- one identity --
+
+def _two_faced(entries, other_manifest: bytes) -> bytes:
+    """A zip whose first local header is a `NavxManifest.xml` (of another app) that the central directory
+    does not list: the directory names that entry `AAAAAAAAAAAAAAAA` and lists the real manifest later."""
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("A" * 16, other_manifest)
+        for name, data in entries.items():
+            zf.writestr(encode_entry_name(name), data)
+    data = bytearray(buf.getvalue())
+    assert data[30:46] == b"A" * 16
+    data[30:46] = b"NavxManifest.xml"   # the local header only
+    return navx(bytes(data))
+
+
+def test_local_headers_that_disagree_with_the_directory_are_refused_by_every_reader(tmp_path, entries, capsys):
+    other = entries["NavxManifest.xml"].replace(b'Name="H"', b'Name="Impostor"')
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    path = cache / "two.app"
+    path.write_bytes(_two_faced(entries, other))
+    for args in (["inspect", str(path)], ["check", str(path)]):
+        code, text = _run(capsys, args)
+        assert code == 2 and "error ALC0424: entry `AAAAAAAAAAAAAAAA`: its local header names another entry" in text
+    project = write_project(str(tmp_path / "p"), id=APP_ID.replace("0001", "0002"),
+                            dependencies=[{"id": APP_ID, "name": "H", "publisher": "Me", "version": "1.0.0.0"}])
+    code, text = _run(capsys, ["compile", "--project", project, "--packagecachepath", str(cache),
+                               "--out", str(tmp_path / "x.app"), "-j", "1"])
+    assert code == 1 and "Impostor" not in text
+    assert "cannot read `two.app`: entry `AAAAAAAAAAAAAAAA`: its local header names another entry" in text
+
+
+def test_a_manifest_whose_local_header_lies_is_skipped_by_the_cache_scan(tmp_path, entries, capsys):
+    from alc.package.cache import scan_package_cache
+    data = bytearray(app_bytes(entries))
+    at = 40 + 14                      # the CRC-32 of the first local header: NavxManifest.xml
+    data[at:at + 4] = b"\0\0\0\0"
+    (tmp_path / "lie.app").write_bytes(bytes(data))
+    index = scan_package_cache(str(tmp_path))
+    assert [d.message for d in index.diagnostics] == [
+        "`lie.app` in the package cache is skipped, unreadable: entry `NavxManifest.xml`: its local header gives "
+        "another checksum or size than the directory (ALC0424)"]
+    code, text = _run(capsys, ["inspect", str(tmp_path / "lie.app")])
+    assert code == 2 and "its local header gives another checksum or size than the directory" in text

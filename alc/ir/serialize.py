@@ -194,6 +194,30 @@ def _field_types(cls: type) -> dict:
     return {name: _allowed(hint) for name, hint in hints.items()}
 
 
+def _elements(tag: str, name: str) -> frozenset:
+    """The types the elements of a tuple field may have (see :mod:`alc.ir.schema`)."""
+    from .schema import ELEMENTS
+    families = {"Expr": ir.Expr, "Stmt": ir.Stmt, "PropertyValue": ir.PropertyValue}
+    kinds = ELEMENTS.get(f"{tag}.{name}")
+    if kinds is None:
+        return frozenset(_CLASSES.values()) | {str, ir.LazyBody}
+    out: set = set()
+    for kind in kinds:
+        if kind in families:
+            out |= set(typing.get_args(families[kind]))
+        elif kind == "Code":
+            out.add(ir.LazyBody)
+        else:
+            out.add({"list": tuple, "NoneType": type(None), "str": str, "int": int, "bool": bool}.get(kind)
+                    or _CLASSES[kind])
+    return frozenset(out)
+
+
+_NULLABLE = frozenset({("PairValue", "second")})
+"""Fields that hold None although their annotation does not say so (the only one in the
+metadata of the 217 W1 apps: a property value `A, ` without its second part)."""
+
+
 def _wrong_type(tag: str, name: str, value: Any) -> None:
     raise SerializationError(f"{tag}: field {name!r} has a value of the wrong type "
                              f"({type(value).__name__ if not isinstance(value, tuple) else 'list'})")
@@ -223,9 +247,13 @@ def _builder(tag: str, cls: type):
                   "    elif t is _str and len(v) < 40: v = _intern(v)"]
         if f.default is attrs.NOTHING:
             lines.append(f"    if v is _Missing: _missing({f.name!r})")
+        elements = _elements(tag, f.name) if types.get(f.name) is not None and tuple in types[f.name] else None
+        if elements is not None:  # a tuple: each element's type is checked too
+            env[f"_el{i}"] = elements
+            lines.append(f"    if type(v) is tuple and not all(type(x) in _el{i} for x in v): _wrong({f.name!r}, v)")
         allowed = types.get(f.name)
         if allowed is not None:  # typed decoding: the value's type is checked as it is set
-            env[f"_ok{i}"] = allowed | {type(None)}  # annotations allow None more often than they say
+            env[f"_ok{i}"] = allowed | {type(None)} if (tag, f.name) in _NULLABLE else allowed
             lines.append(f"    if type(v) not in _ok{i} and v is not _def{i}: _wrong({f.name!r}, v)")
         lines.append(f"    _set{i}(o, v)")
     lines.append("    return o")

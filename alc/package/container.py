@@ -396,7 +396,40 @@ def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error,
             UnicodeDecodeError, NotImplementedError, OverflowError) as exc:
         raise PackageError("ALC0424", f"the payload is not a valid zip archive: {exc}") from None
-    return Container(header, _check_entries(infos, limits), zf, limits)
+    entries = _check_entries(infos, limits)
+    for entry in entries:
+        local_header_problem(payload, entry.info)
+    return Container(header, entries, zf, limits)
+
+
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+
+
+def local_header_problem(payload, info: zipfile.ZipInfo, at: Optional[int] = None) -> None:
+    """PackageError ALC0424 when the local header of an entry disagrees with
+    its central directory record (name, compression, CRC, sizes): a reader
+    going by the local headers would see another package than one going by
+    the directory. ``payload`` is the zip's bytes (or a memoryview of them),
+    or the bytes from ``at`` on."""
+    at = info.header_offset if at is None else at
+    head = bytes(payload[at:at + _LOCAL.size])
+    if len(head) < _LOCAL.size:
+        raise PackageError("ALC0424", f"entry `{_printable(info.filename)}` lies outside the payload")
+    magic, _, flags, method, _, _, crc, packed, size, name_len, _ = _LOCAL.unpack_from(head)
+    name = bytes(payload[at + _LOCAL.size:at + _LOCAL.size + name_len])
+    central = info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8_FLAG else "cp437", "replace")
+    problem = None
+    if magic != 0x04034B50:
+        problem = "no local header where the directory points"
+    elif name != central:
+        problem = "its local header names another entry"
+    elif method != info.compress_type:
+        problem = "its local header gives another compression method"
+    elif not flags & 0x08 and 0xFFFFFFFF not in (packed, size) and \
+            (crc, packed, size) != (info.CRC, info.compress_size, info.file_size):
+        problem = "its local header gives another checksum or size than the directory"
+    if problem:
+        raise PackageError("ALC0424", f"entry `{_printable(info.filename)}`: {problem}")
 
 
 _DIRECTORY_BYTES_PER_ENTRY = 512
