@@ -325,12 +325,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         names = {a.id: a.name for a in result.apps}
         print("apps, in the order they apply: " + " --> ".join(names.get(i, i) for i in result.order))
-        for c in list(result.conflicts) + list(result.warnings):
-            severity = "error" if c in result.conflicts else "warning"
-            where = f"{c.object}" if c.object is not None else "apps"
-            print(f"{where}: {severity} {c.code}: {c.message}")
-            for a in c.apps:
-                print(f"    app `{a.name}` by {a.publisher} {a.version} ({a.id})")
+        lines = []  # one write: thousands of conflicts print in linear time
+        for severity, found in (("error", result.conflicts), ("warning", result.warnings)):
+            for c in found:
+                where = f"{c.object}" if c.object is not None else "apps"
+                lines.append(f"{where}: {severity} {c.code}: {c.message}")
+                lines.extend(f"    app `{a.name}` by {a.publisher} {a.version} ({a.id})" for a in c.apps)
+        if lines:
+            print("\n".join(lines))
         print(f"{len(result.conflicts)} conflicts, {len(result.warnings)} warnings")
     return EXIT_DIAGNOSTICS if result.conflicts else EXIT_OK
 

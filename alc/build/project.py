@@ -300,12 +300,24 @@ class _Checker:
             rng = self.id_range(path, item)
             if rng is not None:
                 ranges.append((path, rng))
-        for i, (path, rng) in enumerate(ranges):
-            for other_path, other in ranges[:i]:
+        # A sweep in order of `from` finds the ranges in any overlap (n log n, so that thousands of
+        # ranges stay fast); only those are compared pairwise, each reported at its first overlap.
+        involved: set = set()
+        furthest = None
+        for k in sorted(range(len(ranges)), key=lambda k: ranges[k][1].start):
+            if furthest is not None and ranges[k][1].start <= ranges[furthest][1].end:
+                involved.update((k, furthest))
+            if furthest is None or ranges[k][1].end > ranges[furthest][1].end:
+                furthest = k
+        seen: list = []
+        for k in sorted(involved):
+            path, rng = ranges[k]
+            for other_path, other in seen:
                 if rng.overlaps(other):
                     self.error("ALC0407", path, f"`{_show(path)}` ({rng.start}..{rng.end}) overlaps "
                                f"`{_show(other_path)}` ({other.start}..{other.end})")
                     break
+            seen.append(ranges[k])
         return tuple(r for _, r in ranges)
 
     def id_range(self, path: tuple, item: dict) -> Optional[IdRange]:

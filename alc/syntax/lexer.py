@@ -197,13 +197,14 @@ class Lexer:
     """
 
     __slots__ = ("source", "text", "pos", "end", "symbols", "diagnostics", "trivia",
-                 "depth", "pp_depth", "open_ifs", "_peeked", "_peek_state", "_match", "_punct")
+                 "depth", "pp_depth", "open_ifs", "_peeked", "_peek_state", "_match", "_punct", "_preamble")
 
     def __init__(self, source: SourceFile, symbols: frozenset[str] | set[str],
                  start: int = 0, end: Optional[int] = None, pp_depth: int = 0,
                  diagnostics: Optional[list] = None, punctuation: Optional[dict] = None):
         self.source = source
         self._punct = punctuation or {p: p for p in PUNCTUATION}
+        self._preamble = -1
         self.text = source.text
         self.pos = start
         self.end = len(self.text) if end is None else end
@@ -434,8 +435,11 @@ class Lexer:
         return stop
 
     def _token_before(self, pos: int) -> bool:
-        """Is there a token (not a comment, blank or directive line) before ``pos``?"""
-        return _PREAMBLE_RE.match(self.text, 0, pos).end() < pos
+        """Is there a token (not a comment, blank or directive line) before ``pos``?
+        (Where the preamble ends is found once: thousands of `#define` lines stay linear.)"""
+        if self._preamble < 0:
+            self._preamble = _PREAMBLE_RE.match(self.text, 0).end()
+        return self._preamble < pos
 
     def _condition(self, arg: str, start: int, stop: int) -> bool:
         try:
