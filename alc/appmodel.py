@@ -24,7 +24,7 @@ __all__ = ["Version", "IdRange", "Dependency", "Module", "ResourceExposurePolicy
 MAX_INT32 = 2_147_483_647
 _GUID_RE = re.compile(r"^\{?([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})\}?$")
 _HEX32_RE = re.compile(r"^[0-9a-fA-F]{32}$")
-_VERSION_RE = re.compile(r"^(\d{1,10})\.(\d{1,10})\.(\d{1,10})\.(\d{1,10})$")
+_VERSION_RE = re.compile(r"^([0-9]{1,10})\.([0-9]{1,10})\.([0-9]{1,10})\.([0-9]{1,10})$")  # ASCII digits only
 
 KNOWN_FEATURES = ("ExcludeGeneratedTranslations", "GenerateCaptions", "GenerateLockedTranslations",
                   "NoImplicitWith", "NoPromotedActionProperties", "TranslationFile")

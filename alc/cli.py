@@ -212,7 +212,10 @@ def run() -> None:
 
     A compile of the Base Application leaves a gigabyte of objects that the
     interpreter would free one by one at exit (seconds); the package is
-    already written, fsynced and renamed, and the output is flushed here."""
+    already written, fsynced and renamed, and the output is flushed here.
+    SIGTERM and SIGHUP end the command like Ctrl-C (an exception), so that
+    no temporary file outlives it."""
+    _terminate_on_signals()
     code = main()
     try:
         sys.stdout.flush()
@@ -222,8 +225,25 @@ def run() -> None:
     os._exit(code)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C (``finally`` blocks remove temporary files)."""
+
+
+def _terminate_on_signals() -> None:
+    import signal
+
+    def handler(signum, frame):
+        raise Terminated(signum)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handler)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 print as escapes
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     if argv[:1] == ["server"]:  # `alc server ...` has its own parser (alc/deploy/cli.py)
         return _server(argv[1:])
     parser = _parser()
@@ -236,6 +256,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except UsageError as exc:
         print(f"alc: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated as exc:
+        return 128 + (exc.args[0] if exc.args else 15)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -299,10 +321,10 @@ def cmd_compile(args: argparse.Namespace) -> int:
     args.project = args.project_dir or args.project or "."
     if not os.path.isdir(args.project):
         raise UsageError(f"no such project folder: {args.project}")
-    if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+    if args.out and not os.path.exists(os.path.dirname(os.path.abspath(args.out))):
         raise UsageError(f"the folder of --out does not exist: {os.path.dirname(os.path.abspath(args.out))}")
     for report in filter(None, (args.errorlog,)):
-        if not os.path.isdir(os.path.dirname(os.path.abspath(report))):
+        if not os.path.exists(os.path.dirname(os.path.abspath(report))):
             raise UsageError(f"the folder of --errorlog does not exist: {os.path.dirname(os.path.abspath(report))}")
     for folder in args.packagecachepath:
         if not os.path.isdir(folder):
@@ -311,6 +333,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
         raise UsageError(f"no such license file: {args.license}")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    _check_output(args.errorlog)
     options = CompileOptions(project=args.project, package_cache=tuple(args.packagecachepath), out=args.out,
                              runtime=args.runtime, include_source=args.include_source, license=args.license,
                              defines=tuple(args.define), jobs=args.jobs, warnings=_warning_policy(args),
@@ -458,17 +481,22 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_output(path: Optional[str]) -> None:
+    """Refuse an output path before any work is done (exit 2, one line)."""
+    from .output import output_problem
+    problem = output_problem(path) if path else None
+    if problem:
+        raise UsageError(f"cannot write `{path}`: {problem}")
+
+
 def _write_text(path: str, text: str) -> None:
-    """Write a report next to its final name, then rename (never half-written)."""
-    import tempfile
-    folder = os.path.dirname(os.path.abspath(path))
+    """Write a report next to its final name, then rename (never half-written,
+    never over anything but a regular file)."""
+    from .output import OutputError, write_atomic
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".alc-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_atomic(path, text.encode("utf-8"), fsync=False)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _app_paths(paths: Sequence[str]) -> list[str]:
@@ -574,19 +602,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         names = {a.id: a.name for a in result.apps}
         print("apps, in the order they apply: " + " --> ".join(names.get(i, i) for i in result.order))
-        for c in list(result.conflicts) + list(result.warnings):
-            severity = "error" if c in result.conflicts else "warning"
+        lines = []  # one write: thousands of conflicts print in linear time
+        for severity, c in [("error", c) for c in result.conflicts] + [("warning", c) for c in result.warnings]:
             where = f"{c.object}" if c.object is not None else "apps"
             spans = list(c.spans) + [None] * (len(c.apps) - len(c.spans))
             if any(s is not None and s.source is not None for s in spans):
                 for a, span in zip(c.apps, spans):  # one line per side, where it is written
                     line, col = span.source.line_col(span.start) if span is not None else (0, 0)
                     prefix = f"{span.display_path()}({line},{col})" if span is not None else where
-                    print(f"{prefix}: {severity} {c.code}: {c.message} [`{a.name}` {a.version}]")
+                    lines.append(f"{prefix}: {severity} {c.code}: {c.message} [`{a.name}` {a.version}]")
                 continue
-            print(f"{where}: {severity} {c.code}: {c.message}")
-            for a in c.apps:
-                print(f"    app `{a.name}` by {a.publisher} {a.version} ({a.id})")
+            lines.append(f"{where}: {severity} {c.code}: {c.message}")
+            lines.extend(f"    app `{a.name}` by {a.publisher} {a.version} ({a.id})" for a in c.apps)
+        if lines:
+            print("\n".join(lines))
         print(f"{len(result.conflicts)} conflicts, {len(result.warnings)} warnings")
     return EXIT_DIAGNOSTICS if result.conflicts else EXIT_OK
 
@@ -604,6 +633,8 @@ def _object_spec(text: str) -> tuple:
                          + " (kinds: " + ", ".join(sorted(OBJECT_CLASSES)) + ")")
     ident = ident.strip()
     if ident.isdigit():
+        if not ident.isascii() or len(ident) > 10:
+            raise UsageError(f"object id `{ident}` is not a number AL allows")
         return kind.strip().lower(), int(ident)
     if len(ident) >= 2 and ident[0] == ident[-1] and ident[0] in "\"'":
         ident = ident[1:-1]

@@ -73,6 +73,10 @@ CODES: dict[str, Code] = _codes(
     Code("ALC0107", "malformed declaration",
          "An element is not allowed where it stands (a `key` outside `keys`, a `field` without a type, "
          "an action inside `layout`) or lacks a required argument."),
+    Code("ALC0108", "nesting too deep",
+         "Declarations (groups, data items, TableRelation alternatives) or an expression nest deeper than alc "
+         "reads back from a package (128 levels of its metadata; the deepest real object, in the Base "
+         "Application, nests 35). The diagnostic points at the outermost element past the limit."),
     # 02xx: semantic rules (compile)
     Code("ALC0201", "duplicate object id",
          "Object ids are unique per object type, across the app and all its dependencies."),

@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import errno
 import functools
 import os
+import stat
 from typing import NamedTuple, Optional
 
-__all__ = ["SourceFile", "Span", "decode", "DecodeError"]
+__all__ = ["SourceFile", "Span", "decode", "DecodeError", "read_regular", "open_regular", "file_kind"]
+
+
+MAX_SOURCE_SIZE = 64 * 1024 * 1024
+"""The largest source file (or app.json) alc reads: a budget far above real files
+(the largest AL file of the W1 Base Application is about 1 MB)."""
 
 
 class DecodeError(ValueError):
@@ -59,6 +66,59 @@ def decode(data: bytes) -> str:
             raise DecodeError(f"not valid UTF-8 text at byte {exc.start}") from None
 
 
+def file_kind(mode: int) -> str:
+    """What a file that is not regular is, in words.
+
+    >>> import stat
+    >>> file_kind(stat.S_IFIFO), file_kind(stat.S_IFCHR)
+    ('a FIFO', 'a character device')
+    """
+    for test, text in ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return text
+    return "not a regular file"
+
+
+def open_regular(path: str):
+    """Open a file for reading in binary mode, refusing anything but a regular
+    file (after links) before reading a byte: a FIFO would block the reader for
+    ever, `/dev/zero` would never end. OSError (EINVAL) names what it is."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"not a regular file ({file_kind(mode)})", path)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: str, max_size: Optional[int] = None) -> bytes:
+    """The bytes of a regular file (see :func:`open_regular`); OSError (EFBIG)
+    when it holds more than ``max_size`` bytes, found without reading them."""
+    with open_regular(path) as f:
+        if max_size is not None:
+            size = os.fstat(f.fileno()).st_size
+            data = f.read(max_size + 1)
+            if size > max_size or len(data) > max_size:
+                raise OSError(errno.EFBIG, f"{max(size, len(data))} bytes, over the limit of {max_size}", path)
+            return data
+        return f.read()
+
+
+def read_problem(exc: OSError) -> str:
+    """An OSError of reading as one short phrase (no errno number, no repeated path).
+
+    >>> read_problem(PermissionError(13, "Permission denied", "/x"))
+    'permission denied'
+    """
+    text = exc.strerror or str(exc)
+    return text[:1].lower() + text[1:]
+
+
 class SourceFile:
     """One decoded source file with a lazily built line table.
 
@@ -77,8 +137,7 @@ class SourceFile:
     def text(self) -> str:
         if self._text is None:
             try:
-                with open(self.path, "rb") as f:
-                    self._text = decode(f.read())
+                self._text = decode(read_regular(self.path, MAX_SOURCE_SIZE))
             except (OSError, DecodeError):
                 self._text = ""
         return self._text
@@ -91,8 +150,7 @@ class SourceFile:
 
     @classmethod
     def read(cls, path: str) -> "SourceFile":
-        with open(path, "rb") as f:
-            return cls.from_bytes(path, f.read())
+        return cls.from_bytes(path, read_regular(path, MAX_SOURCE_SIZE))
 
     @property
     def line_starts(self) -> list[int]:

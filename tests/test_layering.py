@@ -23,7 +23,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "alc"
 # The stages, lowest first (written here once). A name covers that module or
 # that folder with everything in it; `alc` covers only alc/__init__.py.
 STAGES = (
-    ("ground", ("alc.version", "alc.source", "alc.diagnostics", "alc.appmodel", "alc.memory")),
+    ("ground", ("alc.version", "alc.source", "alc.diagnostics", "alc.appmodel", "alc.memory", "alc.output",
+                "alc.budget")),
     ("ir", ("alc.ir", "alc.printer")),
     ("syntax", ("alc.syntax",)),
     ("package", ("alc.package",)),

@@ -18,7 +18,9 @@ from typing import Optional
 import attrs
 
 from ..diagnostics import Diagnostic, Severity, has_errors
-from ..source import SourceFile, Span
+from ..output import output_problem
+from ..budget import SMALL_JSON, loads as budget_loads
+from ..source import MAX_SOURCE_SIZE, SourceFile, Span, read_regular
 
 __all__ = ["CompileOptions", "CompileResult", "compile_project", "default_output_name", "LicenseError"]
 
@@ -66,12 +68,11 @@ def default_output_name(manifest) -> str:
 
 
 def project_sources(project: str) -> list[str]:
-    """The project's .al files, recursively, skipping hidden folders such as .alpackages."""
-    found = []
-    for root, dirs, files in os.walk(project):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(os.path.join(root, f) for f in files if f.lower().endswith(".al"))
-    return sorted(found)
+    """The project's .al files, recursively, skipping hidden folders such as
+    .alpackages; subfolders that cannot be listed are in the list too (their
+    diagnostic comes from reading them)."""
+    from ..syntax.files import walk_sources
+    return walk_sources(project, skip_hidden=True)
 
 
 STAGES = ("manifest", "dependencies", "parse", "check", "emit", "done")
@@ -119,6 +120,10 @@ def compile_project(options: CompileOptions) -> CompileResult:
         except LicenseError as exc:
             diagnostics.append(Diagnostic.error("ALC0450", str(exc), Span(SourceFile(options.license, ""), 0, 0)))
             return CompileResult(tuple(diagnostics), usable=False)
+    out = options.out or os.path.join(project, default_output_name(manifest))
+    problem = output_problem(out)
+    if problem:  # found before the work, not after it
+        return CompileResult((Diagnostic.error("ALC0440", f"cannot write `{out}`: {problem}"),), usable=False)
     lap("manifest")
 
     cache = options.package_cache or (os.path.join(project, ".alpackages"),)
@@ -133,6 +138,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     paths = project_sources(project)
     if options.progress is not None:
         options.progress("parse", len(paths))
+    diagnostics.extend(_unnamed_files(paths))
     from ..package.container import pack_entry
     from ..memory import gc_paused
     from ..package.symbols import write_symbols
@@ -179,7 +185,6 @@ def compile_project(options: CompileOptions) -> CompileResult:
                      bytes=sum(p.bytes for p in parts), suppressed=applied.suppressed)
     if has_errors(diagnostics):
         return CompileResult(tuple(diagnostics), **result_kw)
-    out = options.out or os.path.join(project, default_output_name(manifest))
     from ..emit.package import emit_package
     from ..package.errors import PackageError
     metadata: dict = {}
@@ -193,7 +198,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
         emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
                      table, runtime=options.runtime, include_source=include_source, resources=resources)
     except PackageError as exc:  # reported; the package is never half-written
-        diagnostics.append(Diagnostic.error(exc.code, str(exc)))
+        diagnostics.append(exc.to_diagnostic())
         return CompileResult(tuple(diagnostics), **result_kw)
     lap("emit")
     return CompileResult(tuple(diagnostics), output=out, **result_kw)
@@ -205,6 +210,20 @@ def _resolver(table):
         ids = [e.obj.id for e in table.find(kind, name) if getattr(e.obj, "id", None) is not None]
         return ids[0] if ids else None
     return resolve
+
+
+def _unnamed_files(paths: list) -> list[Diagnostic]:
+    """Files whose names are not UTF-8 (bytes the file system allows): they are
+    compiled, but a package cannot name them, so the compile fails, naming them."""
+    out = []
+    for path in paths:
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            out.append(Diagnostic.error("ALC0100", f"the file name `{os.path.basename(shown)}` is not UTF-8; a "
+                                        "package cannot hold it: rename the file", Span(SourceFile(path, ""), 0, 0)))
+    return out
 
 
 def _read_text(path: str) -> Optional[SourceFile]:
@@ -227,7 +246,8 @@ def _dependency_symbols(resolution, diagnostics: list, cache=None) -> list:
         try:
             out.append(cache.app_symbols(pkg.path))
         except PackageError as exc:
-            diagnostics.append(Diagnostic.error(exc.code, f"cannot read `{pkg.path}`: {exc}"))
+            diagnostics.append(Diagnostic.error(exc.code, f"cannot read `{os.path.basename(pkg.path)}`: {exc.message}",
+                                                Span(SourceFile(pkg.path, ""), 0, 0)))
     return out
 
 
@@ -250,25 +270,34 @@ def _is_platform(resolution, pkg) -> bool:
 _LICENSE_FORM = '{"ranges": [{"from": 50000, "to": 50199}, {"from": 70000, "to": 70099, "type": "table"}]}'
 
 
+def _license_int(value) -> int:
+    """An id of a license range: an integer or a string of digits (AL ids fit 31 bits)."""
+    if type(value) is int or (isinstance(value, str) and value.isascii() and value.strip().isdigit()):
+        number = int(value)
+        if 0 <= number <= 2147483647:
+            return number
+    raise ValueError(f"`{str(value)[:40]}` is not an object id")
+
+
 def _read_license(path: str) -> list:
     """The ranges of a license file, (from, to, object type or None); LicenseError when unusable.
 
     The license is a JSON file: ``{"ranges": [{"from": 50000, "to": 99999}, ...]}``
     (optionally per object type: ``{"from", "to", "type": "table"}``)."""
     try:
-        with open(path, "rb") as f:
-            data = json.loads(f.read().decode("utf-8-sig"))
+        data = budget_loads(read_regular(path, MAX_SOURCE_SIZE), SMALL_JSON, "the license file")
     except OSError as exc:
         raise LicenseError(f"cannot read license file `{path}`: {exc.strerror or exc}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
+    except ValueError as exc:
         raise LicenseError(f"license file `{path}` is not valid JSON: {exc}") from None
     try:
         ranges = data["ranges"] if isinstance(data, dict) else data
-        parsed = [(int(r["from"]), int(r["to"]), (r.get("type") or "").lower() or None) for r in ranges]
-    except (ValueError, KeyError, TypeError, AttributeError):
+        parsed = [(_license_int(r["from"]), _license_int(r["to"]), str(r.get("type") or "").lower() or None)
+                  for r in ranges]
+    except ValueError as exc:
+        raise LicenseError(f"license file `{path}`: {exc}; it must look like {_LICENSE_FORM}") from None
+    except (KeyError, TypeError, AttributeError):
         raise LicenseError(f"license file `{path}` must look like {_LICENSE_FORM}") from None
-    if not all(type(r["from"]) is int and type(r["to"]) is int for r in ranges):
-        raise LicenseError(f"license file `{path}` must look like {_LICENSE_FORM}")
     return parsed
 
 

@@ -27,13 +27,14 @@ from ..appmodel import (KNOWN_FEATURES, MAX_INT32, TARGETS, AppManifest, BuildIn
                         ResourceExposurePolicy, SourceInfo, Version, guid_from_hex,
                         normalize_guid)
 from ..diagnostics import Diagnostic
-from ..source import SourceFile, Span
+from ..budget import SMALL_JSON, BudgetError, check as budget_check
+from ..source import MAX_SOURCE_SIZE, SourceFile, Span, read_problem, read_regular
 
 __all__ = ["Version", "IdRange", "Dependency", "Module", "ResourceExposurePolicy", "SourceInfo", "BuildInfo",
            "AppManifest", "parse_app_json", "load_app_json", "normalize_guid", "guid_from_hex",
            "KNOWN_FEATURES", "TARGETS"]
 
-_RUNTIME_RE = re.compile(r"^\d{1,5}\.\d{1,5}$")
+_RUNTIME_RE = re.compile(r"^[0-9]{1,5}\.[0-9]{1,5}$")
 _SYMBOL_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -42,10 +43,9 @@ _SYMBOL_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 def load_app_json(path: str) -> tuple[Optional[AppManifest], list[Diagnostic]]:
     """Read and validate an app.json file (see :func:`parse_app_json`)."""
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_regular(path, MAX_SOURCE_SIZE)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = read_problem(exc)
         return None, [Diagnostic.error("ALC0400", f"cannot read `{path}`: {reason}", Span(SourceFile(path, ""), 0, 0))]
     try:
         text = data.decode("utf-8-sig")
@@ -59,12 +59,16 @@ def parse_app_json(text: str, path: str = "app.json") -> tuple[Optional[AppManif
     """Validate app.json text: (model or None when there are errors, diagnostics)."""
     source = SourceFile(path, text.lstrip("\ufeff"))
     try:
+        budget_check(source.text.encode("utf-8", "surrogatepass"), SMALL_JSON, "app.json")
         data = json.loads(source.text)
     except json.JSONDecodeError as exc:
         return None, [Diagnostic.error("ALC0401", f"app.json is not valid JSON: {exc.msg}",
                                        Span(source, exc.pos, exc.pos))]
-    except RecursionError:
-        return None, [Diagnostic.error("ALC0401", "app.json is nested too deeply", Span(source, 0, 0))]
+    except BudgetError as exc:
+        return None, [Diagnostic.error("ALC0401", str(exc), Span(source, 0, 0))]
+    except (RecursionError, ValueError) as exc:  # a number past Python's digit limit
+        return None, [Diagnostic.error("ALC0401", f"app.json is not valid JSON: {str(exc).split(';')[0]}",
+                                       Span(source, 0, 0))]
     checker = _Checker(source, _positions(source.text))
     if not isinstance(data, dict):
         checker.error("ALC0403", (), f"app.json must hold a JSON object, got {_kind(data)}")
@@ -342,12 +346,24 @@ class _Checker:
             rng = self.id_range(path, item)
             if rng is not None:
                 ranges.append((path, rng))
-        for i, (path, rng) in enumerate(ranges):
-            for other_path, other in ranges[:i]:
+        # A sweep in order of `from` finds the ranges in any overlap (n log n, so that thousands of
+        # ranges stay fast); only those are compared pairwise, each reported at its first overlap.
+        involved: set = set()
+        furthest = None
+        for k in sorted(range(len(ranges)), key=lambda k: ranges[k][1].start):
+            if furthest is not None and ranges[k][1].start <= ranges[furthest][1].end:
+                involved.update((k, furthest))
+            if furthest is None or ranges[k][1].end > ranges[furthest][1].end:
+                furthest = k
+        seen: list = []
+        for k in sorted(involved):
+            path, rng = ranges[k]
+            for other_path, other in seen:
                 if rng.overlaps(other):
                     self.error("ALC0407", path, f"`{_show(path)}` ({rng.start}..{rng.end}) overlaps "
                                f"`{_show(other_path)}` ({other.start}..{other.end})")
                     break
+            seen.append(ranges[k])
         return tuple(r for _, r in ranges)
 
     def id_range(self, path: tuple, item: dict) -> Optional[IdRange]:

@@ -22,8 +22,9 @@ from typing import Optional, Sequence
 
 import attrs
 
+from ..diagnostics import Diagnostic
 from ..memory import gc_paused
-from ..source import Span
+from ..source import MAX_SOURCE_SIZE, Span, read_regular
 
 __all__ = ["ObjectHeader", "PhaseOne", "Share", "run_shares", "project_app_symbols"]
 
@@ -103,19 +104,25 @@ class Share:
                 # The IR stays until the worker ends: move it out of the collector's
                 # sight, so that collections do not walk the growing tree again and again.
                 gc.freeze()
+        # Entries are compressed here, in parallel, rather than by the parent. An object
+        # nested deeper than readers accept is refused here, at its deepest node.
+        refused: list = []
+        metadata = {name: pack_entry(data) for name, data in object_entries(self.objects, refused).items()}
+        if refused:
+            diagnostics.extend(Diagnostic.error("ALC0108", str(exc), exc.node.span or obj.span)
+                               for obj, exc in refused)
+            dropped = {id(obj) for obj, _ in refused}
+            self.objects = [o for o in self.objects if id(o) not in dropped]
         live = [o for o in self.objects if not is_moved(o)]
         headers = tuple(ObjectHeader(o.kind, getattr(o, "id", None), o.name, o.namespace,
                                      getattr(o, "target", None), o.span, is_moved(o), moves_out(o))
                         for o in self.objects)
-        # Entries are compressed here, in parallel, rather than by the parent.
-        metadata = {name: pack_entry(data) for name, data in object_entries(self.objects).items()}
         sources = {}
         if self.project is not None:
             for path in self.paths:
                 rel = os.path.relpath(path, self.project).replace(os.sep, "/")
                 try:
-                    with open(path, "rb") as f:
-                        sources[rel] = pack_entry(f.read())
+                    sources[rel] = pack_entry(read_regular(path, MAX_SOURCE_SIZE))
                 except OSError:
                     pass  # reported when the file was parsed
         self.own_symbols = tuple(symbols_from_ir(live).objects())

@@ -18,18 +18,34 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from typing import Any, Union
+import typing
+from typing import Any, Optional, Union
 
 import attrs
 
 from ..source import SourceFile, Span
 from . import nodes as ir
 
-__all__ = ["to_json", "from_json", "loads", "SerializationError"]
+__all__ = ["to_json", "from_json", "loads", "node_hook", "SerializationError", "NestingError", "MAX_DEPTH"]
+
+MAX_DEPTH = 128
+"""How deep the JSON of one object may nest (objects and arrays): the deepest object
+of the W1 apps (a table of the Base Application) nests 35 levels. Writers refuse
+deeper IR (a diagnostic at the node), readers deeper JSON; every walker of the
+IR (merge, printer, checks) thus recurses a bounded number of levels."""
 
 
 class SerializationError(ValueError):
     """The JSON does not describe alc IR (a damaged or foreign package)."""
+
+
+class NestingError(SerializationError):
+    """IR nested deeper than :data:`MAX_DEPTH` JSON levels; ``node`` is the
+    outermost node at the limit (its span says where)."""
+
+    def __init__(self, node: Any):
+        super().__init__(f"declarations nested more than {MAX_DEPTH} levels deep")
+        self.node = node
 
 
 def _node_classes() -> dict[str, type]:
@@ -41,13 +57,17 @@ _CLASSES = _node_classes()
 _FIELDS = {name: tuple(f for f in attrs.fields(cls) if f.name != "span") for name, cls in _CLASSES.items()}
 
 
-def to_json(node: Any) -> Any:
-    """A JSON-ready value (dicts, lists, str, int, bool, None) for IR ``node``."""
+def to_json(node: Any, depth: int = 0) -> Any:
+    """A JSON-ready value (dicts, lists, str, int, bool, None) for IR ``node``;
+    NestingError when it would nest more than :data:`MAX_DEPTH` levels."""
     t = type(node)
     if node is None or t in (str, int, bool, float):
         return node
+    depth += 1
+    if depth > MAX_DEPTH:
+        raise NestingError(None if t is tuple or t is list else node)
     if t is tuple or t is list:
-        return [to_json(x) for x in node]
+        return [to_json(x, depth) for x in node]
     if t is ir.LazyBody:
         # The source text, with what is needed to read its #if groups the same way again.
         out = {"$": "Code", "text": node.text}
@@ -67,7 +87,12 @@ def to_json(node: Any) -> Any:
         value = getattr(node, f.name)
         if f.default is not attrs.NOTHING and value == f.default and not isinstance(f.default, attrs.Factory):
             continue
-        out[f.name] = to_json(value)
+        try:
+            out[f.name] = to_json(value, depth)
+        except NestingError as exc:
+            if exc.node is None:  # a tuple past the limit: the node holding it is the place
+                exc.node = node
+            raise
     return out
 
 
@@ -105,6 +130,12 @@ def loads(text: Union[str, bytes], path: str = "<package>") -> Any:
     return _tuples(value) if type(value) is list else value
 
 
+def node_hook(path: str = "<package>"):
+    """The ``object_hook`` that builds IR nodes as ``json.loads`` reads them
+    (see :func:`loads`); a top-level list still needs ``_tuples``."""
+    return functools.partial(_node, path=path)
+
+
 def _tuples(value: list) -> tuple:
     """A list (already holding finished nodes) as a tuple, nested lists included."""
     items = tuple(value)
@@ -128,6 +159,70 @@ class _Missing:
     """Stands for a required field the JSON object lacks."""
 
 
+def _allowed(hint: Any) -> Optional[frozenset]:
+    """The types a field's value may have in JSON-built IR (after lists became
+    tuples), from its annotation; None when anything goes.
+
+    >>> sorted(t.__name__ for t in _allowed(Optional[str]))
+    ['NoneType', 'str']
+    """
+    if hint is Any or hint is Span or hint is frozenset:
+        return None
+    origin = typing.get_origin(hint)
+    if origin is Union:
+        out: set = set()
+        for arg in typing.get_args(hint):
+            more = _allowed(arg)
+            if more is None:
+                return None
+            out |= more
+        return frozenset(out)
+    if hint is type(None):
+        return frozenset({type(None)})
+    if hint is tuple or origin is tuple:
+        return frozenset({tuple})
+    if hint in (str, int, bool):
+        return frozenset({hint})
+    if isinstance(hint, type) and attrs.has(hint):
+        # a code body may be stored for any Block: it comes back as a LazyBody
+        return frozenset({hint, ir.LazyBody}) if hint is ir.Block else frozenset({hint})
+    return None
+
+
+def _field_types(cls: type) -> dict:
+    hints = typing.get_type_hints(cls, vars(ir))
+    return {name: _allowed(hint) for name, hint in hints.items()}
+
+
+def _elements(tag: str, name: str) -> frozenset:
+    """The types the elements of a tuple field may have (see :mod:`alc.ir.schema`)."""
+    from .schema import ELEMENTS
+    families = {"Expr": ir.Expr, "Stmt": ir.Stmt, "PropertyValue": ir.PropertyValue}
+    kinds = ELEMENTS.get(f"{tag}.{name}")
+    if kinds is None:
+        return frozenset(_CLASSES.values()) | {str, ir.LazyBody}
+    out: set = set()
+    for kind in kinds:
+        if kind in families:
+            out |= set(typing.get_args(families[kind]))
+        elif kind == "Code":
+            out.add(ir.LazyBody)
+        else:
+            out.add({"list": tuple, "NoneType": type(None), "str": str, "int": int, "bool": bool}.get(kind)
+                    or _CLASSES[kind])
+    return frozenset(out)
+
+
+_NULLABLE = frozenset({("PairValue", "second")})
+"""Fields that hold None although their annotation does not say so (the only one in the
+metadata of the 217 W1 apps: a property value `A, ` without its second part)."""
+
+
+def _wrong_type(tag: str, name: str, value: Any) -> None:
+    raise SerializationError(f"{tag}: field {name!r} has a value of the wrong type "
+                             f"({type(value).__name__ if not isinstance(value, tuple) else 'list'})")
+
+
 def _builder(tag: str, cls: type):
     """A function dict -> node of ``cls`` that sets the slots directly
     (several times faster than ``cls(**data)`` for frozen attrs classes;
@@ -135,8 +230,10 @@ def _builder(tag: str, cls: type):
     their defaults, required ones raise SerializationError, lists become
     tuples, keys of no field are ignored (as by ``from_json``)."""
     fields = attrs.fields(cls)
+    types = _field_types(cls)
     env: dict = {"_new": object.__new__, "_cls": cls, "_tuples": _tuples, "_Missing": _Missing, "_list": list,
-                 "_missing": functools.partial(_missing_field, tag), "_str": str, "_intern": sys.intern}
+                 "_missing": functools.partial(_missing_field, tag), "_str": str, "_intern": sys.intern,
+                 "_wrong": functools.partial(_wrong_type, tag)}
     lines = ["def build(d):", "    o = _new(_cls)", "    get = d.get"]
     for i, f in enumerate(fields):
         env[f"_set{i}"] = getattr(cls, f.name).__set__
@@ -150,6 +247,14 @@ def _builder(tag: str, cls: type):
                   "    elif t is _str and len(v) < 40: v = _intern(v)"]
         if f.default is attrs.NOTHING:
             lines.append(f"    if v is _Missing: _missing({f.name!r})")
+        elements = _elements(tag, f.name) if types.get(f.name) is not None and tuple in types[f.name] else None
+        if elements is not None:  # a tuple: each element's type is checked too
+            env[f"_el{i}"] = elements
+            lines.append(f"    if type(v) is tuple and not all(type(x) in _el{i} for x in v): _wrong({f.name!r}, v)")
+        allowed = types.get(f.name)
+        if allowed is not None:  # typed decoding: the value's type is checked as it is set
+            env[f"_ok{i}"] = allowed | {type(None)} if (tag, f.name) in _NULLABLE else allowed
+            lines.append(f"    if type(v) not in _ok{i} and v is not _def{i}: _wrong({f.name!r}, v)")
         lines.append(f"    _set{i}(o, v)")
     lines.append("    return o")
     exec("\n".join(lines), env)  # noqa: S102 - generated from the IR catalogue only

@@ -37,8 +37,8 @@ import attrs
 
 from ..appmodel import AppManifest, Version
 from ..diagnostics import Diagnostic
-from ..source import SourceFile, Span
-from .container import HEADER_SIZE, MAGIC, RUNTIME_MAGIC, SIGNATURE_MAGIC
+from ..source import SourceFile, Span, open_regular, read_problem
+from .container import HEADER_SIZE, MAGIC, RUNTIME_MAGIC, SIGNATURE_MAGIC, local_header_problem
 from .errors import DEFAULT_LIMITS, Limits, PackageError, RuntimePackageError
 from .manifest import read_manifest
 from .reader import Package, read_package
@@ -232,19 +232,17 @@ def read_cached_manifest(path: str, limits: Limits = DEFAULT_LIMITS) -> AppManif
     file first). The rest of the package is checked when it is read.
     PackageError when anything is wrong, RuntimePackageError for `.NEA`."""
     try:
-        with open(path, "rb") as f:
+        with open_regular(path) as f:
             size = os.fstat(f.fileno()).st_size
             if size > limits.max_file_size:
                 raise PackageError("ALC0425", f"file is {size} bytes, over the limit of {limits.max_file_size}")
             length = _check_header(f, size)
             window = _Window(f, HEADER_SIZE, length)
             _check_directory(window, limits)
-            data = _first_entry_manifest(window, limits)
-            if data is None:
-                data = _manifest_bytes(window, limits)
+            data = _manifest_bytes(window, limits)
             return read_manifest(data, limits).app
     except OSError as exc:
-        raise PackageError("ALC0420", f"cannot read package: {exc.strerror or exc}", path) from None
+        raise PackageError("ALC0420", f"cannot read package: {read_problem(exc)}", path) from None
     except PackageError as exc:
         raise exc.with_path(path)
 
@@ -298,41 +296,17 @@ def _check_directory(window: "_Window", limits: Limits) -> None:
         raise PackageError("ALC0425", f"the package has {count} entries, over the limit of {limits.max_entries}")
 
 
-_LOCAL = struct.Struct("<IHHHHHIIIHH")
-
-
-def _first_entry_manifest(window: "_Window", limits: Limits) -> Optional[bytes]:
-    """NavxManifest.xml when it is the zip's first entry, as alc and the AL
-    compiler write it, from its local header: no directory is parsed, which
-    for a package with thousands of sources is most of the time. The size is
-    bounded and the CRC checked; None when this shortcut does not apply."""
-    window.seek(0)
-    head = window.read(_LOCAL.size + 16)
-    if len(head) < _LOCAL.size + 16:
-        return None
-    magic, _, flags, method, _, _, crc, packed, size, name_len, extra_len = _LOCAL.unpack_from(head)
-    if magic != 0x04034B50 or flags & 0x9 or method not in (0, 8) or name_len != 16 or \
-            head[_LOCAL.size:].decode("latin-1").casefold() != "navxmanifest.xml" or \
-            size > limits.max_xml_size or packed > limits.max_xml_size + 1024:
-        return None
-    window.seek(_LOCAL.size + name_len + extra_len)
-    raw = window.read(packed)
-    try:
-        data = raw if method == 0 else zlib.decompressobj(-15).decompress(raw, limits.max_xml_size + 1)
-    except zlib.error:
-        return None
-    if len(data) != size or zlib.crc32(data) != crc:
-        return None
-    return data
-
-
 def _manifest_bytes(window: "_Window", limits: Limits) -> bytes:
     try:
         with zipfile.ZipFile(window) as zf:
             infos = [i for i in zf.infolist() if unquote(i.filename).casefold() == "navxmanifest.xml"]
             if not infos:
                 raise PackageError("ALC0431", "the package has no `NavxManifest.xml`")
+            if len(infos) > 1:
+                raise PackageError("ALC0427", "entry `NavxManifest.xml` appears twice")
             info = infos[0]
+            window.seek(info.header_offset)
+            local_header_problem(window.read(30 + 4 * len(info.orig_filename)), info, at=0)
             if info.file_size > limits.max_xml_size:
                 raise PackageError("ALC0425", f"NavxManifest.xml expands to {info.file_size} bytes, over the "
                                               f"limit of {limits.max_xml_size}")

@@ -25,12 +25,12 @@ True
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
 import re
 import struct
-import tempfile
 import uuid
 import zipfile
 import zlib
@@ -39,6 +39,8 @@ from urllib.parse import quote, unquote
 
 import attrs
 
+from ..output import OutputError, write_atomic
+from ..source import read_problem, read_regular
 from .errors import DEFAULT_LIMITS, Limits, PackageError, RuntimePackageError
 
 __all__ = ["HEADER_SIZE", "MAGIC", "Header", "Container", "app_bytes", "write_app", "write_bytes", "read_container",
@@ -90,7 +92,11 @@ def decode_entry_name(raw: str) -> str:
     Traceback (most recent call last):
     alc.package.errors.PackageError: error ALC0426: unsafe entry name `src/../../etc/passwd`: `..` segment
     """
-    name = raw if raw == CONTENT_TYPES or "%" not in raw else unquote(raw, errors="strict")
+    try:
+        name = raw if raw == CONTENT_TYPES or "%" not in raw else unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        raise PackageError("ALC0426", f"unsafe entry name `{_printable(raw)}`: not UTF-8 once its %-escapes "
+                                      "are decoded") from None
     problem = _name_problem(raw) or (name is not raw and _name_problem(name))
     if problem:
         raise PackageError("ALC0426", f"unsafe entry name `{_printable(raw)}`: {problem}")
@@ -248,12 +254,6 @@ def app_bytes(entries: Union[Mapping[str, bytes], Iterable[tuple[str, bytes]]],
     return header + payload
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_app(path: str, entries: Union[Mapping[str, bytes], Iterable[tuple[str, bytes]]],
               package_id: Optional[uuid.UUID] = None) -> uuid.UUID:
     """Write a `.app` atomically (temporary file in the same folder, then
@@ -264,27 +264,13 @@ def write_app(path: str, entries: Union[Mapping[str, bytes], Iterable[tuple[str,
 
 
 def write_bytes(path: str, data: bytes) -> None:
-    """Write a package's bytes atomically (temporary file in the same folder,
-    fsync, rename); PackageError ALC0440 when it cannot."""
-    folder = os.path.dirname(os.path.abspath(path))
-    tmp = None
+    """Write a package's bytes atomically (see :func:`alc.output.write_atomic`:
+    only over a regular file or nothing, temporary file, fsync, rename);
+    PackageError ALC0440 when it cannot."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a package is an ordinary file
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise PackageError("ALC0440", f"cannot write package: {exc.strerror or exc}", path) from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        write_atomic(path, data)
+    except OutputError as exc:
+        raise PackageError("ALC0440", f"cannot write package: {exc.problem}", path) from None
 
 
 # ------------------------------------------------------------------ reading --
@@ -356,13 +342,11 @@ class Container:
 def open_container(path: str, limits: Limits = DEFAULT_LIMITS) -> Container:
     """Open a `.app` file (see :func:`read_container`)."""
     try:
-        size = os.path.getsize(path)
-        if size > limits.max_file_size:
-            raise PackageError("ALC0425", f"file is {size} bytes, over the limit of {limits.max_file_size}", path)
-        with open(path, "rb") as f:
-            data = f.read(limits.max_file_size + 1)
+        data = read_regular(path, limits.max_file_size)
     except OSError as exc:
-        raise PackageError("ALC0420", f"cannot read package: {exc.strerror or exc}", path) from None
+        if exc.errno == errno.EFBIG:
+            raise PackageError("ALC0425", f"file is {exc.strerror}", path) from None
+        raise PackageError("ALC0420", f"cannot read package: {read_problem(exc)}", path) from None
     try:
         return read_container(data, limits)
     except PackageError as exc:
@@ -414,7 +398,40 @@ def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error,
             UnicodeDecodeError, NotImplementedError, OverflowError) as exc:
         raise PackageError("ALC0424", f"the payload is not a valid zip archive: {exc}") from None
-    return Container(header, _check_entries(infos, limits), zf, limits)
+    entries = _check_entries(infos, limits)
+    for entry in entries:
+        local_header_problem(payload, entry.info)
+    return Container(header, entries, zf, limits)
+
+
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+
+
+def local_header_problem(payload, info: zipfile.ZipInfo, at: Optional[int] = None) -> None:
+    """PackageError ALC0424 when the local header of an entry disagrees with
+    its central directory record (name, compression, CRC, sizes): a reader
+    going by the local headers would see another package than one going by
+    the directory. ``payload`` is the zip's bytes (or a memoryview of them),
+    or the bytes from ``at`` on."""
+    at = info.header_offset if at is None else at
+    head = bytes(payload[at:at + _LOCAL.size])
+    if len(head) < _LOCAL.size:
+        raise PackageError("ALC0424", f"entry `{_printable(info.filename)}` lies outside the payload")
+    magic, _, flags, method, _, _, crc, packed, size, name_len, _ = _LOCAL.unpack_from(head)
+    name = bytes(payload[at + _LOCAL.size:at + _LOCAL.size + name_len])
+    central = info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8_FLAG else "cp437", "replace")
+    problem = None
+    if magic != 0x04034B50:
+        problem = "no local header where the directory points"
+    elif name != central:
+        problem = "its local header names another entry"
+    elif method != info.compress_type:
+        problem = "its local header gives another compression method"
+    elif not flags & 0x08 and 0xFFFFFFFF not in (packed, size) and \
+            (crc, packed, size) != (info.CRC, info.compress_size, info.file_size):
+        problem = "its local header gives another checksum or size than the directory"
+    if problem:
+        raise PackageError("ALC0424", f"entry `{_printable(info.filename)}`: {problem}")
 
 
 _DIRECTORY_BYTES_PER_ENTRY = 512
@@ -448,6 +465,8 @@ def _check_entries(infos: list, limits: Limits) -> tuple[_Entry, ...]:
     seen: dict[str, str] = {}
     entries = []
     for info in infos:
+        if not info.filename:
+            raise PackageError("ALC0426", "unsafe entry name ``: empty name")
         if info.is_dir() and info.file_size == 0:
             decode_entry_name(info.filename.rstrip("/"))
             continue

@@ -14,6 +14,7 @@ from typing import Optional
 
 import attrs
 
+from ..budget import JsonBudget
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
 
@@ -61,8 +62,23 @@ class Limits:
     max_entry_size: int = 1024 * MiB
     max_ratio: int = 200
     ratio_floor: int = 1 * MiB       # entries smaller than this may compress better than max_ratio
-    max_json_size: int = 1024 * MiB
-    max_xml_size: int = 16 * MiB
+    # Budgets of the decoders, each with the largest real value measured (W1 Base Application 29,
+    # built by alc; the other 216 W1 apps stay below it) and a margin of about 2x or more:
+    max_json_size: int = 128 * MiB         # SymbolReference.json: 61,062,107 bytes
+    max_json_depth: int = 128              # SymbolReference.json: 35 levels; metadata: 35
+    max_json_containers: int = 3_000_000   # SymbolReference.json: 1,523,646 arrays and objects
+    max_json_values: int = 8_000_000       # SymbolReference.json: 3,719,296 values
+    max_metadata_size: int = 16 * MiB      # one metadata entry: 1,353,061 bytes (the index)
+    max_metadata_containers: int = 200_000  # one metadata entry: 13,345
+    max_metadata_values: int = 1_000_000   # one metadata entry: about 60,000
+    max_xml_size: int = 2 * MiB            # NavxManifest.xml: 22,997 bytes
+
+    def symbols_budget(self) -> JsonBudget:
+        return JsonBudget(self.max_json_size, self.max_json_depth, self.max_json_containers, self.max_json_values)
+
+    def metadata_budget(self) -> JsonBudget:
+        return JsonBudget(self.max_metadata_size, self.max_json_depth, self.max_metadata_containers,
+                          self.max_metadata_values)
 
 
 DEFAULT_LIMITS = Limits()

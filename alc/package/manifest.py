@@ -177,7 +177,7 @@ def read_manifest(data: bytes, limits: Limits = DEFAULT_LIMITS) -> NavxManifest:
     except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden) as exc:
         raise PackageError("ALC0429", f"NavxManifest.xml contains a forbidden XML construct: {type(exc).__name__}") \
             from None
-    except (ET.ParseError, ValueError) as exc:
+    except (ET.ParseError, ValueError, LookupError) as exc:  # LookupError: an unknown encoding declared
         raise PackageError("ALC0428", f"NavxManifest.xml is not well-formed XML: {exc}") from None
     if _local(root.tag) != "Package":
         raise PackageError("ALC0428", f"NavxManifest.xml has root `{_local(root.tag)}`, expected `Package`")

@@ -46,6 +46,7 @@ class Package:
     entries: tuple[str, ...]
     signed: bool = False
     container: Optional[Container] = attrs.field(default=None, repr=False)
+    _decoded: dict = attrs.field(factory=dict, repr=False, init=False)
 
     @property
     def app(self) -> AppManifest:
@@ -87,7 +88,8 @@ class Package:
         """The complete IR of every object, from the compiled metadata (alc packages);
         PackageError when the package has none (symbol-only and foreign packages)."""
         from .metadata import INDEX, read_metadata
-        return self._metadata(lambda: read_metadata(self.read, self.read(INDEX), self.path or "<package>"))
+        return self._metadata(lambda: read_metadata(self.read, self.read(INDEX), self.path or "<package>",
+                                                    self.limits))
 
     def metadata_index(self) -> list[dict]:
         """The entries of the metadata index: kind, id, name, namespace, target,
@@ -95,13 +97,18 @@ class Package:
         :func:`~alc.package.metadata.moves_out`), without decoding any object.
         PackageError ALC0433 when the package has no metadata, ALC0434 when it is damaged."""
         from .metadata import INDEX, read_index
-        return self._metadata(lambda: read_index(self.read(INDEX)))
+        count = sum(1 for n in self.entries if n.startswith("metadata/")) - 1
+        return self._metadata(lambda: read_index(self.read(INDEX), self.limits, count))
 
     def decode_object(self, entry: dict):
         """The IR of the object an entry of :meth:`metadata_index` names
         (PackageError ALC0434 when its metadata is damaged)."""
         from .metadata import decode_object
-        return self._metadata(lambda: decode_object(self.read, entry, self.path or "<package>"))
+        name = entry.get("entry") if isinstance(entry, dict) else None
+        if name not in self._decoded:  # rows sharing an entry decode it once
+            self._decoded[name] = self._metadata(lambda: decode_object(self.read, entry, self.path or "<package>",
+                                                                       self.limits))
+        return self._decoded[name]
 
     def _metadata(self, work: Callable[[], Any]) -> Any:
         """``work()`` on the package's metadata: ALC0433 when it has none, ALC0434 when it is damaged."""
@@ -111,8 +118,16 @@ class Package:
                                self.path)
         try:
             return work()
+        except PackageError as exc:
+            raise exc.with_path(self.path) if self.path else exc
         except (SerializationError, ValueError, UnicodeDecodeError) as exc:
             raise PackageError("ALC0434", f"damaged metadata: {exc}", self.path) from None
+        except RecursionError:
+            raise PackageError("ALC0434", "damaged metadata: nested too deeply", self.path) from None
+
+    @property
+    def limits(self) -> Limits:
+        return self.container.limits if self.container is not None else DEFAULT_LIMITS
 
     def to_json(self) -> dict:
         """The `alc inspect --format json` document."""

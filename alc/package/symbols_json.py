@@ -26,6 +26,7 @@ import re
 from typing import Any, Union
 
 from ..appmodel import guid_from_hex
+from ..budget import BudgetError, loads as budget_loads
 from .errors import DEFAULT_LIMITS, Limits, PackageError
 from .symbols import (OBJECT_CLASSES, COLLECTION_ATTRS, Action, ActionChange, Attribute, Control, ControlChange,
                       EnumValue, Field, FieldGroup, FieldGroupChange, FieldModification, Key, Method, Module,
@@ -135,7 +136,7 @@ class _Int:
     def load(self, v):
         if type(v) is int:
             return v
-        if type(v) is str and re.fullmatch(r"-?\d{1,19}", v.strip()):
+        if type(v) is str and re.fullmatch(r"-?[0-9]{1,19}", v.strip()):
             return int(v)
         if type(v) is float and v.is_integer():
             return int(v)
@@ -241,18 +242,29 @@ class _Kind:
             key = v.strip().casefold()
             if key in self.by_name:
                 return key
-            if key.lstrip("-").isdigit():
+            if _is_number(key):
                 return self.by_number.get(int(key), f"#{int(key)}")
         raise _BadValue("a kind number", v)
 
     def dump(self, v):
         if v in self.by_name:
             return self.by_name[v]
-        if v.startswith("#") and v[1:].lstrip("-").isdigit():
+        if v.startswith("#") and _is_number(v[1:]):
             return int(v[1:])
         if not v:
             return _OMIT
         raise ValueError(f"unknown kind `{v}`")
+
+
+def _is_number(text: str) -> bool:
+    """An ASCII integer of at most 18 digits (`int` takes it; `isdigit` alone lets
+    `²` and 5,000-digit strings through).
+
+    >>> _is_number("-12"), _is_number("²"), _is_number("9" * 19)
+    (True, False, False)
+    """
+    digits = text[1:] if text.startswith("-") else text
+    return 0 < len(digits) <= 18 and digits.isascii() and digits.isdigit()
 
 
 class _Rights:
@@ -261,7 +273,7 @@ class _Rights:
             return v
         if type(v) is str:
             s = v.strip()
-            return int(s) if s.isdigit() else rights_to_value(s)
+            return int(s) if _is_number(s) and not s.startswith("-") else rights_to_value(s)
         raise _BadValue("a permission value", v)
 
     def dump(self, v):
@@ -588,26 +600,18 @@ def _from_json(data) -> SymbolReference:
 
 def read_symbols(data: Union[bytes, str], limits: Limits = DEFAULT_LIMITS) -> SymbolReference:
     """Parse SymbolReference.json bytes; PackageError when too large or malformed."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
     if len(data) > limits.max_json_size:
         raise PackageError("ALC0425", f"SymbolReference.json is {len(data)} bytes, over the limit of "
                                       f"{limits.max_json_size}")
-    if isinstance(data, bytes):
-        data = data.rstrip(b"\x00 \t\r\n")
-        while data.startswith(b"\xef\xbb\xbf"):
-            data = data[3:]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise PackageError("ALC0430", f"SymbolReference.json is not UTF-8 (byte {exc.start})") from None
-    else:
-        text = data.lstrip("\ufeff").rstrip("\x00 \t\r\n")
+    data = data.rstrip(b"\x00 \t\r\n")
+    while data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PackageError("ALC0430", f"SymbolReference.json is not valid JSON: {exc.msg} "
-                                      f"(line {exc.lineno}, column {exc.colno})") from None
-    except RecursionError:
-        raise PackageError("ALC0430", "SymbolReference.json is nested too deeply") from None
+        parsed = budget_loads(data, limits.symbols_budget(), "SymbolReference.json")
+    except BudgetError as exc:
+        raise PackageError("ALC0425" if exc.over_limit else "ALC0430", str(exc)) from None
     try:
         return symbols_from_json(parsed)
     except RecursionError:

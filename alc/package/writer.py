@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from typing import Mapping, Optional, Union
 
-from .container import PackedEntry, app_bytes, write_bytes
-from .manifest import NavxManifest, write_manifest
+from ..budget import BudgetError, check as budget_check
+from .container import PackedEntry, app_bytes, read_container, write_bytes
+from .errors import DEFAULT_LIMITS, Limits, PackageError
+from .manifest import NavxManifest, read_manifest, write_manifest
 from .reader import MANIFEST, SYMBOLS
 from .symbols import SymbolReference, write_symbols
 
@@ -45,6 +47,33 @@ def write_package(path: Optional[str], manifest: NavxManifest, symbols: SymbolRe
     returns its bytes."""
     entries = package_entries(manifest, symbols, sources, extra)
     data = app_bytes(entries)  # once: each entry is compressed once
+    check_readable(data)
     if path is not None:
         write_bytes(path, data)
     return data
+
+
+def check_readable(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Writer = reader: the rules every reader applies, applied to a package
+    before it is written (entry names unique whatever their case, sizes and
+    compression ratios, the manifest's XML, the budgets of the symbols and of
+    the metadata). PackageError with the reader's code when it would be refused.
+
+    >>> from alc.appmodel import AppManifest, Version
+    >>> app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Bad\x01Name", "Me", Version(1, 0, 0, 0))
+    >>> write_package(None, NavxManifest(app), SymbolReference())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    alc.package.errors.PackageError: error ALC0428: the package would be refused when read: NavxManifest.xml ...
+    """
+    try:
+        container = read_container(data, limits)
+        read_manifest(container.read(MANIFEST, limits.max_xml_size), limits)
+        budgets = {SYMBOLS: (limits.symbols_budget(), 0)}
+        for name in container.names:
+            budget, least = budgets.get(name) or (limits.metadata_budget(), 2 * limits.max_metadata_containers)
+            if (name == SYMBOLS or name.startswith("metadata/")) and container.size(name) >= least:
+                budget_check(container.read(name), budget, name)
+    except PackageError as exc:
+        raise PackageError(exc.code, f"the package would be refused when read: {exc.message}") from None
+    except BudgetError as exc:
+        raise PackageError("ALC0425", f"the package would be refused when read: {exc}") from None

@@ -185,7 +185,8 @@ class SymbolTable:
 
     def find_ref(self, kind: str, ref: str) -> list[Entry]:
         """By id when ``ref`` is a number, else by name."""
-        return self.find_id(kind, int(ref)) if ref.isdigit() else self.find(kind, ref)
+        numeric = ref.isascii() and ref.isdigit() and len(ref) <= 18
+        return self.find_id(kind, int(ref)) if numeric else self.find(kind, ref)
 
     def all(self, kind: str) -> Iterator[Entry]:
         seen = set()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -20,10 +21,11 @@ from typing import Iterable, Iterator, Optional, Sequence
 
 import attrs
 
+from ..budget import SMALL_JSON, loads as budget_loads
 from ..diagnostics import Diagnostic, Severity
-from ..source import DecodeError, SourceFile, Span
+from ..source import MAX_SOURCE_SIZE, DecodeError, SourceFile, Span, read_problem, read_regular
 
-__all__ = ["discover", "FileSummary", "ParseSummary", "parse_files", "project_symbols", "PathError"]
+__all__ = ["discover", "walk_sources", "FileSummary", "ParseSummary", "parse_files", "project_symbols", "PathError"]
 
 
 class PathError(Exception):
@@ -31,20 +33,44 @@ class PathError(Exception):
 
 
 def discover(paths: Sequence[str]) -> list[str]:
-    """Files to parse: each file given, and every ``*.al`` under each folder, sorted."""
+    """Files to parse: each file given, and every ``*.al`` under each folder,
+    sorted. A folder that cannot be listed and a ``*.al`` that is not a
+    regular file stay in the list: reading them gives their diagnostic
+    (nothing is skipped silently, nothing special is read)."""
     out: list[str] = []
     for path in paths:
-        if os.path.isfile(path):
+        if os.path.isdir(path):
+            out.extend(walk_sources(path))
+        elif os.path.lexists(path):
             out.append(path)
-        elif os.path.isdir(path):
-            found = []
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                found.extend(os.path.join(root, f) for f in files if f.lower().endswith(".al"))
-            out.extend(sorted(found))
         else:
             raise PathError(f"no such file or folder: {path}")
     return out
+
+
+def walk_sources(folder: str, skip_hidden: bool = False) -> list[str]:
+    """Every ``*.al`` under ``folder`` (sorted), plus each subfolder that
+    could not be listed (reading it as a file then reports why).
+
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> os.makedirs(os.path.join(d, ".hidden")); _ = open(os.path.join(d, ".hidden", "a.al"), "w")
+    >>> [os.path.relpath(p, d) for p in walk_sources(d)], walk_sources(d, skip_hidden=True)
+    (['.hidden/a.al'], [])
+    """
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder, onerror=lambda exc: found.append(exc.filename or folder)):
+        dirs[:] = sorted(d for d in dirs if not (skip_hidden and d.startswith(".")))
+        found.extend(os.path.join(root, f) for f in files if f.lower().endswith(".al"))
+    return sorted(found)
+
+
+def read_failure(path: str, exc: Exception) -> str:
+    """The message of a source path that cannot be read."""
+    if isinstance(exc, OSError):
+        what = "folder" if os.path.isdir(path) else "file"
+        return f"cannot read {what}: {read_problem(exc)}"
+    return f"cannot read file: {exc}"
 
 
 def project_symbols(path: str, cache: Optional[dict] = None) -> frozenset:
@@ -73,11 +99,10 @@ def project_symbols(path: str, cache: Optional[dict] = None) -> frozenset:
 
 def _read_symbols(app_json: str) -> frozenset:
     try:
-        with open(app_json, "rb") as f:
-            data = json.loads(f.read().decode("utf-8-sig"))
+        data = budget_loads(read_regular(app_json, MAX_SOURCE_SIZE), SMALL_JSON, "app.json")
         symbols = data.get("preprocessorSymbols") or []
         return frozenset(s for s in symbols if isinstance(s, str))
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, TypeError):
         return frozenset()  # a broken app.json is the compiler's business, not the parser's
 
 
@@ -123,17 +148,16 @@ def summarize_file(path: str, symbols: frozenset, lazy: bool, roundtrip: bool, c
     """Parse one file and keep only what a report needs (cheap to send between processes)."""
     from .api import parse_source
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_regular(path, MAX_SOURCE_SIZE)
         source = SourceFile.from_bytes(path, data)
     except (OSError, DecodeError) as exc:
-        diag = Diagnostic(code="ALC0100", severity=Severity.ERROR, message=f"cannot read file: {exc}",
+        diag = Diagnostic(code="ALC0100", severity=Severity.ERROR, message=read_failure(path, exc),
                           span=Span(SourceFile(path, ""), 0, 0))
         return FileSummary(path, 0, 0, {}, (_diag_dict(diag, cwd),))
     try:
         result = parse_source(source, symbols, lazy_bodies=lazy)
     except RecursionError:
-        return _failed(path, len(data), source, "ALC0101", "nesting too deep to parse", cwd)
+        return _failed(path, len(data), source, "ALC0108", "nesting too deep to parse", cwd, deep_point(source.text))
     except Exception as exc:  # a bug in alc must not hide the other files' results
         return _failed(path, len(data), source, "ALC0199", f"internal error: {type(exc).__name__}: {exc}", cwd)
     kinds = Counter(obj.kind for obj in result.unit.objects)
@@ -146,9 +170,34 @@ def summarize_file(path: str, symbols: frozenset, lazy: bool, roundtrip: bool, c
                        rt)
 
 
-def _failed(path: str, size: int, source: SourceFile, code: str, message: str, cwd: Optional[str]) -> FileSummary:
-    diag = Diagnostic(code=code, severity=Severity.ERROR, message=message, span=Span(source, 0, 0))
+def _failed(path: str, size: int, source: SourceFile, code: str, message: str, cwd: Optional[str],
+            at: int = 0) -> FileSummary:
+    diag = Diagnostic(code=code, severity=Severity.ERROR, message=message, span=Span(source, at, at))
     return FileSummary(path, size, source.text.count("\n") + 1, {}, (_diag_dict(diag, cwd),))
+
+
+_NESTING_RE = re.compile(r"'(?:[^']|'')*'|\"[^\"\n]*\"|//[^\n]*|/\*.*?\*/|[(\[{]|[)\]}]", re.S)
+DEEP = 100
+
+
+def deep_point(text: str, limit: int = DEEP) -> int:
+    """Where brackets of any kind (strings and comments aside) first nest
+    ``limit`` deep: the place to report nesting too deep to parse (0 when
+    they never do: the depth is elsewhere, such as `not not ...`).
+
+    >>> deep_point("x := ((('(')));", 3)
+    7
+    """
+    depth = 0
+    for m in _NESTING_RE.finditer(text):
+        c = m.group()
+        if c in "([{":
+            depth += 1
+            if depth >= limit:
+                return m.start()
+        elif c in ")]}":
+            depth -= 1
+    return 0
 
 
 def _work(batch: list) -> list:
@@ -209,15 +258,18 @@ def parse_unit(path: str, symbols: frozenset) -> ParsedFile:
     """Parse one file's declarations; code bodies stay text (LazyBody)."""
     from .api import parse_source
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        data = read_regular(path, MAX_SOURCE_SIZE)
         source = SourceFile.from_bytes(path, data)
     except (OSError, DecodeError) as exc:
-        diag = Diagnostic(code="ALC0100", severity=Severity.ERROR, message=f"cannot read file: {exc}",
+        diag = Diagnostic(code="ALC0100", severity=Severity.ERROR, message=read_failure(path, exc),
                           span=Span(SourceFile(path, ""), 0, 0))
         return ParsedFile(path, None, (diag,))
     try:
         result = parse_source(source, symbols, lazy_bodies=True)
+    except RecursionError:
+        at = deep_point(source.text)
+        diag = Diagnostic.error("ALC0108", "nesting too deep to parse", Span(source, at, at))
+        return ParsedFile(path, None, (diag,), len(data))
     except Exception as exc:  # a bug in alc must not hide the other files' results
         diag = Diagnostic(code="ALC0199", severity=Severity.ERROR,
                           message=f"internal error: {type(exc).__name__}: {exc}", span=Span(source, 0, 0))

@@ -117,6 +117,10 @@ class ConditionError(ValueError):
     pass
 
 
+MAX_CONDITION_DEPTH = 64
+"""`not` and parentheses an `#if` condition may nest (real conditions nest two or three)."""
+
+
 def evaluate_condition(text: str, symbols: frozenset[str] | set[str]) -> bool:
     """Evaluate an ``#if`` condition: symbols, ``not``, ``and``, ``or``, parentheses.
 
@@ -147,26 +151,28 @@ def evaluate_condition(text: str, symbols: frozenset[str] | set[str]) -> bool:
         pos += 1
         return toks[pos - 1]
 
-    def disjunction() -> bool:
-        value = conjunction()
+    def disjunction(depth: int) -> bool:
+        value = conjunction(depth)
         while (peek() or "").lower() == "or":
             take()
-            value = conjunction() or value
+            value = conjunction(depth) or value
         return value
 
-    def conjunction() -> bool:
-        value = negation()
+    def conjunction(depth: int) -> bool:
+        value = negation(depth)
         while (peek() or "").lower() == "and":
             take()
-            value = negation() and value
+            value = negation(depth) and value
         return value
 
-    def negation() -> bool:
+    def negation(depth: int) -> bool:
+        if depth > MAX_CONDITION_DEPTH:
+            raise ConditionError(f"nested more than {MAX_CONDITION_DEPTH} levels deep")
         tok = take()
         if tok.lower() == "not":
-            return not negation()
+            return not negation(depth + 1)
         if tok == "(":
-            value = disjunction()
+            value = disjunction(depth + 1)
             if take() != ")":
                 raise ConditionError("expected `)`")
             return value
@@ -176,7 +182,7 @@ def evaluate_condition(text: str, symbols: frozenset[str] | set[str]) -> bool:
 
     if not toks:
         raise ConditionError("missing condition")
-    result = disjunction()
+    result = disjunction(0)
     if pos != len(toks):
         raise ConditionError(f"unexpected `{toks[pos]}` in condition")
     return result
@@ -191,13 +197,14 @@ class Lexer:
     """
 
     __slots__ = ("source", "text", "pos", "end", "symbols", "diagnostics", "trivia",
-                 "depth", "pp_depth", "open_ifs", "_peeked", "_peek_state", "_match", "_punct")
+                 "depth", "pp_depth", "open_ifs", "_peeked", "_peek_state", "_match", "_punct", "_preamble")
 
     def __init__(self, source: SourceFile, symbols: frozenset[str] | set[str],
                  start: int = 0, end: Optional[int] = None, pp_depth: int = 0,
                  diagnostics: Optional[list] = None, punctuation: Optional[dict] = None):
         self.source = source
         self._punct = punctuation or {p: p for p in PUNCTUATION}
+        self._preamble = -1
         self.text = source.text
         self.pos = start
         self.end = len(self.text) if end is None else end
@@ -428,8 +435,11 @@ class Lexer:
         return stop
 
     def _token_before(self, pos: int) -> bool:
-        """Is there a token (not a comment, blank or directive line) before ``pos``?"""
-        return _PREAMBLE_RE.match(self.text, 0, pos).end() < pos
+        """Is there a token (not a comment, blank or directive line) before ``pos``?
+        (Where the preamble ends is found once: thousands of `#define` lines stay linear.)"""
+        if self._preamble < 0:
+            self._preamble = _PREAMBLE_RE.match(self.text, 0).end()
+        return self._preamble < pos
 
     def _condition(self, arg: str, start: int, stop: int) -> bool:
         try:

@@ -107,11 +107,19 @@ class ObjectLowering:
     def arg_id(self, el: RawElement, group: int = 0) -> int:
         value = self.arg(el, group)
         if type(value) is ir.Literal and value.kind == "integer":
-            return int(value.value)
+            return self.number(value.value, value.span)
         if type(value) is ir.Unary and value.op == "-" and type(value.operand) is ir.Literal:
-            return -int(value.operand.value)
+            return -self.number(value.operand.value, value.span)
         self.report(f"`{el.kind}` needs a number as argument {group + 1}", el.span)
         return 0
+
+    def number(self, text: str, span: Optional[Span]) -> int:
+        """An id or number argument: an AL Integer (up to 2,147,483,647), else reported (and 0)."""
+        if len(text) > 10 or not (text.isascii() and text.isdigit()) or int(text) > 2147483647:
+            self.report(f"`{text[:20]}{'...' if len(text) > 20 else ''}` is not an AL Integer "
+                        "(0 to 2147483647)", span)
+            return 0
+        return int(text)
 
     def arg_names(self, el: RawElement, group: int) -> tuple:
         args = el.args or ()
@@ -138,7 +146,7 @@ class ObjectLowering:
         kind = kind_tok[1].lower()
         span = self.span(kind_tok, rbrace)
         header = dict(
-            id=int(id_tok[1]) if id_tok is not None else None,
+            id=self.number(id_tok[1], self.span(id_tok, id_tok)) if id_tok is not None else None,
             name=_unquote(name_tok[1]) if name_tok is not None else None,
             extends=extends or (),
             implements=implements or (),
