@@ -11,7 +11,23 @@ The stages below flow one way (ground, ir, syntax, package, merge, semantic, emi
 build, deploy, generate, then this API and the CLI): see "How it works" in README.md.
 """
 
-from .syntax.api import ParseResult, parse_body, parse_expression, parse_source, parse_text
 from .version import __version__
 
 __all__ = ["__version__", "ParseResult", "parse_source", "parse_text", "parse_body", "parse_expression"]
+
+_PARSER_API = frozenset(("ParseResult", "parse_source", "parse_text", "parse_body", "parse_expression"))
+
+
+def __getattr__(name: str):
+    """The parser's API, imported when first used: commands that do not parse (`alc server`)
+    start without loading the grammar and the parser."""
+    if name in _PARSER_API:
+        from .syntax import api
+        value = getattr(api, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'alc' has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | _PARSER_API)

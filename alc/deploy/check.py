@@ -13,7 +13,6 @@ from typing import Sequence
 
 from ..merge import merge
 from ..package.errors import PackageError
-from ..semantic.model import fold
 from .errors import DeployError, DeployUsageError
 from .model import PublishedApp
 
@@ -34,6 +33,9 @@ def _prerequisite_rows(server, new: Sequence[PublishedApp]) -> dict:
 
 def _prerequisites(tenant: str, apps: list, new: Sequence[PublishedApp], rows: dict) -> None:
     """Every object a new package lists as a prerequisite exists among ``apps``."""
+    if not any(rows[a.package_id] for a in new):
+        return
+    from ..semantic.model import fold  # here: the semantic model loads the symbol model, which installs need not
     names: set = set()
     ids: set = set()
     for app in apps:

@@ -16,8 +16,9 @@ from typing import Callable, Optional
 import attrs
 
 from ..diagnostics import Diagnostic
-from ..package.errors import PackageError, RuntimePackageError
-from ..package.reader import Package, read_package
+
+# The package modules (and the symbol model they load) are imported where they are used:
+# `alc server info` and the other commands that read only rows start without them.
 
 __all__ = ["PackageCache", "read_upload", "verify_symbols", "object_rows", "CodeunitInfo", "codeunit_info",
            "content_hash", "ObjectSource"]
@@ -29,6 +30,8 @@ def content_hash(data: bytes) -> str:
 
 def read_upload(path: str) -> tuple[Package, bytes]:
     """A package file to publish: (package, bytes). DeployUsageError when unusable."""
+    from ..package.errors import PackageError, RuntimePackageError
+    from ..package.reader import read_package
     from .errors import DeployUsageError
     try:
         with open(path, "rb") as f:
@@ -136,6 +139,7 @@ class PackageCache:
         if pkg is None and not symbols:
             pkg = self._bare.get(package_id)
         if pkg is None:
+            from ..package.reader import read_package
             pkg = read_package(fetch(package_id), symbols=symbols)
             (self._packages if symbols else self._bare)[package_id] = pkg
         return pkg
@@ -206,6 +210,7 @@ class ObjectSource:
 
 
 def _decode(package_id: str, entry: dict, data: bytes):
+    from ..package.errors import PackageError
     from ..package.metadata import decode_object
     from ..ir.serialize import SerializationError
     try:
@@ -218,6 +223,7 @@ def _load_one(package_id: str, entry: dict, source: "ObjectSource"):
     key = (entry["kind"], entry["id"] or 0, entry["name"] or "")
     data = source.take(package_id, key)
     if data is None:
+        from ..package.errors import PackageError
         raise PackageError("ALC0434", f"package {package_id} has no metadata for {key[0]} `{key[2]}`")
     return _decode(package_id, entry, data)
 
@@ -296,6 +302,7 @@ def _symbol_of(package_id: str, kind: str, ident, name: str, source: "ObjectSour
     if found:
         return found[0]
     # An object the symbols leave out (one that moved out to another app): its name, no members.
+    from ..package.errors import PackageError
     from ..package.symbols import KIND_CLASSES
     cls = KIND_CLASSES.get(kind)
     if cls is None:

@@ -4,14 +4,29 @@ the package cache (folders of packages). Nothing here imports the compiler or th
 >>> from alc.package import read_package, write_package, NavxManifest, SymbolReference
 """
 
-# symbols first: its submodules (symbols_json, symbols_ir) import the model from it.
-from .symbols import SymbolReference, read_symbols, symbols_from_ir, write_symbols  # noqa: F401
-from .container import app_bytes, open_container, read_container, write_app  # noqa: F401
-from .errors import DEFAULT_LIMITS, Limits, PackageError, RuntimePackageError  # noqa: F401
-from .manifest import NavxManifest, read_manifest, write_manifest  # noqa: F401
-from .reader import Package, read_package  # noqa: F401
-from .writer import write_package  # noqa: F401
+_WHERE = {"SymbolReference": "symbols", "read_symbols": "symbols", "symbols_from_ir": "symbols",
+          "write_symbols": "symbols", "app_bytes": "container", "open_container": "container",
+          "read_container": "container", "write_app": "container", "DEFAULT_LIMITS": "errors", "Limits": "errors",
+          "PackageError": "errors", "RuntimePackageError": "errors", "NavxManifest": "manifest",
+          "read_manifest": "manifest", "write_manifest": "manifest", "Package": "reader", "read_package": "reader",
+          "write_package": "writer"}
 
 __all__ = ["SymbolReference", "read_symbols", "write_symbols", "symbols_from_ir", "app_bytes", "write_app",
            "read_container", "open_container", "PackageError", "RuntimePackageError", "Limits", "DEFAULT_LIMITS",
            "NavxManifest", "read_manifest", "write_manifest", "Package", "read_package", "write_package"]
+
+
+def __getattr__(name: str):
+    """The names above from their modules, imported when first used: reading a manifest or a
+    metadata entry (what `alc server` does) does not load the symbol model."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(_WHERE))

@@ -14,6 +14,7 @@ the JSON; ``symbols_from_ir`` (in ``symbols_ir``) builds a model from parsed AL.
 >>> ref = SymbolReference(tables=(t,))
 >>> [(o.kind, o.id, o.name) for o in ref.objects()]
 [('table', 18, 'Customer')]
+>>> from alc.package.symbols import read_symbols, write_symbols
 >>> read_symbols(write_symbols(ref)) == ref
 True
 """
@@ -575,8 +576,18 @@ COLLECTION_ATTRS: dict[str, str] = {
 """SymbolReference.json collection name -> SymbolReference attribute."""
 
 
-from .symbols_json import read_symbols, write_symbols  # noqa: E402  (they need the classes above)
-from .symbols_ir import symbols_from_ir  # noqa: E402
+_LATER = {"read_symbols": "symbols_json", "write_symbols": "symbols_json", "symbols_from_ir": "symbols_ir"}
+
+
+def __getattr__(name: str):
+    """``read_symbols``, ``write_symbols`` and ``symbols_from_ir`` from their modules (which need the
+    classes above), imported when first used: so either module may also be imported first."""
+    if name not in _LATER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+    value = getattr(import_module(f"{__package__}.{_LATER[name]}"), name)
+    globals()[name] = value
+    return value
 
 
 
