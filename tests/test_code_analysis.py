@@ -58,7 +58,8 @@ def test_unknown_objects_are_never_guessed():
         procedure P() begin R.Whatever := 1; R.Anything(1, 2); R.SetRange(NoField, 1);
             with R do Foo := Bar; end; }""") == []
     assert _bind("""codeunit 50100 T { procedure H(var P: TestPage "Any Page")
-        begin P.FindFirstField("Display Name", 'x'); P.OK().Invoke(); end; }""") == []
+        begin P.FindFirstField("Display Name", 'x'); P.OK().Invoke(); P.Next.Invoke();
+            if P.Back.Visible() then; end; }""") == []
     assert _bind("""page 50100 P { SourceTable = "Not Known";
         trigger OnOpenPage() begin "Some Field" := 1; SetSelectionFilter(Rec); end; }""") == []
 

@@ -44,6 +44,7 @@ from .types import BOOLEAN, UNKNOWN, Ty, from_doc, from_ref, literal
 __all__ = ["check_code", "BindStats"]
 
 NAMESPACE = Ty("namespace")   # a namespace-qualified name in the making
+OBJECT_ID = Ty("objectid")    # `Database::X`: an object's id (its members continue a namespace-qualified name)
 
 
 @attrs.define
@@ -140,6 +141,12 @@ _FAMILY = {"string": "text", "integer": "number", "decimal": "number", "biginteg
 _ACCEPTS = {"integer": ("number",), "biginteger": ("number",), "decimal": ("number",), "boolean": ("boolean",),
             "text": ("text",), "code": ("text",), "date": (), "time": (), "datetime": (), "option": ("number",),
             "enum": ()}
+# Data types whose members are not (all) in the method reference: objects (checked apart), test pages and
+# their parts (fields and actions are members), enums (their interfaces' methods), labels, DotNet.
+_OPEN_TYPES = frozenset(("record", "codeunit", "page", "report", "query", "xmlport", "interface", "testpage",
+                         "testpart", "testrequestpage", "testfield", "testaction", "testfilter", "testfilterfield",
+                         "testhttprequestmessage", "testhttpresponsemessage", "dotnet", "enum", "label",
+                         "textconst", "requestpage"))
 # Object types whose variables' members are checked (procedures of the object, built-in methods of the type).
 _OBJECT_TYPES = frozenset(("codeunit", "page", "report", "query", "interface"))
 # Receivers whose methods take names of fields or columns alc does not resolve (`TestPage.FindFirstField(...)`).
@@ -309,7 +316,7 @@ class Binder:
         if type(target) is ir.Name:
             key = target.value.casefold()
             if key in ("database", "codeunit", "page", "report", "xmlport", "query"):
-                return Ty("integer")
+                return OBJECT_ID   # `Codeunit::"Sales-Post"`, `Codeunit::Microsoft.Sales.Posting."Sales-Post"`
             found = self.lookup(key)
             enum = self.members.object_name("enum", target.value)
             if found is not None and found.known and found.name != "type":   # a variable or field
@@ -469,7 +476,19 @@ class Binder:
                 self.stats.references += 1
                 if args is not None and key in self.scope.procedures and key not in self.scope.names:
                     self.arity(e, self.scope.procedures[key], args)
-            return found or UNKNOWN
+                return found
+            own = _OWN_TYPE.get(self.scope.obj.kind, self.scope.obj.kind)
+            if self.scope.open or self.api.method(own, key) or self.scope.obj.kind not in ("codeunit", "page",
+                                                                                             "table", "report"):
+                return UNKNOWN
+            what = f"{self.scope.obj.kind} `{self.scope.obj.name}`"
+            if args is not None:
+                self.report("ALC0232", f"{what} has no procedure or method `{e.name}`", e.span, e.name,
+                            list(self.scope.spelling.values()))
+            else:
+                self.report("ALC0231", f"`{e.name}` is not declared in {what}", e.span, e.name,
+                            list(self.scope.spelling.values()))
+            return UNKNOWN
         if type(target) is ir.Name:
             root = target.value.casefold()
             found = self.lookup(root)
@@ -489,6 +508,10 @@ class Binder:
             overloads = self.api.static(ty.subtype or "", key)
             if overloads:
                 self.builtin_arity(e, e.name, overloads, args)
+            elif ty.subtype in self.api.types and ty.subtype not in _OPEN_TYPES:
+                shown = self.api.type_spelling.get(ty.subtype, ty.subtype)
+                self.report("ALC0232", f"`{e.name}` is not a method of `{shown}`", e.span, e.name,
+                            [self.api.spelling.get(k, k) for k in self.api.types[ty.subtype]["static"]])
             return from_doc(overloads[0][2]) if overloads else UNKNOWN
         if ty.name == "record" and ty.subtype:
             table = self.members.table_name(ty.subtype)
@@ -541,11 +564,18 @@ class Binder:
             self.report("ALC0232", f"{kind} `{name}` has no procedure or method `{e.name}`", e.span, e.name,
                         self._method_names(kind, name, kind))
             return UNKNOWN
-        if ty.name == "currpage":       # CurrPage's built-in methods (its other members are controls)
+        if ty.name == "currpage":       # CurrPage's built-in methods, and its controls (parts, fields...)
             overloads = self.api.method("page", key)
             if overloads:
                 self.builtin_arity(e, e.name, overloads, args)
                 return from_doc(overloads[0][2])
+            page = self.members.object_name("page", ty.subtype) if ty.subtype else None
+            table = self.members.table
+            if page is not None and key not in table.page_controls(page) and key not in table.page_actions(page):
+                self.report("ALC0232", f"page `{page}` has no control or method `{e.name}`", e.span, e.name,
+                            [self.api.spelling.get(k, k) for k in self.api.methods("page")])
+            return UNKNOWN
+        if ty.name.startswith("test"):   # a test page's fields and actions share names with its methods (`Next`)
             return UNKNOWN
         if ty.known and ty.name not in ("array",):
             overloads = self.api.method(ty.name, key)
@@ -553,6 +583,10 @@ class Binder:
                 if ty.subtype is None or ty.name not in ("record", "codeunit", "page", "report", "query"):
                     self.builtin_arity(e, e.name, overloads, args)
                 return from_doc(overloads[0][2])
+            if ty.name in self.api.types and ty.name not in _OPEN_TYPES:
+                shown = self.api.type_spelling.get(ty.name, ty.name)
+                self.report("ALC0232", f"`{e.name}` is not a method of `{shown}`", e.span, e.name,
+                            [self.api.spelling.get(k, k) for k in self.api.methods(ty.name)])
         return UNKNOWN
 
     def _method_names(self, kind: str, name: str, type_name: str) -> list:

@@ -42,6 +42,7 @@ class Builtins:
         self.source = data.get("source", "")
         self.types: dict = {}
         self.spelling: dict = {}        # folded -> documented spelling, for `did you mean`
+        self.type_spelling = {t.casefold(): t for t in data.get("types", {})}
         for type_name, kinds in data.get("types", {}).items():
             entry = self.types.setdefault(type_name.casefold(), {"instance": {}, "static": {}})
             for kind, methods in kinds.items():

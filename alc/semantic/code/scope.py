@@ -234,8 +234,10 @@ def object_scope(obj, members: Members) -> ObjectScope:
         names.setdefault("rec", rec)
         names.setdefault("xrec", rec)
     scope.record = record
-    if kind in ("page", "pageextension", "pagecustomization"):
+    if kind == "page":
         names["currpage"] = Ty("currpage", obj.name)
+    elif kind in ("pageextension", "pagecustomization"):
+        names["currpage"] = Ty("currpage", None if scope.open else target)
     if kind in ("report", "reportextension"):
         names["currreport"] = Ty("currreport", obj.name)
         names["requestoptionspage"] = UNKNOWN

@@ -19,6 +19,11 @@ codeunit 60900 "Code Rules"
         Totl := 1; // ALC0231
         foreach Line in Lines do
             Counter += Line;
+        Lines.Add(1);
+        Lines.Addd(2); // ALC0232
+        this.Countr := 1; // ALC0231
+        this.Misspeled(1); // ALC0232
+        Session.LogMesage('0001', 'Text', Verbosity::Normal, DataClassification::SystemMetadata, TelemetryScope::All, 'a', 'b'); // ALC0232
         foreach Item in Lines do // ALC0231
             Counter += 1;
         NoSuchProcedure(1); // ALC0231
@@ -79,6 +84,7 @@ codeunit 60900 "Code Rules"
         this.Counter := 2;
         Page.Run(Page::"Demo Customer Card", Customer);
         Counter := Database::"Demo Customer";
+        Counter := Codeunit::Alc.Samples.Base."Demo Customer Mgt.";
         if not Confirm('Go?') then
             Error('Stopped at %1', Today());
         with Customer do begin
