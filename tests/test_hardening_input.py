@@ -287,3 +287,15 @@ def test_a_manifest_whose_local_header_lies_is_skipped_by_the_cache_scan(tmp_pat
         "another checksum or size than the directory (ALC0424)"]
     code, text = _run(capsys, ["inspect", str(tmp_path / "lie.app")])
     assert code == 2 and "its local header gives another checksum or size than the directory" in text
+
+
+def test_symbols_declaring_more_objects_than_the_budget_are_refused_before_building_them():
+    from alc.package import PackageError
+    from alc.package.errors import Limits
+    from alc.package.symbols_json import read_symbols
+    nested = {"Namespaces": [{"Name": "A", "Tables": [{"Id": i, "Name": f"T{i}"} for i in range(60)]},
+                             {"Name": "B", "Codeunits": [{"Id": i, "Name": f"C{i}"} for i in range(60)]}]}
+    assert len(list(read_symbols(json.dumps(nested).encode(), Limits(max_symbol_objects=120)).objects())) == 120
+    with pytest.raises(PackageError) as info:
+        read_symbols(json.dumps(nested).encode(), Limits(max_symbol_objects=100))
+    assert info.value.code == "ALC0425" and "over the limit of 100" in info.value.message

@@ -72,6 +72,7 @@ class Limits:
     max_metadata_containers: int = 200_000  # one metadata entry: 13,345
     max_metadata_values: int = 1_000_000   # one metadata entry: about 60,000
     max_xml_size: int = 2 * MiB            # NavxManifest.xml: 22,997 bytes
+    max_symbol_objects: int = 250_000      # SymbolReference.json: 8,063 objects (generated benchmark apps: 100,000)
 
     def symbols_budget(self) -> JsonBudget:
         return JsonBudget(self.max_json_size, self.max_json_depth, self.max_json_containers, self.max_json_values)

@@ -530,13 +530,17 @@ def _dump(obj) -> dict:
     return out
 
 
-def _load_collections(d: dict, namespace, groups: dict) -> None:
+def _load_collections(d: dict, namespace, groups: dict, max_objects: int = 250_000) -> None:
     for key, cls in _CLASS_BY_COLLECTION.items():
         items = d.get(key)
         if items is None:
             continue
         if type(items) is not list:
             raise _at(_BadValue("an array", items), key)
+        count = len(items) + sum(len(b) for b in groups.values())
+        if count > max_objects:   # each object is a typed record: the count bounds the memory
+            raise PackageError("ALC0425", f"SymbolReference.json declares more than {count - 1} objects, over "
+                                          f"the limit of {max_objects}")
         extra = {"namespace": namespace} if namespace else None
         bucket = groups[COLLECTION_ATTRS[key]]
         for i, item in enumerate(items):
@@ -558,16 +562,16 @@ def _load_collections(d: dict, namespace, groups: dict) -> None:
             except _BadValue as exc:
                 raise _at(exc, "Name")
             full = f"{namespace}.{name}" if namespace and name else (name or namespace)
-            _load_collections(ns, full, groups)
+            _load_collections(ns, full, groups, max_objects)
         except _BadValue as exc:
             raise _at(_at(exc, i), "Namespaces")
 
 
-def symbols_from_json(data: dict) -> SymbolReference:
+def symbols_from_json(data: dict, max_objects: int = 250_000) -> SymbolReference:
     """The model of parsed SymbolReference.json data; PackageError (ALC0430)
-    naming the path of a value of the wrong type."""
+    naming the path of a value of the wrong type, ALC0425 past ``max_objects``."""
     try:
-        return _from_json(data)
+        return _from_json(data, max_objects)
     except _BadValue as exc:
         raise exc.to_error() from None
     finally:
@@ -575,11 +579,11 @@ def symbols_from_json(data: dict) -> SymbolReference:
         TYPE.cache.clear()
 
 
-def _from_json(data) -> SymbolReference:
+def _from_json(data, max_objects: int) -> SymbolReference:
     if type(data) is not dict:
         raise _BadValue("an object", data)
     groups: dict[str, list] = {attr: [] for attr in COLLECTION_ATTRS.values()}
-    _load_collections(data, None, groups)
+    _load_collections(data, None, groups, max_objects)
     identity = {}
     for attr, key in (("runtime_version", "RuntimeVersion"), ("app_id", "AppId"), ("name", "Name"),
                       ("publisher", "Publisher"), ("version", "Version")):
@@ -613,7 +617,7 @@ def read_symbols(data: Union[bytes, str], limits: Limits = DEFAULT_LIMITS) -> Sy
     except BudgetError as exc:
         raise PackageError("ALC0425" if exc.over_limit else "ALC0430", str(exc)) from None
     try:
-        return symbols_from_json(parsed)
+        return symbols_from_json(parsed, limits.max_symbol_objects)
     except RecursionError:
         raise PackageError("ALC0430", "SymbolReference.json is nested too deeply") from None
 
