@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 
 import pytest
 
@@ -299,3 +300,11 @@ def test_symbols_declaring_more_objects_than_the_budget_are_refused_before_build
     with pytest.raises(PackageError) as info:
         read_symbols(json.dumps(nested).encode(), Limits(max_symbol_objects=100))
     assert info.value.code == "ALC0425" and "over the limit of 100" in info.value.message
+
+
+@pytest.mark.parametrize("option", ["--tables", "--extensions", "--depth", "--enums"])
+def test_generate_counts_have_a_budget(tmp_path, capsys, option):
+    started = time.perf_counter()
+    code, text = _run(capsys, ["generate", str(tmp_path / "g"), option, "100000000000000000000"])
+    assert code == 2 and text.strip() == f"alc: error: {option} must be at most 1000000"
+    assert time.perf_counter() - started < 5 and not (tmp_path / "g").exists()

@@ -47,6 +47,10 @@ MANIFEST = "generated.json"
 FORMAT = 1
 
 
+
+MAX_COUNT = 1_000_000
+"""The most of anything `alc generate` makes (ten times the largest benchmark)."""
+
 @attrs.frozen
 class Options:
     """What to generate. ``enums`` defaults to one per eight tables."""
@@ -64,6 +68,9 @@ class Options:
         """What is wrong with these options (empty when they can be generated)."""
         out = [f"--{n} must not be negative" for n in ("tables", "pages", "codeunits", "extensions", "deltas")
                if getattr(self, n) < 0]
+        # A budget for numbers from the command line: the benchmarks generate 100,000 objects.
+        out += [f"--{n} must be at most {MAX_COUNT}" for n in ("tables", "pages", "codeunits", "extensions", "deltas",
+                                                             "depth", "enums") if (getattr(self, n) or 0) > MAX_COUNT]
         if self.tables == 0 and (self.pages or self.codeunits or self.extensions):
             out.append("pages, codeunits and extensions need at least one table")
         if self.depth < 1:
