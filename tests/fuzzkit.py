@@ -129,7 +129,9 @@ def base_entries() -> tuple[dict, dict]:
     from hardkit import sample_entries
     ext = ("tableextension 50200 ItemMore extends Item { fields { field(50200; More; Integer) { } } }\n"
            "pageextension 50200 ItemsMore extends Items { layout { addlast(G) { field(More; Rec.More) { } } } }")
-    return sample_entries(SOURCE), sample_entries(SOURCE + ext, name="Other")
+    from hardkit import APP_ID
+    return sample_entries(SOURCE), sample_entries(SOURCE.replace("50100", "50300").replace("50101", "50301") + ext,
+                                                  name="Other", id=APP_ID.replace("0001", "0077"))
 
 
 def long_run(count: int, seed: int = 0) -> None:

@@ -108,13 +108,13 @@ def zip_of(entries) -> bytes:
 
 def sample_entries(objects: str = "table 50100 T { fields { field(1; A; Integer) { } } } "
                                   "page 50100 P { SourceTable = T; layout { area(Content) { field(A; Rec.A) { } } } }",
-                   name: str = "H") -> dict:
+                   name: str = "H", **app) -> dict:
     """The entries of a small real package compiled from ``objects`` (logical names -> bytes)."""
     import tempfile
     from alc.build.compiler import CompileOptions, compile_project
     from alc.package.container import read_container
     with tempfile.TemporaryDirectory() as d:
-        write_project(os.path.join(d, "p"), objects=0, name=name)
+        write_project(os.path.join(d, "p"), objects=0, name=name, **app)
         with open(os.path.join(d, "p", "x.al"), "w") as f:
             f.write(objects)
         out = os.path.join(d, "x.app")
