@@ -58,6 +58,16 @@ def guid_from_hex(text: str) -> str:
     return f"{t[:8]}-{t[8:12]}-{t[12:16]}-{t[16:20]}-{t[20:]}"
 
 
+
+def is_id_text(text: str) -> bool:
+    """Whether ``text`` names an object by id: ASCII digits that ``int`` takes
+    (`isdigit` alone lets `²` and 5,000-digit strings through).
+
+    >>> is_id_text("18"), is_id_text("²"), is_id_text("9" * 30)
+    (True, False, False)
+    """
+    return 0 < len(text) <= 18 and text.isascii() and text.isdigit()
+
 @attrs.frozen(order=True)
 class Version:
     """`Major.Minor.Build.Revision`, compared numerically.

@@ -172,8 +172,8 @@ def _cases(entries):
         "deep metadata": (_mutated(entries, "metadata/table/50100.json", lambda d: b"[" * 100_000 + d
                                    + b"]" * 100_000), "ALC0425", "levels deep, over the limit of 128"),
         "empty arrays": (_mutated(entries, "metadata/table/50100.json", lambda d: d.replace(
-            b'"fields":[', b'"fields":[' + b"[]," * 250_000, 1)), "ALC0425",
-            "arrays and objects, over the limit of 200000"),
+            b'"fields":[', b'"fields":[' + b"".join(b"[%d]," % i for i in range(450_000)), 1)), "ALC0425",
+            "arrays and objects, over the limit of 400000"),
         "symbols of numbered arrays": (_mutated(entries, "SymbolReference.json", lambda d: b'{"Tables":['
                                                + b",".join(b"[%d]" % i for i in range(3_100_000)) + b"]}"),
                                        "ALC0425", "SymbolReference.json holds 3100002 arrays and objects, over the "
@@ -308,3 +308,17 @@ def test_generate_counts_have_a_budget(tmp_path, capsys, option):
     code, text = _run(capsys, ["generate", str(tmp_path / "g"), option, "100000000000000000000"])
     assert code == 2 and text.strip() == f"alc: error: {option} must be at most 1000000"
     assert time.perf_counter() - started < 5 and not (tmp_path / "g").exists()
+
+
+@pytest.mark.parametrize("target", ["²", "٣", "9" * 5000])
+def test_extension_targets_that_look_like_numbers(tmp_path, capsys, target):
+    """Found by the fuzzer: `isdigit` lets `²` through to `int`."""
+    entries = sample_entries("table 50100 T { fields { field(1; A; Integer) { } } }\n"
+                             "tableextension 50101 X extends T { fields { field(50100; B; Integer) { } } }")
+    name = "metadata/tableextension/50101.json"
+    path = _write(tmp_path, "ext", _mutated(entries, name, lambda d: d.replace(b'"target":"T"', json.dumps(
+        {"target": target})[1:-1].encode(), 1)))
+    code, text = _run(capsys, ["check", path])
+    assert code == 0 and "warning ALC0310: tableextension `X` of `H` extends table" in text, text
+    code, text = _run(capsys, ["merged", "table:50100", path])
+    assert code == 0 and "field(1; A; Integer)" in text and "B;" not in text

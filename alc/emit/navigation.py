@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Optional
 
 import attrs
 
+from ..appmodel import is_id_text
 from ..ir import nodes as ir
 from .xliff import name_hash
 
@@ -111,7 +112,7 @@ def navigation_xml(app, items: Iterable[NavItem], changes: Iterable[NavChange],
     items = sorted(items, key=lambda i: i.order)
     targets = []
     for c in sorted(changes, key=lambda c: c.order):
-        page = int(c.target) if c.target.isdigit() else resolve("page", c.target)
+        page = int(c.target) if is_id_text(c.target) else resolve("page", c.target)
         if page is not None and page not in targets:
             targets.append(page)
     if not items and not targets:
@@ -127,7 +128,7 @@ def navigation_xml(app, items: Iterable[NavItem], changes: Iterable[NavChange],
             kind = "Page" if i.kind == "page" else "Report"
             source = 0
             if i.source_table:
-                source = int(i.source_table) if i.source_table.isdigit() else (resolve("table", i.source_table) or 0)
+                source = int(i.source_table) if is_id_text(i.source_table) else (resolve("table", i.source_table) or 0)
             key = f"{kind} {name_hash(i.name)}"
             area = ",".join("#" + a.strip().lstrip("#") for a in i.application_area.split(",") if a.strip())
             lines.append(

@@ -244,7 +244,7 @@ class Declarations:
     def resolve(self, kind: str, target: str, app: str, graph: AppGraph) -> Optional[tuple]:
         """The key of the object an extension of ``app`` extends: by full name,
         else by name, preferring objects of ``app``'s dependencies."""
-        if target.isdigit():  # named by id: `tableextension 50100 X extends 18`
+        if target.isascii() and target.isdigit() and len(target) <= 18:  # by id: `tableextension 50100 X extends 18`
             found = self._ids.get((kind, int(target)))
             return object_key(found) if found is not None and self.objects.get(object_key(found)) is found else None
         found = self._names.get((kind, target.casefold()))

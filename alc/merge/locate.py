@@ -102,7 +102,8 @@ def _is_about(obj: Any, target) -> bool:
         return (target.id is not None and getattr(obj, "id", None) == target.id) or _same_name(obj.name, target.name)
     if TARGET_KINDS.get(obj.kind) == target.type:
         named = obj.target
-        return (named.isdigit() and target.id is not None and int(named) == target.id) or _same_name(named, target.name)
+        numeric = named.isascii() and named.isdigit() and len(named) <= 18
+        return (numeric and target.id is not None and int(named) == target.id) or _same_name(named, target.name)
     return False
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from ..appmodel import is_id_text
 from .deltas import TARGET_KINDS
 from .model import object_ref
 
@@ -55,7 +56,7 @@ def added_code(result: Any, apps: Sequence, obj: Any) -> list:
                                                                                             "pageextension"):
                 continue
             target = ext.target
-            if not ((target.isdigit() and ref.id == int(target)) or _same(target.rsplit(".", 1)[-1], ref.name)
+            if not ((is_id_text(target) and ref.id == int(target)) or _same(target.rsplit(".", 1)[-1], ref.name)
                     or _same(target, ref.name)):
                 continue
             if ext.variables or ext.procedures:

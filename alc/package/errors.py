@@ -68,9 +68,10 @@ class Limits:
     max_json_depth: int = 128              # SymbolReference.json: 35 levels; metadata: 35
     max_json_containers: int = 3_000_000   # SymbolReference.json: 1,523,646 arrays and objects
     max_json_values: int = 8_000_000       # SymbolReference.json: 3,719,296 values
-    max_metadata_size: int = 16 * MiB      # one metadata entry: 1,353,061 bytes (the index)
-    max_metadata_containers: int = 200_000  # one metadata entry: 13,345
-    max_metadata_values: int = 1_000_000   # one metadata entry: about 60,000
+    # One metadata entry (the index grows with the objects: 8,063 rows here; generated apps have 100,000):
+    max_metadata_size: int = 64 * MiB      # 1,353,061 bytes (the index)
+    max_metadata_containers: int = 400_000  # 13,345 (table 39); the index: one per object
+    max_metadata_values: int = 2_000_000   # 64,507 (the index: 8 per object)
     max_xml_size: int = 2 * MiB            # NavxManifest.xml: 22,997 bytes
     max_symbol_objects: int = 250_000      # SymbolReference.json: 8,063 objects (generated benchmark apps: 100,000)
 

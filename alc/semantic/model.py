@@ -21,6 +21,7 @@ from typing import Iterable, Iterator, Optional
 
 import attrs
 
+from ..appmodel import is_id_text
 from ..package import symbols as sym
 
 __all__ = ["AppSymbols", "Entry", "SymbolTable", "fold", "name_numbered_targets", "SYSTEM_FIELDS", "PLATFORM_EVENTS",
@@ -176,7 +177,7 @@ class SymbolTable:
             return found
         if "." in key and not exact:
             return self._lookup("by_name", kind, key.rsplit(".", 1)[1])
-        if key.isdigit():  # an extension's target named by id: `extends 18`
+        if is_id_text(key):  # an extension's target named by id: `extends 18`
             return self.find_id(kind, int(key))
         return []
 
@@ -316,7 +317,7 @@ def name_numbered_targets(symbols: sym.SymbolReference, table: SymbolTable) -> s
             continue
         named = []
         for o in items:
-            found = table.find_id(EXTENSION_OF[o.kind], int(o.target)) if o.target.isdigit() else None
+            found = table.find_id(EXTENSION_OF[o.kind], int(o.target)) if is_id_text(o.target) else None
             named.append(attrs.evolve(o, target=found[0].obj.name) if found else o)
         changes[attr] = tuple(named)
     return attrs.evolve(symbols, **changes) if changes else symbols
