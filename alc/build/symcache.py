@@ -23,7 +23,7 @@ from ..package.reader import read_package
 
 __all__ = ["read_symbols_cached", "cache_folder", "SymbolCache"]
 
-_FORMAT = 1
+_FORMAT = 2  # 2: packages decoded within the budgets of issue 14 (what format 1 cached was not checked)
 
 
 def cache_folder() -> str:
