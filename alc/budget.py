@@ -98,7 +98,7 @@ def check(data: bytes, budget: JsonBudget, what: str) -> None:
                           f"{budget.max_containers}", True)
     if found.values > budget.max_values:
         raise BudgetError(f"{what} holds {found.values} values, over the limit of {budget.max_values}", True)
-    if b"\\u" in data:
+    if b"\\ud" in data or b"\\uD" in data:   # a surrogate escape at all (rare): then look closer
         lone = _LONE.search(data)
         if lone:
             raise BudgetError(f"{what} is not valid JSON: a lone surrogate `{lone.group().decode('ascii')}`")
