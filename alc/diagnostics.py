@@ -423,6 +423,19 @@ CODES: dict[str, Code] = _codes(
          "published."),
     Code("ALC0533", "sync ForceSync refused while installed",
          "ForceSync allows destructive schema changes; the app must first be uninstalled from the tenant."),
+    Code("ALC0534", "sync: destructive schema change",
+         "Add and Development mode refuse a change that loses data, judged against every version of the app "
+         "synchronized on the tenant since the last Clean: a table or field removed, a data type changed, a "
+         "length decreased, the primary key changed, a field id changed, a table renamed, DataPerCompany "
+         "changed, a field turned into a FlowField or FlowFilter, or disabled. Each is named as the platform "
+         "names it (`Table Customer :: The field 'X' cannot be located. Removing fields is not allowed.`). "
+         "ForceSync applies them and reports what it dropped; ObsoleteState = Removed keeps a field."),
+    Code("ALC0535", "sync Clean refused: extended by another synchronized app",
+         "Clean drops the app's tables; it is refused while another synchronized app extends them (its fields "
+         "live in the companion tables of these tables). Clean that app first."),
+    Code("ALC0536", "sync: the table an extension extends is not synchronized",
+         "A table extension's fields go into the companion table of the table it extends; that table must be "
+         "synchronized on the tenant (sync or install the app that declares it first)."),
     Code("ALC0540", "mount refused: apps missing",
          "A tenant database carries its list of installed apps. Mounting it checks that every one is published "
          "on this server with matching content (the same content hash) and synchronized on the tenant; the "

@@ -180,9 +180,12 @@ class Server:
             state = load_state(conn)
         return catalog, state, revision
 
-    def _change_tenant(self, tenant: str, compute: Callable[[Catalog, TenantState], tuple]) -> Report:
+    def _change_tenant(self, tenant: str, compute: Callable[[Catalog, TenantState], tuple],
+                       mode: str = "add") -> Report:
         """Read, compute (outside any write lock), then write the difference if nothing
-        changed meanwhile; else start over."""
+        changed meanwhile; else start over. The tables of the apps synced or cleaned
+        follow in the same transaction (:func:`alc.deploy.sync.apply`, in sync ``mode``)."""
+        from .sync import apply as sync_schema
         for _ in range(MAX_RETRIES):
             row = self._mounted(tenant)
             catalog, state, catalog_rev = self._read_tenant(row)
@@ -194,8 +197,9 @@ class Server:
                 if now != row or self._catalog_revision(conn, "share") != catalog_rev:
                     continue
                 save_state(conn, tenant, state, new_state)
+                schema_steps = sync_schema(self, conn, catalog, state, new_state, mode)
                 self._bump_tenant(conn, tenant, row.revision)
-            return report
+            return _with_schema_steps(report, schema_steps)
         raise DeployUsageError(f"the tenant `{tenant}` kept changing while this command ran; try again")
 
     @staticmethod
@@ -353,7 +357,7 @@ class Server:
                 return rules.sync_clean(tenant, state, app_id, label)
             app = catalog.find(name, version, tenant)
             return rules.sync_app(catalog, tenant, state, app, mode)
-        return self._change_tenant(tenant, compute)
+        return self._change_tenant(tenant, compute, mode)
 
     # --------------------------------------------------------------- views --
     def info(self, name: Optional[str] = None, tenant: Optional[str] = None) -> list[AppInfo]:
@@ -475,6 +479,14 @@ def _app_on_tenant(catalog: Catalog, state: TenantState, name: str, tenant: str,
         raise DeployUsageError(f"'{name}' names {len(ids)} different apps; give the app id")
     a = found[-1]
     return a.id, f"{a.name} by {a.publisher}"
+
+
+def _with_schema_steps(report: Report, steps: list) -> Report:
+    """The schema sync's steps after the last `synced`/`cleaned` step of the report."""
+    if not steps:
+        return report
+    at = max((i + 1 for i, s in enumerate(report.steps) if s.action in ("synced", "cleaned")), default=0)
+    return attrs.evolve(report, steps=report.steps[:at] + tuple(steps) + report.steps[at:])
 
 
 def _policy(policy: str) -> None:
