@@ -7,6 +7,8 @@
 - ``shop-<change>`` (Shop 2.0.0.0): shop-1 with one change (``CHANGES``: destructive ones,
   and ``additive``: new field and table, longer text, Integer to BigInteger, a renamed field,
   a field made ObsoleteState = Removed).
+- ``shop-dev-add`` and ``shop-dev-removed``: 1.0.0.0 again, with the additive changes, or without
+  the field "Price" (for Development mode, which re-syncs one version).
 - ``shop-u2`` (2.0.0.0) adds a field "Color"; ``shop-u3`` (3.0.0.0) is shop-1 again (without it).
 - ``plus-1`` (Shop Plus 1.0.0.0) extends "Shop Item" with "Plus Code" and "Plus Points";
   ``plus-2`` (2.0.0.0) drops "Plus Points"; ``extra-1`` (Shop Extra) extends "Shop Item" too.
@@ -155,6 +157,8 @@ def _specs() -> list:
     specs = [("shop-1", "shop", "1.0.0.0", SHOP_1)]
     for change in list(CHANGES) + ["additive"]:
         specs.append((f"shop-{change}", "shop", "2.0.0.0", shop_variant(change)))
+    specs.append(("shop-dev-add", "shop", "1.0.0.0", shop_variant("additive")))
+    specs.append(("shop-dev-removed", "shop", "1.0.0.0", shop_variant("field-removed")))
     specs.append(("shop-u2", "shop", "2.0.0.0", shop_variant("additive")))
     specs.append(("shop-u3", "shop", "3.0.0.0", SHOP_1))
     specs.append(("plus-1", "plus", "1.0.0.0", PLUS))

@@ -246,3 +246,24 @@ def test_clean_drops_the_tables_of_every_version_and_waits_for_the_extending_app
     # after Clean, anything goes: a version without a field of the old one syncs in Add mode
     shop.install("Shop", "t1")
     assert len(_app_tables(sql)) == 5
+
+
+# ------------------------------------------------------------ Development --
+
+def test_development_mode_resyncs_one_version_with_the_add_rules(server, db, shop_apps):
+    server.publish([shop_apps["shop-1"]])
+    server.add_tenant("t1", ["CRONUS"])
+    server.sync("Shop", "t1", "development")
+    server.unpublish("Shop")
+    server.publish([shop_apps["shop-dev-removed"]])          # the same version, without "Price"
+    before = snapshot(db)
+    message = refused(server.sync, "ALC0534", "Shop", "t1", "development")
+    assert message == ("Cannot synchronize the extension Shop by alc tests 1.0.0.0 in Development mode: "
+                       + MESSAGES["field-removed"])
+    assert snapshot(db) == before
+    server.unpublish("Shop")
+    server.publish([shop_apps["shop-dev-add"]])
+    report = server.sync("Shop", "t1", "development")
+    assert "Synchronized Shop by alc tests 1.0.0.0 (mode Development)" in report.lines()
+    sql = tenant_sql(server, db, "t1")
+    assert "Color" in dict(sql.columns(_name(server, f"CRONUS${ITEM}")))

@@ -404,7 +404,9 @@ def apply(server, conn, catalog, old_state, new_state, mode: str = "add") -> lis
             steps.append(Step("schema-change", label, f"ForceSync: {c.text}"))
     companies = list(new_state.companies)
     dropped = _transform(ddl, layout(before, companies, ddl.dialect), layout(after, companies, ddl.dialect))
-    steps.extend(Step("dropped", "", d[0].upper() + d[1:]) for d in dropped)
+    who = ", ".join([_label(catalog, old_state, a) for a in cleaned]
+                    + [f"{t.name} by {t.publisher} {t.version}" for t in changed])
+    steps.extend(Step("dropped", who, d[0].upper() + d[1:]) for d in dropped)
     _write_snapshots(conn, before, after, new_state)
     return steps
 
