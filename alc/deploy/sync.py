@@ -49,7 +49,8 @@ class Change:
     """One difference between two schemas of an app."""
     kind: str              # table-added, table-removed, table-renamed, per-company-changed, key-changed,
     #                        field-added, field-removed, field-renamed, field-id-changed, type-changed,
-    #                        length-decreased, length-increased, field-class-changed, field-disabled
+    #                        length-decreased, length-increased, type-widened, field-class-changed,
+    #                        field-disabled
     obj: str               # `Table Customer`, `TableExtension Cust Ext`
     table_id: int
     field: Optional[str]
@@ -76,6 +77,7 @@ def _field_changes(obj: str, table_id: int, old: Iterable[FieldDef], new: Iterab
                 continue
             moved = new_by_name.get(o.name.casefold())
             if moved is not None:
+                old_ids.add(moved.id)                     # not also an added field
                 out.append(Change("field-id-changed", obj, table_id, o.name, True,
                                   f"The field '{o.name}' has changed its ID from {o.id} to {moved.id}. Changing the "
                                   "ID of fields is not allowed."))
@@ -113,7 +115,10 @@ def _same_field(obj: str, table_id: int, o: FieldDef, n: FieldDef) -> list[Chang
         out.append(Change("type-changed", obj, table_id, o.name, True,
                           f"The field '{o.name}' has changed the data type from '{o.type_text}' to '{n.type_text}'. "
                           "Changing the data type on fields is not allowed."))
-    elif o.length != n.length and o.type == n.type:
+    elif o.type != n.type:
+        out.append(Change("type-widened", obj, table_id, o.name, False,
+                          f"The field '{o.name}' has changed the data type from '{o.type_text}' to '{n.type_text}'."))
+    elif o.length != n.length:
         shorter = n.length is not None and (o.length is None or n.length < o.length)
         before, after = o.length if o.length is not None else "max", n.length if n.length is not None else "max"
         out.append(Change("length-decreased" if shorter else "length-increased", obj, table_id, o.name, shorter,
