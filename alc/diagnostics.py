@@ -436,6 +436,14 @@ CODES: dict[str, Code] = _codes(
     Code("ALC0536", "sync: the table an extension extends is not synchronized",
          "A table extension's fields go into the companion table of the table it extends; that table must be "
          "synchronized on the tenant (sync or install the app that declares it first)."),
+    Code("ALC0560", "data: a value does not fit its field",
+         "`alc server data insert|import`: each value is checked against its field's type (a string for Code and "
+         "Text, within the length; an integer in range; a number; true or false; an Option or Enum value by name; "
+         "dates YYYY-MM-DD, times HH:MM:SS, ISO 8601 date-times; a GUID). One bad row refuses the whole command: "
+         "nothing is written."),
+    Code("ALC0561", "data: the record already exists",
+         "A row with the same primary key exists in the table (or twice in the rows given): the platform's "
+         "\"The record in table X already exists\"; nothing is written."),
     Code("ALC0570", "compare: table removed",
          "`alc compare`: a table of the old version is gone. Sync in Add mode refuses it (the platform: \"Removing "
          "tables is not allowed unless they are temporary or are being moved by migration to another app\"), "
