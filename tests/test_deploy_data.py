@@ -130,3 +130,71 @@ def test_cli_insert_select_import_export(shop, db, tmp_path, capsys):
     assert main(["server", "data", "insert", "--json", "{nope", *base]) == 2
     assert main(["server", "data", "select", "--tenant", "t1", "--table", "Nope", "--db", db]) == 2
     assert main(["server", "data", "select", "--tenant", "t1", "--table", "Shop Item", "--db", db]) == 2  # 2 companies
+
+
+# -------------------------------------------- what uninstall keeps, upgrade --
+
+def _archive(shop, db) -> list:
+    sql = tenant_sql(shop, db, "t1")
+    return sorted(sql.run('SELECT "App ID", "Table ID", "Company Name", "Version Major", "Archive Table Name" '
+                          'FROM {t}"NAV App Data Archive"'))
+
+
+def test_uninstall_records_the_kept_data_in_the_archive_and_reinstall_forgets_it(shop, db):
+    run(shop, "t1", "insert", "Shop Item", "CRONUS", [APPLE])
+    shop.uninstall("Shop Plus", "t1")
+    assert _archive(shop, db) == [(PLUS, 71000, c, 1, _name(shop, f"{c}$Shop Item${SHOP}$ext"))
+                                  for c in ("CRONUS", "Fabrikam")]
+    shop.uninstall("Shop", "t1", force=True)
+    archived = _archive(shop, db)
+    assert (SHOP, 71001, "", 1, _name(shop, f"Shop Setup${SHOP}")) in archived
+    assert (SHOP, 71000, "CRONUS", 1, _name(shop, f"CRONUS$Shop Item${SHOP}")) in archived
+    assert len(archived) == 2 + 2 + 5                      # Plus, Extra, Shop (2 tables x 2 companies + 1)
+    shop.install("Shop Plus", "t1")                       # Shop comes back as its dependency
+    assert {r[0] for r in _archive(shop, db)} == {IDS["extra"]}
+    (row,) = run(shop, "t1", "select", "Shop Item", "CRONUS")
+    assert row["Plus Code"] == "X" and "Extra Note" not in row
+
+
+def test_do_not_save_data_deletes_the_rows_and_keeps_the_schema(shop, db):
+    run(shop, "t1", "insert", "Shop Item", "CRONUS", [APPLE, {"No.": "b", "Plus Points": 9}])
+    shop.uninstall("Shop Plus", "t1", save_data=False)
+    assert _archive(shop, db) == []
+    assert shop.info("Shop Plus", "t1")[0].data_version is None     # reinstalling is a fresh install
+    report = shop.install("Shop Plus", "t1")
+    assert {str(t.data_version) for t in report.triggers} <= {"0.0.0.0"}
+    rows = run(shop, "t1", "select", "Shop Item", "CRONUS")
+    assert [(r["No."], r["Plus Code"], r["Plus Points"], r["Extra Note"]) for r in rows] == [
+        ("A1", "", 5, "hi"), ("B", "", 5, "")]                         # defaults again; Extra's data untouched
+    report = shop.uninstall("Shop", "t1", force=True, save_data=False)
+    assert f"Deleted 2 rows of table `{_name(shop, f'CRONUS$Shop Item${SHOP}')}`" in report.lines()
+    sql = tenant_sql(shop, db, "t1")
+    assert sql.run(f'SELECT COUNT(*) FROM {{t}}"{_name(shop, f"CRONUS$Shop Item${SHOP}")}"') == [(0,)]
+
+
+def test_clear_schema_drops_the_tables_of_the_app_and_of_its_dependents(shop, db):
+    run(shop, "t1", "insert", "Shop Item", "CRONUS", [APPLE])
+    report = shop.uninstall("Shop", "t1", force=True, clear_schema=True)
+    cleaned = [s.message for s in report.steps if s.action == "cleaned"]
+    assert cleaned == [
+        "Removed the schema and data of Shop by alc tests from tenant t1 (--clear-schema)",
+        "Removed the schema and data of Shop Plus by alc tests from tenant t1 (--clear-schema, it depends on Shop)",
+        "Removed the schema and data of Shop Extra by alc tests from tenant t1 (--clear-schema, it depends on Shop)"]
+    dropped = [s.message for s in report.steps if s.action == "dropped"]
+    assert f"Dropped table `CRONUS$Shop Item${SHOP}` (1 rows)" in dropped
+    assert f"Dropped table `CRONUS$Shop Item${SHOP}$ext` (1 rows)" in dropped
+    sql = tenant_sql(shop, db, "t1")
+    assert {t for t in sql.tables() if "$" in t and not t.startswith("$ndo$")} == set()
+    assert _archive(shop, db) == []
+    assert [i.data_version for i in shop.info(tenant="t1")] == [None, None, None]
+
+
+def test_upgrade_carries_the_data_and_new_fields_get_their_init_value(shop, db, shop_apps):
+    run(shop, "t1", "insert", "Shop Item", "CRONUS", [APPLE])
+    shop.publish([shop_apps["shop-additive"]])
+    shop.upgrade("Shop", "2.0.0.0", "t1")
+    (row,) = run(shop, "t1", "select", "Shop Item", "CRONUS")
+    assert row == {"No.": "A1", "Description": "Apple", "Price": 2.5, "Quantity": 3, "Is Blocked": True,
+                   "Kind": "Service", "Color": "RED", "Rank": "High", "Plus Code": "X", "Plus Points": 5,
+                   "Extra Note": "hi"}
+    assert str(shop.info("Shop", "t1")[1].data_version) == "2.0.0.0"

@@ -154,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--tenant", required=True, metavar="T")
     p.add_argument("--force", action="store_true", help="also uninstall the apps that depend on it")
+    p.add_argument("--do-not-save-data", action="store_true", help="delete the app's rows (its tables stay)")
+    p.add_argument("--clear-schema", action="store_true",
+                   help="drop the tables of the app and of the apps that depend on it (Clean)")
     _format(p)
 
     p = _cmd(sub, "repair", "check a published app again against what is published now (Repair-NAVApp)", cmd_repair)
@@ -388,7 +391,9 @@ def cmd_upgrade(args) -> int:
 
 
 def cmd_uninstall(args) -> int:
-    return _print_report(_server(args, create=False).uninstall(args.name, args.tenant, force=args.force), args)
+    return _print_report(_server(args, create=False).uninstall(
+        args.name, args.tenant, force=args.force, save_data=not args.do_not_save_data,
+        clear_schema=args.clear_schema), args)
 
 
 def cmd_repair(args) -> int:

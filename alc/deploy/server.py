@@ -185,6 +185,7 @@ class Server:
         """Read, compute (outside any write lock), then write the difference if nothing
         changed meanwhile; else start over. The tables of the apps synced or cleaned
         follow in the same transaction (:func:`alc.deploy.sync.apply`, in sync ``mode``)."""
+        from .archive import update as archive
         from .sync import apply as sync_schema
         for _ in range(MAX_RETRIES):
             row = self._mounted(tenant)
@@ -198,6 +199,7 @@ class Server:
                     continue
                 save_state(conn, tenant, state, new_state)
                 schema_steps = sync_schema(self, conn, catalog, state, new_state, mode)
+                schema_steps += archive(conn, state, new_state)
                 self._bump_tenant(conn, tenant, row.revision)
             return _with_schema_steps(report, schema_steps)
         raise DeployUsageError(f"the tenant `{tenant}` kept changing while this command ran; try again")
@@ -333,13 +335,17 @@ class Server:
             return rules.upgrade(self._env(tenant), catalog, tenant, state, app, policy=policy)
         return self._change_tenant(tenant, compute)
 
-    def uninstall(self, name: str, tenant: str, force: bool = False) -> Report:
-        """Uninstall-NAVApp (data kept); ``force`` uninstalls the dependents first."""
+    def uninstall(self, name: str, tenant: str, force: bool = False, save_data: bool = True,
+                  clear_schema: bool = False) -> Report:
+        """Uninstall-NAVApp (data kept); ``force`` uninstalls the dependents first;
+        ``save_data=False`` deletes the rows (schema kept); ``clear_schema`` drops the tables
+        of the app and of the synced apps that depend on it."""
         from . import rules
 
         def compute(catalog: Catalog, state: TenantState):
             app_id, label = _app_on_tenant(catalog, state, name, tenant)
-            return rules.uninstall(catalog, tenant, state, app_id, label, force=force)
+            return rules.uninstall(catalog, tenant, state, app_id, label, force=force, save_data=save_data,
+                                   clear_schema=clear_schema)
         return self._change_tenant(tenant, compute)
 
     def sync(self, name: str, tenant: str, mode: str = "add", version=None) -> Report:

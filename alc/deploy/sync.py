@@ -382,13 +382,14 @@ def apply(server, conn, catalog, old_state, new_state, mode: str = "add") -> lis
     after = dict(before)
     steps: list[Step] = []
     for app_id in cleaned:
-        users = sorted({s.app_id for s in after.values() for p in s.parts if p.owner == app_id and s.app_id != app_id})
+        after.pop(app_id, None)
+    for app_id in cleaned:
+        users = sorted({s.app_id for s in after.values() for p in s.parts if p.owner == app_id})
         if users:
             label = old_state.synced[app_id]
             names = ", ".join(_label(catalog, new_state, u) for u in users)
             raise DeployError("ALC0535", f"Cannot clean the extension {label.name} by {label.publisher} because the "
                               f"synchronized extensions {names} extend its tables; clean them first.")
-        after.pop(app_id, None)
     for tracking in changed:
         label = f"{tracking.name} by {tracking.publisher} {tracking.version}"
         schema = app_schema(server, tracking.package_id)
