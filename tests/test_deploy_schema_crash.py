@@ -2,10 +2,13 @@
 install creating and filling a companion table, a Clean dropping tables) leaves every
 database exactly as before the command or exactly as after it, data tables included:
 the method of tests/test_deploy_crash.py (forked children killing themselves at counted
-statements, or killed from outside), on the shop apps of tests/schemakit.py."""
+statements, or killed from outside), on the shop apps of tests/schemakit.py; and an import of
+300 rows into a base and its companion table."""
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import subprocess
 import sys
@@ -21,11 +24,24 @@ OPERATIONS = {
     "forcesync": ["sync", "Shop", "--tenant", "one", "--mode", "forcesync", "--version", "2.0.0.0"],
     "install-extension": ["install", "Shop Plus", "--tenant", "two"],
     "clean": ["sync", "Shop", "--tenant", "one", "--mode", "clean"],
+    # 300 merged rows into base and companion tables (tenant `three` runs Shop and Shop Plus)
+    "import": ["server-data-import"],
 }
+IMPORT_ROWS = [{"No.": f"I{i}", "Description": f"row {i}", "Plus Points": i} for i in range(300)]
+
+
+def _args(operation: str, folder: str) -> list:
+    if operation != "import":
+        return OPERATIONS[operation]
+    path = os.path.join(folder, "rows.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(IMPORT_ROWS, f)
+    return ["data", "import", "--tenant", "three", "--company", "CRONUS", "--table", "Shop Item", "--file", path]
 
 
 def prepare(db: str, apps: dict) -> None:
-    """Tenant `one` has Shop 1.0 synced (not installed) with rows; tenant `two` runs Shop 1.0 with rows."""
+    """Tenant `one` has Shop 1.0 synced (not installed) with rows; tenant `two` runs Shop 1.0 with
+    rows; tenant `three` runs Shop 1.0 and Shop Plus."""
     server = open_server(db)
     try:
         server.publish([apps["shop-1"], apps["shop-field-removed"], apps["plus-1"]])
@@ -33,7 +49,10 @@ def prepare(db: str, apps: dict) -> None:
             server.add_tenant(tenant, ["CRONUS", "Fabrikam"])
         server.sync("Shop", "one", "add", "1.0.0.0")
         server.install("Shop", "two", version="1.0.0.0")
-        for tenant in ("one", "two"):
+        server.add_tenant("three", ["CRONUS"])
+        server.install("Shop", "three", version="1.0.0.0")
+        server.install("Shop Plus", "three")
+        for tenant in ("one", "two"):             # (`three` has no rows)
             sql = tenant_sql(server, db, tenant)
             item = f"CRONUS$Shop Item${IDS['shop']}"
             sql.run(f'INSERT INTO {{t}}"{item}" ("No_", "Price") VALUES (?, 1), (?, 2), (?, 3)', ("A", "B", "C"))
@@ -53,7 +72,7 @@ def prepared(server_db, shop_apps, tmp_path, request):
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
 def test_kill_9_in_a_sync_leaves_the_state_before_or_after(prepared, forker, operation):
     rng = random.Random(f"{SEED}-schema-{operation}-{prepared.backend}")
-    args = OPERATIONS[operation]
+    args = _args(operation, str(prepared.tmp_path))
     before = snapshot(prepared.pristine)
     full = prepared.new()
     done = subprocess.run([sys.executable, "-m", "alc", "server", *args, "--db", full], capture_output=True,
