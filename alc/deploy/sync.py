@@ -249,13 +249,23 @@ class _Ddl:
         translate = conn.get_execution_options().get("schema_translate_map") or {}
         self.schema = translate.get(sysschema.TENANT_SCHEMA, sysschema.TENANT_SCHEMA)
         self.q = conn.dialect.identifier_preparer.quote
+        self._shapes: dict = {}
 
     def qualified(self, name: str) -> str:
         return f"{self.q(self.schema)}.{self.q(name)}"
 
     def create(self, spec: TableSpec) -> None:
-        cols = [make_column(c.name, c.field, primary_key=c.ident in spec.key) for c in spec.columns]
-        sa.Table(spec.name, sa.MetaData(schema=sysschema.TENANT_SCHEMA), *cols).create(self.conn)
+        """CREATE TABLE, its text compiled once per shape of table (the companies' copies share it)."""
+        shape = (tuple((c.name, c.field) for c in spec.columns), tuple(c.name for c in spec.columns
+                                                                      if c.ident in spec.key))
+        text = self._shapes.get(shape)
+        if text is None:
+            cols = [make_column(name, f, primary_key=name in shape[1]) for name, f in shape[0]]
+            table = sa.Table("alc_shape", sa.MetaData(), *cols)
+            text = self._shapes[shape] = str(sa.schema.CreateTable(table).compile(dialect=self.conn.dialect))
+        assert text.lstrip().startswith("CREATE TABLE alc_shape (")
+        head = f"CREATE TABLE {self.qualified(spec.name)} ("
+        self.conn.exec_driver_sql(text.replace("CREATE TABLE alc_shape (", head, 1))
 
     def count(self, name: str) -> int:
         return int(self.conn.exec_driver_sql(f"SELECT COUNT(*) FROM {self.qualified(name)}").scalar() or 0)
