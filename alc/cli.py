@@ -142,6 +142,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("al", "json"), default="al", help="output format (default: al)")
     p.set_defaults(run=cmd_merged)
 
+    p = sub.add_parser("compare", help="before deploying: will NEW sync over OLD, and what does it break?")
+    p.add_argument("old", metavar="OLD.app", help="the version deployed now")
+    p.add_argument("new", metavar="NEW.app", help="the version to deploy")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
+    p.set_defaults(run=cmd_compare)
+
     p = sub.add_parser("explain", help="explain a diagnostic code")
     p.add_argument("code", nargs="?", help="a code such as ALC0101")
     p.add_argument("--list", action="store_true", help="list every code with its title")
@@ -374,6 +380,30 @@ def cmd_compile(args: argparse.Namespace) -> int:
     if not result.usable:
         return EXIT_USAGE
     return EXIT_OK if result.ok else EXIT_DIAGNOSTICS
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """`alc compare OLD.app NEW.app`: exit 1 when anything breaks."""
+    from .deploy.compare import compare_files
+    from .diagnostics import render_sarif
+    from .package import PackageError
+    try:
+        changes = compare_files(args.old, args.new)
+    except OSError as exc:
+        raise UsageError(f"cannot read {exc.filename}: {exc.strerror}") from None
+    except PackageError as exc:
+        raise UsageError(str(exc)) from None
+    breaking = [c for c in changes if c.breaking]
+    if args.format == "json":
+        print(json.dumps({"breaking": [c.to_json() for c in breaking],
+                          "changes": [c.to_json() for c in changes if not c.breaking]}, indent=2))
+    elif args.format == "sarif":
+        print(render_sarif([c.diagnostic() for c in changes]))
+    else:
+        for c in changes:
+            print(f"{args.new}: {'error' if c.breaking else 'info'} {c.code}: {c.message}")
+        print(f"{len(breaking)} breaking changes, {len(changes) - len(breaking)} other changes")
+    return EXIT_DIAGNOSTICS if breaking else EXIT_OK
 
 
 def cmd_unpack(args: argparse.Namespace) -> int:

@@ -455,6 +455,86 @@ CODES: dict[str, Code] = _codes(
          "published."),
     Code("ALC0533", "sync ForceSync refused while installed",
          "ForceSync allows destructive schema changes; the app must first be uninstalled from the tenant."),
+    Code("ALC0534", "sync: destructive schema change",
+         "Add and Development mode refuse a change that loses data, judged against every version of the app "
+         "synchronized on the tenant since the last Clean: a table or field removed, a data type changed, a "
+         "length decreased, the primary key changed, a field id changed, a table renamed, DataPerCompany "
+         "changed, a field turned into a FlowField or FlowFilter, or disabled. Each is named as the platform "
+         "names it (`Table Customer :: The field 'X' cannot be located. Removing fields is not allowed.`). "
+         "ForceSync applies them and reports what it dropped; ObsoleteState = Removed keeps a field."),
+    Code("ALC0535", "sync Clean refused: extended by another synchronized app",
+         "Clean drops the app's tables; it is refused while another synchronized app extends them (its fields "
+         "live in the companion tables of these tables). Clean that app first."),
+    Code("ALC0536", "sync: the table an extension extends is not synchronized",
+         "A table extension's fields go into the companion table of the table it extends; that table must be "
+         "synchronized on the tenant (sync or install the app that declares it first)."),
+    Code("ALC0560", "data: a value does not fit its field",
+         "`alc server data insert|import`: each value is checked against its field's type (a string for Code and "
+         "Text, within the length; an integer in range; a number; true or false; an Option or Enum value by name; "
+         "dates YYYY-MM-DD, times HH:MM:SS, ISO 8601 date-times; a GUID). One bad row refuses the whole command: "
+         "nothing is written."),
+    Code("ALC0561", "data: the record already exists",
+         "A row with the same primary key exists in the table (or twice in the rows given): the platform's "
+         "\"The record in table X already exists\"; nothing is written."),
+    Code("ALC0570", "compare: table removed",
+         "`alc compare`: a table of the old version is gone. Sync in Add mode refuses it (the platform: \"Removing "
+         "tables is not allowed unless they are temporary or are being moved by migration to another app\"), "
+         "and apps that use the table break (AppSourceCop AS0001)."),
+    Code("ALC0571", "compare: field removed",
+         "`alc compare`: a field with a column is gone (also from a table extension). Refused by sync in Add mode "
+         "(\"Removing fields is not allowed\"); breaks dependents (AS0002). Mark it ObsoleteState = Removed instead: "
+         "the column and its data stay."),
+    Code("ALC0572", "compare: field type changed",
+         "`alc compare`: a field's data type changed (Integer to BigInteger, Option to Enum and back excepted). "
+         "Refused by sync in Add mode; breaks dependents (AS0004)."),
+    Code("ALC0573", "compare: field length decreased",
+         "`alc compare`: a Code or Text field got shorter: refused by sync in Add mode (AS0080)."),
+    Code("ALC0574", "compare: primary key changed",
+         "`alc compare`: the fields of the primary key changed: refused by sync in Add mode (AS0009); ForceSync "
+         "recreates the table without its rows."),
+    Code("ALC0575", "compare: field id changed",
+         "`alc compare`: a field kept its name and changed its id: refused by sync in Add mode (AS0136/AS0137)."),
+    Code("ALC0576", "compare: table renamed",
+         "`alc compare`: a table kept its id and changed its name: refused by sync in Add mode (AS0006)."),
+    Code("ALC0577", "compare: DataPerCompany changed",
+         "`alc compare`: DataPerCompany changed, which changes the number of tables per company: refused by sync "
+         "in Add mode."),
+    Code("ALC0578", "compare: field turned into a FlowField or FlowFilter",
+         "`alc compare`: a Normal field became a FlowField or FlowFilter (its column would go): refused by sync in "
+         "Add mode (AS0036)."),
+    Code("ALC0579", "compare: field disabled",
+         "`alc compare`: a field got Enabled = false (its column would go): refused by sync in Add mode (AS0036)."),
+    Code("ALC0580", "compare: object removed",
+         "`alc compare`: an object of the old version is gone (or changed its id): apps that use it break."),
+    Code("ALC0581", "compare: object renamed",
+         "`alc compare`: an object kept its id and changed its name: apps that name it break."),
+    Code("ALC0582", "compare: field renamed",
+         "`alc compare`: a field kept its id and changed its name. Sync keeps the data (alc renames the column), "
+         "but apps that name the field break (AS0005)."),
+    Code("ALC0583", "compare: key removed",
+         "`alc compare`: a secondary key is gone or renamed: apps that sort or filter on it break (AS0010)."),
+    Code("ALC0584", "compare: public procedure removed",
+         "`alc compare`: a public procedure is gone: apps that call it break."),
+    Code("ALC0585", "compare: public procedure signature changed",
+         "`alc compare`: a public procedure's parameters or return type changed: apps that call it break."),
+    Code("ALC0586", "compare: event removed or changed",
+         "`alc compare`: an integration or business event is gone or its signature changed: the apps that "
+         "subscribe to it break."),
+    Code("ALC0587", "compare: enum value removed or renumbered",
+         "`alc compare`: an enum value is gone or has another ordinal: stored values and apps that name it break."),
+    Code("ALC0588", "compare: page control removed",
+         "`alc compare`: a page (or request page) control is gone: page extensions that anchor on it or modify it "
+         "break."),
+    Code("ALC0589", "compare: page action removed",
+         "`alc compare`: a page action is gone: page extensions that anchor on it or modify it break."),
+    Code("ALC0590", "compare: addition",
+         "`alc compare`: a table, field, object, procedure, event or enum value was added: nothing breaks."),
+    Code("ALC0591", "compare: field length increased",
+         "`alc compare`: a Code or Text field got longer: sync allows it (the platform's documentation says so; "
+         "AppSourceCop AS0086 flags it for dependents' runtime)."),
+    Code("ALC0592", "compare: field type widened",
+         "`alc compare`: Integer became BigInteger, or Option became Enum (or back) with the same storage: sync "
+         "keeps the data (AS0146, AS0069)."),
     Code("ALC0540", "mount refused: apps missing",
          "A tenant database carries its list of installed apps. Mounting it checks that every one is published "
          "on this server with matching content (the same content hash) and synchronized on the tenant; the "

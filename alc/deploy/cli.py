@@ -106,6 +106,27 @@ def build_parser() -> argparse.ArgumentParser:
              cmd_remove_apps)
     p.add_argument("--tenant", required=True, metavar="T")
 
+    data = sub.add_parser("data", help="business data: insert, select, delete, import, export rows of a table")
+    dsub = data.add_subparsers(dest="data_command", metavar="COMMAND", parser_class=_Parser)
+    data.set_defaults(run=None)
+    for name, text in (("insert", "insert rows (all or none)"), ("select", "print rows"),
+                       ("delete", "delete rows"), ("import", "insert the rows of a JSON file (all or none)"),
+                       ("export", "write rows to a JSON file")):
+        p = _cmd(dsub, name, text, cmd_data)
+        p.add_argument("--tenant", required=True, metavar="T")
+        p.add_argument("--company", metavar="C", help="the company (needed when the tenant has several)")
+        p.add_argument("--table", required=True, metavar="NAME|ID")
+        if name == "insert":
+            group = p.add_mutually_exclusive_group(required=True)
+            group.add_argument("--json", metavar="ROW_OR_ROWS", help="a JSON object or a list of them")
+            group.add_argument("--file", metavar="F", help="a JSON file of rows")
+        if name in ("import", "export"):
+            p.add_argument("--file", required=True, metavar="F")
+        if name in ("select", "delete", "export"):
+            p.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE", help="repeatable (AND)")
+        if name == "select":
+            _format(p)
+
     p = _cmd(sub, "sync", "synchronize an app's schema to a tenant (Sync-NAVApp)", cmd_sync)
     p.add_argument("name", metavar="NAME")
     p.add_argument("--tenant", required=True, metavar="T")
@@ -133,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--tenant", required=True, metavar="T")
     p.add_argument("--force", action="store_true", help="also uninstall the apps that depend on it")
+    p.add_argument("--do-not-save-data", action="store_true", help="delete the app's rows (its tables stay)")
+    p.add_argument("--clear-schema", action="store_true",
+                   help="drop the tables of the app and of the apps that depend on it (Clean)")
     _format(p)
 
     p = _cmd(sub, "repair", "check a published app again against what is published now (Repair-NAVApp)", cmd_repair)
@@ -310,6 +334,47 @@ def cmd_remove_apps(args) -> int:
     return _print_report(_server(args, create=False).remove_apps(args.tenant), args)
 
 
+def cmd_data(args) -> int:
+    from .data import run
+    action = args.data_command
+    rows = None
+    if action in ("insert", "import"):
+        text = getattr(args, "json", None)
+        if text is None:
+            try:
+                with open(args.file, encoding="utf-8") as f:
+                    text = f.read()
+            except OSError as exc:
+                raise DeployUsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+        try:
+            rows = json.loads(text)
+        except ValueError as exc:
+            raise DeployUsageError(f"not JSON: {exc}") from None
+    server = _server(args, create=False)
+    result = run(server, args.tenant, "insert" if action == "import" else
+                 "select" if action == "export" else action, args.table, args.company, rows,
+                 getattr(args, "where", ()))
+    if action in ("insert", "import"):
+        print(f"Inserted {result} rows into {args.table}")
+    elif action == "delete":
+        print(f"Deleted {result} rows from {args.table}")
+    elif action == "export":
+        from ..package.container import write_bytes
+        from ..package.errors import PackageError
+        try:
+            write_bytes(args.file, json.dumps({"rows": result}, indent=1).encode("utf-8"))
+        except (OSError, PackageError) as exc:
+            raise DeployUsageError(f"cannot write {args.file}: {exc}") from None
+        print(f"Exported {len(result)} rows of {args.table} to {args.file}")
+    elif args.format == "json":
+        print(json.dumps({"rows": result}, indent=2))
+    else:
+        for r in result:
+            print("  ".join(f"{k}={v}" for k, v in r.items()))
+        print(f"{len(result)} rows")
+    return EXIT_OK
+
+
 def cmd_sync(args) -> int:
     return _print_report(_server(args, create=False).sync(args.name, args.tenant, args.mode, args.version), args)
 
@@ -326,7 +391,9 @@ def cmd_upgrade(args) -> int:
 
 
 def cmd_uninstall(args) -> int:
-    return _print_report(_server(args, create=False).uninstall(args.name, args.tenant, force=args.force), args)
+    return _print_report(_server(args, create=False).uninstall(
+        args.name, args.tenant, force=args.force, save_data=not args.do_not_save_data,
+        clear_schema=args.clear_schema), args)
 
 
 def cmd_repair(args) -> int:

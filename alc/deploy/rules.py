@@ -220,9 +220,13 @@ def dependents_installed(cat: Catalog, state: TenantState, app_id: str) -> list[
 
 
 def uninstall(cat: Catalog, tenant: str, state: TenantState, app_id: str, label: str, *,
-              force: bool = False) -> tuple[TenantState, Report]:
+              force: bool = False, save_data: bool = True,
+              clear_schema: bool = False) -> tuple[TenantState, Report]:
     """Uninstall-NAVApp: keeps the data (its version stays as the data version);
-    refused while installed apps depend on it, unless ``force``, which uninstalls them first."""
+    refused while installed apps depend on it, unless ``force``, which uninstalls them first.
+    ``save_data=False`` (-DoNotSaveData) forgets the data (the rows go, the schema stays);
+    ``clear_schema`` (-ClearSchema) forgets the schema of the app and of every synced app
+    that depends on it (their tables are dropped)."""
     current = state.installed.get(app_id)
     if current is None:
         raise DeployError("ALC0516", f"The extension {label} is not installed on the tenant {tenant}.")
@@ -244,7 +248,40 @@ def uninstall(cat: Catalog, tenant: str, state: TenantState, app_id: str, label:
         else:
             steps.append(Step("dependent-uninstalled", d.label,
                               f"Dependent extension un-installed successfully: {d.label}"))
-    return state.evolve(installed=installed, data=data), Report(steps)
+    synced = dict(state.synced)
+    if not save_data or clear_schema:
+        for d in dependents + [current]:
+            data.pop(d.app_id, None)
+    if clear_schema:
+        cleaned = [app_id] + [a for a in _synced_dependents(cat, state, app_id) if a != app_id]
+        for a in cleaned:
+            t = synced.pop(a, None)
+            data.pop(a, None)
+            if t is not None:
+                steps.append(Step("cleaned", f"{t.name} by {t.publisher} {t.version}",
+                                  f"Removed the schema and data of {t.name} by {t.publisher} from tenant {tenant} "
+                                  "(--clear-schema" + (f", it depends on {current.name})" if a != app_id else ")")))
+    elif not save_data:
+        steps.append(Step("data-deleted", current.label, f"Deleted the data of {current.label} (--do-not-save-data; "
+                          "its tables stay)"))
+    return state.evolve(installed=installed, data=data, synced=synced), Report(steps)
+
+
+def _synced_dependents(cat: Catalog, state: TenantState, app_id: str) -> list[str]:
+    """The synced apps that depend on ``app_id``, directly or not (by their synced package)."""
+    deps_of = {}
+    for t in state.synced.values():
+        published = cat.by_package.get(t.package_id)
+        deps_of[t.app_id] = {d.id for d in published.dependencies} if published is not None else set()
+    found: list = []
+    todo = [app_id]
+    while todo:
+        target = todo.pop()
+        for other, deps in sorted(deps_of.items()):
+            if target in deps and other not in found:
+                found.append(other)
+                todo.append(other)
+    return found
 
 
 # -------------------------------------------------------------------- sync --

@@ -181,9 +181,13 @@ class Server:
             state = load_state(conn)
         return catalog, state, revision
 
-    def _change_tenant(self, tenant: str, compute: Callable[[Catalog, TenantState], tuple]) -> Report:
+    def _change_tenant(self, tenant: str, compute: Callable[[Catalog, TenantState], tuple],
+                       mode: str = "add") -> Report:
         """Read, compute (outside any write lock), then write the difference if nothing
-        changed meanwhile; else start over."""
+        changed meanwhile; else start over. The tables of the apps synced or cleaned
+        follow in the same transaction (:func:`alc.deploy.sync.apply`, in sync ``mode``)."""
+        from .archive import update as archive
+        from .sync import apply as sync_schema
         for _ in range(MAX_RETRIES):
             row = self._mounted(tenant)
             catalog, state, catalog_rev = self._read_tenant(row)
@@ -197,8 +201,10 @@ class Server:
                     continue
                 save_state(conn, tenant, state, new_state)
                 write_rows(conn, rows)
+                schema_steps = sync_schema(self, conn, catalog, state, new_state, mode)
+                schema_steps += archive(conn, state, new_state)
                 self._bump_tenant(conn, tenant, row.revision)
-            return report + Report(warnings=rows.warnings)
+            return _with_schema_steps(report + Report(warnings=rows.warnings), schema_steps)
         raise DeployUsageError(f"the tenant `{tenant}` kept changing while this command ran; try again")
 
     @staticmethod
@@ -332,13 +338,17 @@ class Server:
             return rules.upgrade(self._env(tenant), catalog, tenant, state, app, policy=policy)
         return self._change_tenant(tenant, compute)
 
-    def uninstall(self, name: str, tenant: str, force: bool = False) -> Report:
-        """Uninstall-NAVApp (data kept); ``force`` uninstalls the dependents first."""
+    def uninstall(self, name: str, tenant: str, force: bool = False, save_data: bool = True,
+                  clear_schema: bool = False) -> Report:
+        """Uninstall-NAVApp (data kept); ``force`` uninstalls the dependents first;
+        ``save_data=False`` deletes the rows (schema kept); ``clear_schema`` drops the tables
+        of the app and of the synced apps that depend on it."""
         from . import rules
 
         def compute(catalog: Catalog, state: TenantState):
             app_id, label = _app_on_tenant(catalog, state, name, tenant)
-            return rules.uninstall(catalog, tenant, state, app_id, label, force=force)
+            return rules.uninstall(catalog, tenant, state, app_id, label, force=force, save_data=save_data,
+                                   clear_schema=clear_schema)
         return self._change_tenant(tenant, compute)
 
     def sync(self, name: str, tenant: str, mode: str = "add", version=None) -> Report:
@@ -356,7 +366,7 @@ class Server:
                 return rules.sync_clean(tenant, state, app_id, label)
             app = catalog.find(name, version, tenant)
             return rules.sync_app(catalog, tenant, state, app, mode)
-        return self._change_tenant(tenant, compute)
+        return self._change_tenant(tenant, compute, mode)
 
     # --------------------------------------------------------------- views --
     def info(self, name: Optional[str] = None, tenant: Optional[str] = None) -> list[AppInfo]:
@@ -499,6 +509,14 @@ def _installed_unpublished(catalog: Catalog, state: TenantState, tenant: str, na
         out.append(PublishedApp(i.package_id, i.app_id, i.name, i.publisher, i.version, scope,
                                 tenant if scope == "tenant" else None, content_hash=i.content_hash))
     return out
+
+
+def _with_schema_steps(report: Report, steps: list) -> Report:
+    """The schema sync's steps after the last `synced`/`cleaned` step of the report."""
+    if not steps:
+        return report
+    at = max((i + 1 for i, s in enumerate(report.steps) if s.action in ("synced", "cleaned")), default=0)
+    return attrs.evolve(report, steps=report.steps[:at] + tuple(steps) + report.steps[at:])
 
 
 def _policy(policy: str) -> None:

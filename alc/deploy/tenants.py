@@ -132,6 +132,8 @@ def remove_apps(server, tenant: str) -> Report:
             server.source.bound = None
         save_state(conn, tenant, state, new, mounted=False)
         write_rows(conn, rows)
+        from .archive import update as archive
+        archive(conn, state, new)
         server._bump_tenant(conn, tenant, now.revision)
     return Report(tuple(steps))
 
@@ -207,6 +209,8 @@ def add_company(server, tenant: str, company: str) -> None:
         if conn.execute(sa.select(c.c.Name).where(c.c.Name == company)).first() is not None:
             raise DeployError("ALC0543", f"The company '{company}' already exists on the tenant '{tenant}'")
         conn.execute(sa.insert(c).values(Name=company))
+        from .sync import create_company
+        create_company(conn, company)                    # every synced app's tables for the new company
         server._bump_tenant(conn, tenant, server._tenant_row(tenant, conn).revision)
 
 

@@ -113,8 +113,9 @@ def tenant_rows(server, old, new) -> TenantRows:
 
 
 def write_rows(conn, rows: TenantRows) -> None:
-    """Replace the permission rows of the changed apps; drop and add archive rows."""
-    ps, p, da = schema.permission_set, schema.permission, schema.data_archive
+    """Replace the permission rows of the changed apps (`NAV App Data Archive` is
+    :mod:`alc.deploy.archive`'s, written in the same transaction)."""
+    ps, p = schema.permission_set, schema.permission
     for app_id in rows.apps:
         conn.execute(sa.delete(p).where(p.c["App ID"] == app_id))
         conn.execute(sa.delete(ps).where(ps.c["App ID"] == app_id))
@@ -122,10 +123,6 @@ def write_rows(conn, rows: TenantRows) -> None:
         conn.execute(sa.insert(ps), list(rows.sets))
     if rows.permissions:
         conn.execute(sa.insert(p), list(rows.permissions))
-    for app_id in sorted(set(rows.archive_drop) | {r["App ID"] for r in rows.archive}):
-        conn.execute(sa.delete(da).where(da.c["App ID"] == app_id))
-    if rows.archive:
-        conn.execute(sa.insert(da), list(rows.archive))
 
 
 # ------------------------------------------------------------ permissions --
