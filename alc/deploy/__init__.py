@@ -12,7 +12,12 @@ Modules: ``store`` (SQLite folder or PostgreSQL URL, transactions), ``schema``
 (add, mount, dismount, remove-apps), ``tenanttables`` (the permission sets and
 data archive rows an install or uninstall writes), ``views`` (AllObj, merged, permissions),
 ``artifacts`` (runtime packages, repair), ``packages`` and ``rows`` (published
-packages decoded per process from their rows), ``server`` (the commands), ``cli``.
+packages decoded per process from their rows), ``server`` (the commands), ``cli``;
+``tables`` (an app's schema from its compiled metadata, and the per-tenant,
+per-company table layout), ``sync`` (the schema diff in the platform's words and
+the sync engine, run in the command's transaction), ``data`` (business data as
+merged records), ``archive`` (what uninstall keeps: `NAV App Data Archive`,
+--do-not-save-data), ``compare`` (`alc compare OLD.app NEW.app`).
 
 Choices where the platform's behaviour is not documented (DEPLOY.md's INFERRED
 and UNCONFIRMED): installing over the data of an earlier, uninstalled version is
@@ -22,7 +27,10 @@ the same app id, version and content hash, visible to the tenant, and a synced
 version at least the installed one; `--skip-verification` skips the compile
 check (alc does not check signatures); an app without dependencies is not
 checked again at publish; several versions matching a name is unusable input
-(exit 2), not a refusal.
+(exit 2), not a refusal. Schema sync (sync.py's docstring): fields are identified
+by id (a rename keeps the column and its data), only fields with a column count,
+Integer may become BigInteger and Option Enum, Clean waits for the apps extending
+the app's tables; --do-not-save-data forgets the data version.
 
 >>> import tempfile, os
 >>> server = open_server(os.path.join(tempfile.mkdtemp(), "srv"), platform=Version(26, 0, 0, 0))
