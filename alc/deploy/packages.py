@@ -33,11 +33,12 @@ def read_upload(path: str) -> tuple[Package, bytes]:
     from ..package.errors import PackageError, RuntimePackageError
     from ..package.reader import read_package
     from .errors import DeployUsageError
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
+    from ..package.errors import DEFAULT_LIMITS
+    from ..source import read_problem, read_regular
+    try:  # a regular file within the reader's size limit (a FIFO or /dev/zero is refused unread)
+        data = read_regular(path, DEFAULT_LIMITS.max_file_size)
     except OSError as exc:
-        raise DeployUsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise DeployUsageError(f"cannot read {path}: {read_problem(exc)}") from None
     try:
         package = read_package(data, symbols=False)  # the symbols are read when the publish check needs them
     except RuntimePackageError:
