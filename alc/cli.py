@@ -269,11 +269,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug in alc: one clear line, never a traceback (ALC_DEBUG=1 shows it)
-        if os.environ.get("ALC_DEBUG"):
-            raise
-        print(f"alc: internal error: {type(exc).__name__}: {exc} (this is a bug in alc; "
-              "run with ALC_DEBUG=1 for details)", file=sys.stderr)
-        return EXIT_USAGE
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug in alc as one line on stderr (exit 2); with ALC_DEBUG set, the traceback instead."""
+    if os.environ.get("ALC_DEBUG"):
+        raise exc
+    print(f"alc: internal error: {type(exc).__name__}: {exc} (this is a bug in alc; "
+          "run with ALC_DEBUG=1 for details)", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _server(argv: list) -> int:
@@ -283,11 +288,7 @@ def _server(argv: list) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug in alc: one clear line, never a traceback (ALC_DEBUG=1 shows it)
-        if os.environ.get("ALC_DEBUG"):
-            raise
-        print(f"alc: internal error: {type(exc).__name__}: {exc} (this is a bug in alc; "
-              "run with ALC_DEBUG=1 for details)", file=sys.stderr)
-        return EXIT_USAGE
+        return _internal_error(exc)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

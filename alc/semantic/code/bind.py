@@ -371,17 +371,10 @@ class Binder:
             found = self.record_member(table, key)
             if found is not None:
                 return found
-        scope = self.scope
-        found = scope.names.get(key)
+        found = self.self_member(key)
         if found is not None:
             return found
-        procs = scope.procedures.get(key)
-        if procs:
-            return procs[0].returns
-        if scope.record is not None:
-            found = self.record_member(scope.record, key)
-            if found is not None:
-                return found
+        scope = self.scope
         if scope.open or ("rec" in scope.names and scope.record is None and scope.obj.kind != "codeunit"):
             return UNKNOWN
         own = _OWN_TYPE.get(scope.obj.kind)
