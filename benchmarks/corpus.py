@@ -1,12 +1,18 @@
 """Compile a checkout of microsoft/BCApps with alc, app by app, in dependency order.
 
     python -m benchmarks.corpus /path/to/BCApps --build /tmp/bcapps-build [--only W1] [--json out.json]
+    python -m benchmarks.corpus /path/to/BCApps --build /tmp/bcapps-build --reuse \
+        --targets-under Layers/W1/Tests --extra /path/to/ALAppExtensions/Apps/W1
 
 Every project (a folder with app.json) that a target needs is compiled
 against the packages alc built for the projects before it; the targets are
 the System Application, Business Foundation, the W1 Base Application and
 every project under src/Apps/W1 (tests, test libraries and demo data
-included). The report gives, per project, the files, objects, seconds and
+included); `--targets-under` adds the projects under other folders of src/
+(the W1 test layer), `--extra` the projects of another checkout (the apps of
+microsoft/ALAppExtensions, built against the packages of BCApps' projects),
+and `--reuse` keeps a package already in the build folder instead of
+compiling its project again. The report gives, per project, the files, objects, seconds and
 diagnostics by code; a project whose dependencies are nowhere in the
 checkout is listed as skipped. Nothing of the checkout is copied anywhere
 but the build folder.
@@ -25,10 +31,10 @@ BASE_APPLICATION = "437dbf0e-84ff-417a-965d-ed2bb9650972"
 SYSTEM_APPLICATION = "63ca2fa4-4f03-4f2b-a480-172fef340d3f"
 
 
-def find_projects(root: str) -> dict:
+def find_projects(root: str, src: str = "") -> dict:
     """app id -> project folder, for every app.json under src/ (W1 only among the layers)."""
     projects: dict = {}
-    src = os.path.join(root, "src")
+    src = src or os.path.join(root, "src")
     for folder, dirs, files in os.walk(src):
         rel = os.path.relpath(folder, src).replace(os.sep, "/")
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -94,6 +100,14 @@ def plan(projects: dict, targets: list[str]) -> tuple[list[str], dict]:
     return order, skipped
 
 
+def _shown(folder: str, root: str, extras: list) -> str:
+    """A project's folder relative to the checkout it comes from."""
+    for base in extras:
+        if folder.startswith(os.path.join(base, "")):
+            return os.path.join(os.path.basename(base.rstrip(os.sep)), os.path.relpath(folder, base))
+    return os.path.relpath(folder, root)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("root", help="a checkout of microsoft/BCApps")
@@ -101,6 +115,12 @@ def main(argv=None) -> int:
     parser.add_argument("--only", default="W1", help="the folder under src/Apps whose projects are targets")
     parser.add_argument("--json", help="write the report as JSON")
     parser.add_argument("--limit", type=int, default=0, help="compile at most this many projects (0: all)")
+    parser.add_argument("--targets-under", action="append", default=[], metavar="REL",
+                        help="also target every project under src/REL (repeatable)")
+    parser.add_argument("--extra", action="append", default=[], metavar="DIR",
+                        help="also target every project under DIR, another checkout (repeatable)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a package already in the build folder for a project that is not a target")
     parser.add_argument("--no-code-analysis", dest="code_analysis", action="store_false",
                         help="check code bodies' syntax only")
     args = parser.parse_args(argv)
@@ -112,7 +132,15 @@ def main(argv=None) -> int:
     src = os.path.join(args.root, "src")
     targets = [SYSTEM_APPLICATION, "f3552374-a1f2-4356-848e-196002525837", BASE_APPLICATION]
     apps_root = os.path.join(src, "Apps", args.only)
-    targets += sorted(i for i, (folder, _) in projects.items() if folder.startswith(apps_root + os.sep))
+    roots = [apps_root] + [os.path.join(src, rel) for rel in args.targets_under]
+    extra_targets: list = []
+    for extra in args.extra:
+        found = find_projects(extra, src=extra)
+        extra_targets += sorted(found)
+        projects.update(found)   # an app in both checkouts is built from the extra one's source
+    targets += sorted(i for i, (folder, _) in projects.items() if any(folder.startswith(r + os.sep) for r in roots))
+    targets += extra_targets
+    own = set(targets[3:])
     order, skipped = plan(projects, targets)
     if args.limit:
         order = order[:args.limit]
@@ -121,17 +149,20 @@ def main(argv=None) -> int:
     for n, app_id in enumerate(order, 1):
         folder, data = projects[app_id]
         out = os.path.join(args.build, f"{app_id}.app")
+        if args.reuse and app_id not in own and os.path.exists(out):
+            print(f"[{n}/{len(order)}] {data.get('name')}: package reused", flush=True)
+            continue
         started = time.perf_counter()
         result = compile_project(CompileOptions(project=folder, package_cache=(args.build,), out=out,
                                                 symbol_cache=symbol_cache, code_analysis=args.code_analysis))
         seconds = time.perf_counter() - started
         codes = collections.Counter(f"{d.code} {d.severity}" for d in result.diagnostics)
         errors = sum(1 for d in result.diagnostics if d.is_error)
-        entry = {"name": data.get("name"), "folder": os.path.relpath(folder, args.root), "files": result.files,
+        entry = {"name": data.get("name"), "folder": _shown(folder, args.root, args.extra), "files": result.files,
                  "objects": len(result.objects), "seconds": round(seconds, 1), "errors": errors,
                  "diagnostics": dict(sorted(codes.items())), "code": result.code, "ok": result.ok}
         if errors:
-            entry["first_errors"] = [f"{d.span.display_path(args.root) if d.span else ''}"
+            entry["first_errors"] = [f"{d.span.display_path(os.path.dirname(folder)) if d.span else ''}"
                                      f"({d.span.line if d.span else 0}): {d.code} {d.message}"
                                      for d in result.diagnostics if d.is_error][:10]
         report.append(entry)
@@ -140,7 +171,7 @@ def main(argv=None) -> int:
     for app_id, why in sorted(skipped.items()):
         if app_id in projects:
             report.append({"name": projects[app_id][1].get("name"),
-                           "folder": os.path.relpath(projects[app_id][0], args.root), "skipped": why})
+                           "folder": _shown(projects[app_id][0], args.root, args.extra), "skipped": why})
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(report, f, indent=2)
