@@ -5,6 +5,7 @@ them back."""
 import json
 import re
 import uuid
+import zipfile
 
 from alc.cli import main
 from alc.build.compiler import CompileOptions, compile_project
@@ -211,6 +212,34 @@ def test_a_missing_add_in_file_is_an_error_at_its_property(tmp_path):
     assert [d.code for d in errors] == ["ALC0465"]
     line = SOURCES["Addin.ControlAddIn.al"].splitlines().index("    StyleSheets = './css/style.css';") + 1
     assert errors[0].span.line == line and "./css/style.css" in errors[0].message
+
+
+def test_add_in_files_beside_the_source_file_and_wildcards(tmp_path):
+    # The platform looks in the project folder first, then beside the control add-in's source file (runtime 13);
+    # `*` and `?` name every matching file. A file found beside the source is packed under its project path.
+    addin = """controladdin Beside
+{
+    Scripts = 'lib/*.js';
+    StartupScript = 'start.js';
+    Images = 'img/logo.png';
+}
+"""
+    project = _project(tmp_path / "p", sources={},
+                       addin_files={"src/addin/Beside.ControlAddIn.al": addin.encode(), "src/addin/start.js": b"go();", "img/logo.png": b"png",
+                                    "src/addin/img/logo.png": b"other", "lib/b.js": b"b", "lib/a.js": b"a",
+                                    "lib/c.css": b"c"})
+    result = _compile(project, tmp_path / "p.app")
+    assert not [d for d in result.diagnostics if d.is_error], result.diagnostics
+    with zipfile.ZipFile(tmp_path / "p.app") as z:
+        names = [n for n in z.namelist() if n.startswith("addin/")]
+        assert names == ["addin/src/img/logo.png", "addin/src/lib/a.js", "addin/src/lib/b.js",
+                         "addin/src/src/addin/start.js"]
+        assert z.read("addin/src/img/logo.png") == b"png"        # the project folder comes first
+    (project / "src" / "addin" / "start.js").unlink()
+    for f in ("a.js", "b.js"):
+        (project / "lib" / f).unlink()
+    result = _compile(project, tmp_path / "q.app")
+    assert sorted((d.code, d.span.line) for d in result.diagnostics if d.is_error) == [("ALC0465", 3), ("ALC0465", 4)]
 
 
 def test_inspect_lists_resources_and_entitlements(tmp_path, capsys):

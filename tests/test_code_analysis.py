@@ -100,3 +100,27 @@ def test_cli_prints_help_and_has_the_switch(cache, tmp_path, capsys):
     code = main(["compile", "--project", DATA, "--packagecachepath", cache, "--out", str(tmp_path / "b.app"),
                  "--no-code-analysis"])
     assert code == 0 and "ALC023" not in capsys.readouterr().out
+
+
+def test_arguments_after_a_field_bind_in_the_callers_scope(cache, tmp_path):
+    # The record's procedures are not in scope for the value arguments of SetRange: `Kind` is the caller's
+    # variable (a record), not the table's procedure `Kind` returning an Integer (a W1 test app does this).
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "app.json").write_text(json.dumps({"id": "11111111-0000-4000-8000-0000000000ab", "name": "P",
+                                                  "publisher": "t", "version": "1.0.0.0"}))
+    src = """table 50100 Ctx { fields { field(1; Command; Text[30]) { } }
+        procedure Kind() K: Integer begin end; }
+    table 50101 Other { fields { field(1; Name; Text[30]) { } } }
+    codeunit 50100 A {
+        var Kind: Record Other; C: Record Ctx;
+        procedure P() begin C.SetRange(Command, Kind.Name); C.SetFilter(Command, '%1', Kind.Name); end; }"""
+
+    def codes(text):
+        (project / "a.al").write_text(text)
+        result = compile_project(CompileOptions(project=str(project), package_cache=(cache,), jobs=1,
+                                                out=str(tmp_path / "o.app")))
+        return [(d.code, d.span.line) for d in result.diagnostics]
+    assert codes(src) == []
+    # ... while the field argument itself is the record's.
+    assert codes(src.replace("C.SetRange(Command,", "C.SetRange(Commnd,")) == [("ALC0230", 6)]

@@ -8,6 +8,15 @@ add-in was at hand; BcContainerHelper's Extract-AppFileToFolder moves the
 contents of a package's `addin/src/` folder to the project root, which gives
 back the paths the add-in names only with this layout.
 
+A path is looked for as the platform documents it (runtime 13 and later):
+relative to the project folder first, then relative to the folder of the
+control add-in's source file; a file found the second way is packed under
+its path from the project folder (INFERRED), so that an unpacked project
+finds it again. `*` and `?` in a path's last segment name every matching
+file (in name order); a pattern that matches nothing is ALC0465 like a
+missing file. The System Application's `EarlyAccessPreviewBanner` names
+`startup.js`, which lies beside its source file.
+
 >>> from alc import parse_text
 >>> objs = parse_text("controladdin Chart { Scripts = 'js/chart.js', 'https://cdn.example/x.js'; "
 ...                   "StartupScript = 'js\\\\start.js'; Images = './img/logo.png'; }").objects
@@ -18,7 +27,9 @@ back the paths the add-in names only with this layout.
 
 from __future__ import annotations
 
-from typing import Iterable
+import fnmatch
+import os
+from typing import Iterable, Optional
 
 from ..diagnostics import Diagnostic
 from ..ir import nodes as ir
@@ -62,6 +73,72 @@ def addin_files(objects: Iterable) -> list:
     return out
 
 
+def _glob(project: str, rel: str) -> list:
+    """The files under ``project`` that ``rel`` names (its last segment may hold `*` and `?`), as
+    `/`-separated paths from ``project``, in name order."""
+    if not any(c in rel for c in "*?"):
+        found = _find(project, rel)
+        return [] if found is None else [os.path.relpath(found, project).replace(os.sep, "/")]
+    folder, _, pattern = rel.rpartition("/")
+    here = _find_dir(project, folder)
+    if here is None:
+        return []
+    try:
+        names = sorted(os.listdir(here))
+    except OSError:
+        return []
+    rel_dir = os.path.relpath(here, project).replace(os.sep, "/")
+    prefix = "" if rel_dir == "." else rel_dir + "/"
+    return [prefix + n for n in names
+            if fnmatch.fnmatch(n.casefold(), pattern.casefold()) and os.path.isfile(os.path.join(here, n))]
+
+
+def _find_dir(project: str, rel: str) -> Optional[str]:
+    """The folder ``rel`` under ``project`` (segments matched without regard to case when needed)."""
+    here = project
+    for part in (p for p in rel.split("/") if p):
+        exact = os.path.join(here, part)
+        if os.path.isdir(exact):
+            here = exact
+            continue
+        try:
+            match = next((n for n in sorted(os.listdir(here)) if n.casefold() == part.casefold()), None)
+        except OSError:
+            return None
+        if match is None or not os.path.isdir(os.path.join(here, match)):
+            return None
+        here = os.path.join(here, match)
+    return here
+
+
+def _source_folder(project: str, ref) -> Optional[str]:
+    """The control add-in's source folder as a `/`-separated path from the project ('' for the project
+    itself), or None when unknown or outside the project."""
+    path = ref.span.file if ref.span is not None else ""
+    if not path:
+        return None
+    folder = os.path.dirname(os.path.join(project, path))
+    rel = os.path.relpath(folder, project).replace(os.sep, "/")
+    if rel == ".":
+        return ""
+    return None if rel.startswith("../") or rel == ".." or os.path.isabs(rel) else rel
+
+
+def _locate(project: str, ref) -> list:
+    """The project-relative paths of the files ``ref`` names: from the project folder, else from its
+    source file's folder."""
+    rel = ref.entry[len(ADDIN_FOLDER):]
+    found = _glob(project, rel)
+    if found:
+        return [rel] if len(found) == 1 and not any(c in rel for c in "*?") else found   # the path as written
+    folder = _source_folder(project, ref)
+    if folder:
+        beside = layout_entry(folder + "/" + rel)
+        if beside is not None:
+            return _glob(project, beside[len("layout/"):])
+    return []
+
+
 def read_addin_files(project: str, refs: Iterable) -> tuple[dict, list]:
     """Entry name -> bytes (declaration order, each file once) and the
     diagnostics: ALC0465 for a file that does not exist or leaves the project."""
@@ -74,15 +151,17 @@ def read_addin_files(project: str, refs: Iterable) -> tuple[dict, list]:
             diagnostics.append(Diagnostic.error("ALC0465", f"control add-in file `{ref.path}` ({what}) is outside "
                                                            "the project folder", ref.span))
             continue
-        if ref.entry.casefold() in seen:
-            continue
-        found = _find(project, ref.entry[len(ADDIN_FOLDER):])
         try:
-            if found is None:
+            found = _locate(project, ref)
+            if not found:
                 raise FileNotFoundError
-            with open(found, "rb") as f:
-                entries[ref.entry] = f.read()
-            seen.add(ref.entry.casefold())
+            for rel in found:
+                entry = ADDIN_FOLDER + rel
+                if entry.casefold() in seen:
+                    continue
+                with open(os.path.join(project, *rel.split("/")), "rb") as f:
+                    entries[entry] = f.read()
+                seen.add(entry.casefold())
         except OSError:
             diagnostics.append(Diagnostic.error("ALC0465", f"control add-in file `{ref.path}` ({what}) does not "
                                                            "exist", ref.span))

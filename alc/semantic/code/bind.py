@@ -629,15 +629,23 @@ class Binder:
                 self.expr(a)
             self.arg_record = saved
             return
-        self.withs.append(record)
         saved = self.arg_record
         try:
             for i, a in enumerate(args):
-                # An unknown name there is reported as a field where the method takes fields.
-                self.arg_record = record if i == 0 or method in _FIELD_LIST_METHODS else None
-                self.expr(a)
+                # The record's members are in scope where the method takes a field (an unknown name there is
+                # reported as a field); the other arguments bind in the caller's scope:
+                # `Ctx.SetRange(Command, CommandType.NewSalesInvoice)` names the caller's `CommandType` even
+                # when the table has a procedure of that name.
+                field = i == 0 or method in _FIELD_LIST_METHODS
+                self.arg_record = record if field else None
+                if field:
+                    self.withs.append(record)
+                try:
+                    self.expr(a)
+                finally:
+                    if field:
+                        self.withs.pop()
         finally:
-            self.withs.pop()
             self.arg_record = saved
 
     def check_unqualified_arity(self, key: str, target: ir.Name, args: tuple) -> None:
