@@ -242,6 +242,19 @@ def test_add_in_files_beside_the_source_file_and_wildcards(tmp_path):
     assert sorted((d.code, d.span.line) for d in result.diagnostics if d.is_error) == [("ALC0465", 3), ("ALC0465", 4)]
 
 
+def test_logo_and_add_in_files_are_found_without_regard_to_case(tmp_path):
+    # Projects come from Windows: W1 apps name `ExtensionLogo.png` for `extensionlogo.png`, and a control
+    # add-in names `...\\Taxinformation.css` for `TaxInformation.css`. The entries keep the names as written.
+    addin = "controladdin Cased { StyleSheets = '.\\Styles\\Main.CSS'; }"
+    project = _project(tmp_path / "p", app=dict(APP, logo="ExtensionLogo.png"), sources={"a.al": addin},
+                       addin_files={"extensionlogo.png": b"png", "styles/main.css": b"body {}"})
+    out = tmp_path / "p.app"
+    result = _compile(project, out)
+    assert not [d for d in result.diagnostics if d.is_error], result.diagnostics
+    pkg = read_package(str(out))
+    assert pkg.read("logo/ExtensionLogo.png") == b"png" and pkg.read("addin/src/Styles/Main.CSS") == b"body {}"
+
+
 def test_inspect_lists_resources_and_entitlements(tmp_path, capsys):
     entitlement = 'entitlement "Demo Ent" { Type = Role; RoleType = Local; ObjectEntitlements = "Demo"; }'
     project = _project(tmp_path / "p", sources=dict(SOURCES, **{"Ent.Entitlement.al": entitlement}))

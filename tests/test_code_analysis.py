@@ -103,8 +103,9 @@ def test_cli_prints_help_and_has_the_switch(cache, tmp_path, capsys):
 
 
 def test_arguments_after_a_field_bind_in_the_callers_scope(cache, tmp_path):
-    # The record's procedures are not in scope for the value arguments of SetRange: `Kind` is the caller's
-    # variable (a record), not the table's procedure `Kind` returning an Integer (a W1 test app does this).
+    # A value argument of SetRange whose name the caller declares is the caller's: `Kind` is the caller's
+    # variable (a record), not the table's procedure `Kind` returning an Integer (a W1 test app does this);
+    # a name the caller does not declare still finds the record's field (`SetRange(Command, Command)`).
     project = tmp_path / "p"
     project.mkdir()
     (project / "app.json").write_text(json.dumps({"id": "11111111-0000-4000-8000-0000000000ab", "name": "P",
@@ -114,7 +115,8 @@ def test_arguments_after_a_field_bind_in_the_callers_scope(cache, tmp_path):
     table 50101 Other { fields { field(1; Name; Text[30]) { } } }
     codeunit 50100 A {
         var Kind: Record Other; C: Record Ctx;
-        procedure P() begin C.SetRange(Command, Kind.Name); C.SetFilter(Command, '%1', Kind.Name); end; }"""
+        procedure P() begin C.SetRange(Command, Kind.Name); C.SetFilter(Command, '%1', Kind.Name);
+            C.LoadFields(Command); C.SetRange(Command, Command); end; }"""
 
     def codes(text):
         (project / "a.al").write_text(text)
@@ -123,4 +125,4 @@ def test_arguments_after_a_field_bind_in_the_callers_scope(cache, tmp_path):
         return [(d.code, d.span.line) for d in result.diagnostics]
     assert codes(src) == []
     # ... while the field argument itself is the record's.
-    assert codes(src.replace("C.SetRange(Command,", "C.SetRange(Commnd,")) == [("ALC0230", 6)]
+    assert codes(src.replace("C.SetRange(Command, Kind", "C.SetRange(Commnd, Kind")) == [("ALC0230", 6)]

@@ -125,17 +125,19 @@ def _source_folder(project: str, ref) -> Optional[str]:
 
 
 def _locate(project: str, ref) -> list:
-    """The project-relative paths of the files ``ref`` names: from the project folder, else from its
-    source file's folder."""
+    """(entry path, path on disk), both `/`-separated from the project folder, of the files ``ref`` names:
+    from the project folder, else from its source file's folder."""
     rel = ref.entry[len(ADDIN_FOLDER):]
     found = _glob(project, rel)
     if found:
-        return [rel] if len(found) == 1 and not any(c in rel for c in "*?") else found   # the path as written
+        if len(found) == 1 and not any(c in rel for c in "*?"):
+            return [(rel, found[0])]      # packed under the path as written (its case), read from the disk's
+        return [(f, f) for f in found]
     folder = _source_folder(project, ref)
     if folder:
         beside = layout_entry(folder + "/" + rel)
         if beside is not None:
-            return _glob(project, beside[len("layout/"):])
+            return [(f, f) for f in _glob(project, beside[len("layout/"):])]
     return []
 
 
@@ -155,11 +157,11 @@ def read_addin_files(project: str, refs: Iterable) -> tuple[dict, list]:
             found = _locate(project, ref)
             if not found:
                 raise FileNotFoundError
-            for rel in found:
+            for rel, disk in found:
                 entry = ADDIN_FOLDER + rel
                 if entry.casefold() in seen:
                     continue
-                with open(os.path.join(project, *rel.split("/")), "rb") as f:
+                with open(os.path.join(project, *disk.split("/")), "rb") as f:
                     entries[entry] = f.read()
                 seen.add(entry.casefold())
         except OSError:

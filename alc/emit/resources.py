@@ -24,7 +24,7 @@ from .addins import addin_files, read_addin_files
 from .appfiles import (MEDIA_ID_LISTING, entitlement_name, entitlement_xml, logo_id, media_id_listing_xml,
                        object_entitlements, permission_set_files, resource_files)
 from .doccomments import DOC_COMMENTS, doc_comments_xml, object_members
-from .layouts import read_layouts, report_layouts
+from .layouts import _find, read_layouts, report_layouts
 from .navigation import NAVIGATION, navigation_items, navigation_xml
 from .xliff import generated_name, keyed_units, merge_units, xliff_document
 
@@ -140,6 +140,10 @@ def _logo(project: str, manifest) -> tuple[dict, bytes, list]:
     rel = manifest.logo.replace("\\", "/")
     path = os.path.normpath(os.path.join(project, *[p for p in rel.split("/") if p not in ("", ".")]))
     name = os.path.basename(path)
+    if not os.path.isfile(path):   # projects come from Windows: `ExtensionLogo.png` finds `extensionlogo.png`
+        rel_path = os.path.relpath(path, project).replace(os.sep, "/")
+        found = None if rel_path.startswith("../") else _find(project, rel_path)
+        path = found or path
     try:
         with open(path, "rb") as f:
             data = f.read()

@@ -153,7 +153,7 @@ _OBJECT_TYPES = frozenset(("codeunit", "page", "report", "query", "interface"))
 _OPEN_ARGUMENTS = frozenset(("query", "type", "testpage", "testpart", "testrequestpage", "filterpagebuilder"))
 # Record methods all of whose arguments are fields.
 _FIELD_LIST_METHODS = frozenset(("calcfields", "calcsums", "setcurrentkey", "setloadfields", "addloadfields",
-                                 "setautocalcfields", "arefieldsloaded"))
+                                 "loadfields", "setautocalcfields", "arefieldsloaded"))
 _OWN_TYPE = {"page": "page", "pageextension": "page", "pagecustomization": "page", "report": "report",
              "reportextension": "report", "xmlport": "xmlport", "query": "query"}
 
@@ -633,20 +633,39 @@ class Binder:
         try:
             for i, a in enumerate(args):
                 # The record's members are in scope where the method takes a field (an unknown name there is
-                # reported as a field); the other arguments bind in the caller's scope:
-                # `Ctx.SetRange(Command, CommandType.NewSalesInvoice)` names the caller's `CommandType` even
-                # when the table has a procedure of that name.
+                # reported as a field); an argument whose first name the caller declares binds in the caller's
+                # scope: `Ctx.SetRange(Command, CommandType.NewSalesInvoice)` names the caller's `CommandType`
+                # even when the table has a procedure of that name. Other names still find the record's members
+                # (methods whose later arguments are fields too, `LoadFields(A, B)`).
                 field = i == 0 or method in _FIELD_LIST_METHODS
                 self.arg_record = record if field else None
-                if field:
+                if field or not self._callers_name(a):
                     self.withs.append(record)
                 try:
                     self.expr(a)
                 finally:
-                    if field:
+                    if field or not self._callers_name(a):
                         self.withs.pop()
         finally:
             self.arg_record = saved
+
+    def _callers_name(self, e) -> bool:
+        """Whether the name an argument starts with (`X`, `X.Y`, `X[1]`, `X(...)`) is the caller's own: a
+        local, or a global, procedure or field of the current object."""
+        while True:
+            t = type(e)
+            if t is ir.Member:
+                e = e.target
+            elif t is ir.Call:
+                e = e.target
+            elif t is ir.Index:
+                e = e.target
+            else:
+                break
+        if type(e) is not ir.Name:
+            return False
+        key = e.value.casefold()
+        return key in self.locals or self.self_member(key) is not None
 
     def check_unqualified_arity(self, key: str, target: ir.Name, args: tuple) -> None:
         """The arity of an unqualified call: of the user procedures it names, else of the global method."""
