@@ -36,8 +36,8 @@ import sqlalchemy as sa
 from . import schema as sysschema
 from .errors import DeployError
 from .model import Step
-from .tables import (FieldDef, Snapshot, TableDef, app_schema, companion_name, column_type, ext_column, fit,
-                     make_column, resolve, snapshot_table, sql_name, table_name)
+from .tables import (FieldDef, Snapshot, TableDef, app_schema, companion_name, column_type, default_value,
+                     ext_column, fit, make_column, resolve, snapshot_table, sql_name, table_name)
 
 __all__ = ["Change", "diff", "apply", "layout", "load_snapshots", "create_company", "TableSpec", "ColumnSpec"]
 
@@ -249,23 +249,36 @@ class _Ddl:
         translate = conn.get_execution_options().get("schema_translate_map") or {}
         self.schema = translate.get(sysschema.TENANT_SCHEMA, sysschema.TENANT_SCHEMA)
         self.q = conn.dialect.identifier_preparer.quote
-        self._shapes: dict = {}
+        self._columns: dict = {}
+        self._bodies: dict = {}
 
     def qualified(self, name: str) -> str:
         return f"{self.q(self.schema)}.{self.q(name)}"
 
+    def column_sql(self, name: str, f: FieldDef, primary_key: bool = False) -> str:
+        """A column's definition (`"No_" VARCHAR(20) DEFAULT '' NOT NULL`): SQLAlchemy compiles
+        each kind of column (type, length, default, key) once, the name is put in front."""
+        shape = (f.type, f.length, repr(default_value(f)), primary_key)
+        tail = self._columns.get(shape)
+        if tail is None:
+            column = make_column("x", f, primary_key)
+            sa.Table("alc_shape", sa.MetaData(), column)
+            compiled = str(sa.schema.CreateColumn(column).compile(dialect=self.conn.dialect))
+            assert compiled.startswith("x ")
+            tail = self._columns[shape] = compiled[1:]
+        return self.q(name) + tail
+
     def create(self, spec: TableSpec) -> None:
-        """CREATE TABLE, its text compiled once per shape of table (the companies' copies share it)."""
-        shape = (tuple((c.name, c.field) for c in spec.columns), tuple(c.name for c in spec.columns
-                                                                      if c.ident in spec.key))
-        text = self._shapes.get(shape)
-        if text is None:
-            cols = [make_column(name, f, primary_key=name in shape[1]) for name, f in shape[0]]
-            table = sa.Table("alc_shape", sa.MetaData(), *cols)
-            text = self._shapes[shape] = str(sa.schema.CreateTable(table).compile(dialect=self.conn.dialect))
-        assert text.lstrip().startswith("CREATE TABLE alc_shape (")
-        head = f"CREATE TABLE {self.qualified(spec.name)} ("
-        self.conn.exec_driver_sql(text.replace("CREATE TABLE alc_shape (", head, 1))
+        """CREATE TABLE, its text put together from the columns' definitions (no SQLAlchemy
+        Table per table: a sync makes thousands)."""
+        body = self._bodies.get(id(spec.columns))       # the companies' copies share their columns
+        if body is None or body[0] is not spec.columns:
+            keys = [c.name for c in spec.columns if c.ident in spec.key]
+            cols = [self.column_sql(c.name, c.field, c.name in keys) for c in spec.columns]
+            if keys:
+                cols.append(f"PRIMARY KEY ({', '.join(self.q(k) for k in keys)})")
+            body = self._bodies[id(spec.columns)] = (spec.columns, ", ".join(cols))
+        self.conn.exec_driver_sql(f"CREATE TABLE {self.qualified(spec.name)} ({body[1]})")
 
     def count(self, name: str) -> int:
         return int(self.conn.exec_driver_sql(f"SELECT COUNT(*) FROM {self.qualified(name)}").scalar() or 0)
@@ -274,8 +287,7 @@ class _Ddl:
         self.conn.exec_driver_sql(f"DROP TABLE {self.qualified(name)}")
 
     def add_column(self, table: str, c: ColumnSpec) -> None:
-        ddl = sa.schema.CreateColumn(make_column(c.name, c.field)).compile(dialect=self.conn.dialect)
-        self.conn.exec_driver_sql(f"ALTER TABLE {self.qualified(table)} ADD COLUMN {ddl}")
+        self.conn.exec_driver_sql(f"ALTER TABLE {self.qualified(table)} ADD COLUMN {self.column_sql(c.name, c.field)}")
 
     def drop_column(self, table: str, column: str) -> None:
         self.conn.exec_driver_sql(f"ALTER TABLE {self.qualified(table)} DROP COLUMN {self.q(column)}")
