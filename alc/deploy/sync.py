@@ -28,6 +28,7 @@ first).
 
 from __future__ import annotations
 
+import contextlib
 from typing import Iterable, Optional
 
 import attrs
@@ -431,12 +432,43 @@ def apply(server, conn, catalog, old_state, new_state, mode: str = "add") -> lis
         for c in destructive:
             steps.append(Step("schema-change", label, f"ForceSync: {c.text}"))
     companies = list(new_state.companies)
-    dropped = _transform(ddl, layout(before, companies, ddl.dialect), layout(after, companies, ddl.dialect))
+    old_layout, new_layout = layout(before, companies, ddl.dialect), layout(after, companies, ddl.dialect)
+    with _lock_slots(ddl, sum(1 for n in new_layout if n not in old_layout)):
+        dropped = _transform(ddl, old_layout, new_layout)
     who = ", ".join([_label(catalog, old_state, a) for a in cleaned]
                     + [f"{t.name} by {t.publisher} {t.version}" for t in changed])
     steps.extend(Step("dropped", who, d[0].upper() + d[1:]) for d in dropped)
     _write_snapshots(conn, before, after, new_state)
     return steps
+
+
+LOCKS_PER_TABLE = 4     # PostgreSQL: the table, its primary key, its TOAST table and the TOAST index
+
+
+@contextlib.contextmanager
+def _lock_slots(ddl: _Ddl, tables: int):
+    """PostgreSQL keeps a lock on every table a transaction creates until it ends; when the
+    server's lock table is too small for the sync, ALC0537 says how large it must be (the
+    transaction is rolled back: nothing written)."""
+    if ddl.dialect != "postgresql":
+        yield
+        return
+    settings = dict(ddl.conn.exec_driver_sql(
+        "SELECT name, setting FROM pg_settings WHERE name IN ('max_locks_per_transaction', 'max_connections', "
+        "'max_prepared_transactions', 'autovacuum_max_workers', 'max_worker_processes', 'max_wal_senders')").all())
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "53200":          # out of shared memory
+            raise
+        per = int(settings.get("max_locks_per_transaction", 64))
+        backends = sum(int(settings.get(k, 0)) for k in settings if k != "max_locks_per_transaction") + 1
+        need = -(-tables * LOCKS_PER_TABLE * 5 // 4 // max(backends, 1))     # with a quarter to spare
+        raise DeployError("ALC0537", f"The PostgreSQL server has too few lock slots for this sync: it creates "
+                          f"{tables} tables in one transaction (about {LOCKS_PER_TABLE} locks each), the server "
+                          f"holds {per} x {backends} backends = {per * backends} locks in all. Nothing was "
+                          "written.", help=f"set max_locks_per_transaction = {max(need, per * 2)} in "
+                          "postgresql.conf and restart the server") from None
 
 
 def _label(catalog, state, app_id: str) -> str:
@@ -463,9 +495,8 @@ def create_company(conn, company: str) -> int:
     ddl = _Ddl(conn)
     snapshots = load_snapshots(conn)
     shared = layout(snapshots, [], ddl.dialect)            # the tables not per company exist already
-    made = 0
-    for name, spec in layout(snapshots, [company], ddl.dialect).items():
-        if name not in shared:
+    specs = [spec for name, spec in layout(snapshots, [company], ddl.dialect).items() if name not in shared]
+    with _lock_slots(ddl, len(specs)):
+        for spec in specs:
             ddl.create(spec)
-            made += 1
-    return made
+    return len(specs)
