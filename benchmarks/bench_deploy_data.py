@@ -6,8 +6,8 @@
   throwaway server gets max_locks_per_transaction = 1024: the sync locks every table it
   creates until its one transaction ends). alc's part grows linearly; SQLite's own CREATE TABLE
   does not: after each one SQLite re-reads its schema table (a scan of every table made
-  before), so on SQLite 9,000 tables cost about 100 times what 900 do (4 s of SQL at 900,
-  most of the 44 s at 9,000, CPU);
+  before), so on SQLite 9,000 tables cost about 90 times what 900 do (0.3 s in SQLite at 900,
+  28 s at 9,000, CPU under cProfile);
 - *import*: 100,000 rows imported (`alc server data import`'s library call) into a table
   with two table extensions (base and companion table written, one transaction), on a
   fresh tenant each round; *select*: the 100,000 merged rows read back (a join of the base
