@@ -468,6 +468,13 @@ CODES: dict[str, Code] = _codes(
     Code("ALC0536", "sync: the table an extension extends is not synchronized",
          "A table extension's fields go into the companion table of the table it extends; that table must be "
          "synchronized on the tenant (sync or install the app that declares it first)."),
+    Code("ALC0537", "sync: the database cannot hold the sync in one transaction",
+         "A sync creates and alters every table of the apps, for every company, in one transaction. PostgreSQL "
+         "locks each new table, its primary key and its TOAST table until the transaction ends, and holds "
+         "max_locks_per_transaction x (max_connections + max_prepared_transactions) locks in all: a base app "
+         "of thousands of tables on a tenant with several companies needs more than the default 64 per "
+         "connection. Nothing is written; raise max_locks_per_transaction (postgresql.conf, then restart the "
+         "server) to the value the message gives."),
     Code("ALC0560", "data: a value does not fit its field",
          "`alc server data insert|import`: each value is checked against its field's type (a string for Code and "
          "Text, within the length; an integer in range; a number; true or false; an Option or Enum value by name; "

@@ -125,8 +125,9 @@ def free_port() -> int:
 class PgServer:
     """One throwaway server. ``url(db)`` is a SQLAlchemy/psycopg URL of database ``db``."""
 
-    def __init__(self, bindir: Optional[str] = None) -> None:
+    def __init__(self, bindir: Optional[str] = None, settings: Optional[dict] = None) -> None:
         self.bindir = bindir or find_bindir()
+        self.settings = {**SETTINGS, **(settings or {})}   # e.g. max_locks_per_transaction
         self.user = server_user()
         self.root: Optional[str] = None
         self.port: Optional[int] = None
@@ -163,7 +164,7 @@ class PgServer:
                              "--encoding=UTF8", "--no-sync")
             if made.returncode != 0:
                 raise PgUnavailable(f"initdb failed: {_last_line(made)}")
-            options = " ".join(f"-c {k}={v}" for k, v in SETTINGS.items())
+            options = " ".join(f"-c {k}={v}" for k, v in self.settings.items())
             for _ in range(3):               # a free port may be taken between the probe and the start
                 self.port = free_port()
                 started = self._run("pg_ctl", "start", "-w", "-t", "60", "-D", self.datadir, "-l", self.logfile,

@@ -228,3 +228,103 @@ def test_cli_json_text_sarif_and_exit_codes(lib, shop_apps, capsys, tmp_path):
     err = capsys.readouterr().err
     assert err.startswith("alc: error:") and len(err.strip().splitlines()) == 1
     assert main(["compare", lib[0], str(tmp_path / "missing.app")]) == 2
+
+
+# ------------------------------------------------ symbols-only packages --
+# Business Central's packages carry no alc metadata: compare reads their SymbolReference.json alone. These
+# are the lib versions above with alc's metadata left out, and the symbols written as older compilers and the
+# platform's System package write them (found comparing 26 public releases of a partner app, Microsoft's
+# Business Foundation 25.5/27.2 and System 21/23/25/27 symbols).
+
+LIB_IFACE = """
+interface "Lib Sink"
+{
+    procedure Put(Text: Text): Boolean;
+    procedure Flush();
+}
+"""
+
+
+def _symbols_only(path: str, out: str, edit=None) -> str:
+    """The package at ``path`` without alc's metadata (a Business Central package has none),
+    its SymbolReference.json passed through ``edit``."""
+    from alc.package.reader import SYMBOLS, read_package
+    from alc.package.writer import write_package
+    with open(path, "rb") as f:
+        package = read_package(f.read())
+    raw = package.read(SYMBOLS)
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    symbols = json.loads(raw[3:] if bom else raw)
+    if edit is not None:
+        edit(symbols)
+    data = json.dumps(symbols).encode("utf-8")
+    write_package(out, package.manifest, (b"\xef\xbb\xbf" if bom else b"") + data)
+    assert not read_package(open(out, "rb").read()).has_metadata
+    return out
+
+
+def _methods(symbols: dict):
+    for kind in ("Codeunits", "Tables", "Pages", "Interfaces"):
+        for obj in symbols.get(kind, ()):
+            for m in obj.get("Methods", ()):
+                yield m
+    for ns in symbols.get("Namespaces", ()):
+        yield from _methods(ns)
+
+
+def _old_compiler(symbols: dict) -> None:
+    """Procedures without a return value as compilers before runtime 11 wrote them, and an
+    interface numbered as the System package numbers them (a hash of the name, not stable)."""
+    for m in _methods(symbols):
+        m.setdefault("ReturnTypeDefinition", {"Name": "None"})
+    for i, obj in enumerate(_all(symbols, "Interfaces")):
+        obj["Id"] = -1793506291 + i
+
+
+def _renumbered(symbols: dict) -> None:
+    for i, obj in enumerate(_all(symbols, "Interfaces")):
+        obj["Id"] = 1081768359 + i
+
+
+def _all(symbols: dict, kind: str):
+    yield from symbols.get(kind, ())
+    for ns in symbols.get("Namespaces", ()):
+        yield from _all(ns, kind)
+
+
+@pytest.fixture(scope="module")
+def lib_symbols(lib, tmp_path_factory) -> dict:
+    folder = str(tmp_path_factory.mktemp("lib-symbols"))
+    text_1 = LIB_1 + LIB_IFACE
+    text_2 = text_1.replace("    procedure Flush();\n", "    procedure Flush();\n    procedure Count(): Integer;\n")
+    full_1 = _compile(folder, "iface-1", "1.0.0.0", text_1)
+    full_2 = _compile(folder, "iface-2", "1.1.0.0", text_2)
+    return {
+        "old-1": _symbols_only(full_1, os.path.join(folder, "old-1.app"), _old_compiler),
+        "new-1": _symbols_only(full_1, os.path.join(folder, "new-1.app"), _renumbered),
+        "new-2": _symbols_only(full_2, os.path.join(folder, "new-2.app"), _renumbered),
+        "lib-1": _symbols_only(lib[0], os.path.join(folder, "lib-1.app")),
+        "lib-2": _symbols_only(lib[1], os.path.join(folder, "lib-2.app")),
+    }
+
+
+def test_symbols_only_same_app_written_by_an_older_compiler_changes_nothing(lib_symbols):
+    """`"ReturnTypeDefinition": {"Name": "None"}` is no return value; an interface is known by
+    its name, whatever number the symbols give it."""
+    assert compare_files(lib_symbols["old-1"], lib_symbols["new-1"]) == []
+    changes = compare_files(lib_symbols["old-1"], lib_symbols["new-2"])
+    assert [(c.code, c.kind, c.type, c.name, c.element, c.breaking) for c in changes] == [
+        ("ALC0590", "procedure-added", "interface", "Lib Sink", "Count", False)]
+
+
+def test_symbols_only_packages_give_what_compiled_metadata_gives(lib, lib_symbols, shop_apps, tmp_path):
+    """The schema read from the symbols (Business Central's packages) finds the same changes
+    as the schema read from alc's compiled metadata."""
+    def key(changes):
+        return sorted((c.code, c.kind, c.type, c.id, c.name, c.element or "", c.message, c.breaking) for c in changes)
+    assert key(compare_files(lib_symbols["lib-1"], lib_symbols["lib-2"])) == key(compare_files(*lib))
+    for change in sorted(CHANGES) + ["additive"]:
+        old = _symbols_only(shop_apps["shop-1"], str(tmp_path / f"old-{change}.app"))
+        new = _symbols_only(shop_apps[f"shop-{change}"], str(tmp_path / f"new-{change}.app"))
+        assert key(compare_files(old, new)) == key(compare_files(shop_apps["shop-1"], shop_apps[f"shop-{change}"])), \
+            change

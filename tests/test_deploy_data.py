@@ -86,7 +86,7 @@ def test_types_round_trip(shop):
            "Ref": "5A0B0000-0000-4000-8000-0000000000AB", "Big": 2 ** 40, "At": "10:11:12"}
     run(shop, "t1", "insert", "Shop Entry", "CRONUS", [row])
     (got,) = run(shop, "t1", "select", "Shop Entry", "CRONUS")
-    assert got == {**row, "Item No.": "A1", "Ref": "5a0b0000-0000-4000-8000-0000000000ab", "Due": ""}
+    assert got == {**row, "Item No.": "A1", "Ref": "5a0b0000-0000-4000-8000-0000000000ab", "Due": "", "Pic": None}
     refused(run, "ALC0560", shop, "t1", "insert", "Shop Entry", "CRONUS", [{"Entry No.": 2, "Posted": "04.12.2026"}])
 
 

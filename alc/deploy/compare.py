@@ -118,8 +118,14 @@ def _schema_changes(old, new) -> list[CompareChange]:
 
 # ------------------------------------------------------------- dependents --
 
+# Kinds that have no object id in AL: their symbols may still carry a number (a hash of the
+# name, which differs between versions), so they are known by name.
+_BY_NAME = frozenset(("interface", "profile", "profileextension", "controladdin", "entitlement", "pagecustomization",
+                      "dotnet"))
+
+
 def _key(o) -> tuple:
-    return (o.kind, o.id if o.id is not None else o.name.casefold())
+    return (o.kind, o.id if o.id is not None and o.kind not in _BY_NAME else o.name.casefold())
 
 
 def _label(o) -> str:
@@ -134,14 +140,21 @@ def _type_text(t) -> str:
     return f"{t.name}{sub}" + (" temporary" if t.temporary else "")
 
 
+def _returns(m):
+    """The return type, None for a procedure that returns nothing: older compilers write
+    `"ReturnTypeDefinition": {"Name": "None"}` in the symbols, newer ones leave it out."""
+    t = m.return_type
+    return None if t is None or (t.name or "").casefold() in ("", "none") else t
+
+
 def _signature(m) -> tuple:
     params = tuple((_type_text(p.type).casefold(), p.by_ref) for p in m.parameters)
-    return (params, _type_text(m.return_type).casefold())
+    return (params, _type_text(_returns(m)).casefold())
 
 
 def _signature_text(m) -> str:
     params = "; ".join(("var " if p.by_ref else "") + f"{p.name}: {_type_text(p.type)}" for p in m.parameters)
-    ret = f": {_type_text(m.return_type)}" if m.return_type is not None else ""
+    ret = f": {_type_text(_returns(m))}" if _returns(m) is not None else ""
     return f"{m.name}({params}){ret}"
 
 

@@ -11,11 +11,15 @@ too (ALC0561, the platform's message).
 
 JSON values: Code and Text strings, Integer and BigInteger integers, Decimal
 numbers, Boolean true/false, Date `YYYY-MM-DD`, Time `HH:MM:SS`, DateTime ISO
-8601, Option and Enum by name, Guid strings; Blob is not shown.
+8601, Option and Enum by name (the enum's values and those its enum extensions add, among the
+installed apps), Guid, Media and MediaSet as GUID strings (the media's id), Blob as
+`{"$base64": "..."}` (standard base64 of its bytes) or null.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 import decimal
 import json
@@ -145,8 +149,10 @@ def _members(server, packages, f: FieldDef) -> tuple:
 # ------------------------------------------------------------------ values --
 
 def _bad(rec: Record, n: int, f: FieldDef, value, why: str) -> DeployError:
-    return DeployError("ALC0560", f"Row {n}: the value {json.dumps(value)} is not valid for the field '{f.name}' "
-                       f"({f.type_text}) of table {rec.table.name}: {why}; nothing was written")
+    error = DeployError("ALC0560", f"Row {n}: the value {json.dumps(value)} is not valid for the field '{f.name}' "
+                        f"({f.type_text}) of table {rec.table.name}: {why}; nothing was written")
+    error.why = why                                    # what --where reports
+    return error
 
 
 def to_db(rec: Record, n: int, c: Column, value):
@@ -199,7 +205,22 @@ def to_db(rec: Record, n: int, c: Column, value):
             return str(uuid.UUID(str(value)))
         except ValueError:
             raise _bad(rec, n, f, value, "a GUID is expected") from None
+    if t == "blob":
+        return _blob(rec, n, f, value)
     raise _bad(rec, n, f, value, f"values of type {f.type_text} cannot be given in JSON")
+
+
+def _blob(rec: Record, n: int, f: FieldDef, value) -> Optional[bytes]:
+    """A Blob in JSON: `{"$base64": "..."}` (standard alphabet, padded), or null for no value."""
+    if value is None:
+        return None
+    text = value.get("$base64") if isinstance(value, dict) and set(value) == {"$base64"} else None
+    if not isinstance(text, str):
+        raise _bad(rec, n, f, value, 'a Blob is {"$base64": "..."} or null')
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise _bad(rec, n, f, value, "not valid base64") from None
 
 
 def to_json(c: Column, value):
@@ -220,7 +241,7 @@ def to_json(c: Column, value):
     if t == "datetime":
         return value.isoformat() if hasattr(value, "isoformat") else str(value)
     if t == "blob":
-        return None
+        return {"$base64": base64.b64encode(bytes(value)).decode("ascii")}
     return value
 
 
@@ -314,7 +335,7 @@ def _where(rec: Record, where: Iterable[str]):
         try:
             conds.append(table.c[c.column] == to_db(rec, n, c, raw))
         except DeployError as exc:
-            raise DeployUsageError(f"--where {item}: {exc.message.split(': ', 1)[-1]}") from None
+            raise DeployUsageError(f"--where {item}: {getattr(exc, 'why', exc.message)}") from None
     return conds
 
 
@@ -331,8 +352,7 @@ def select_rows(rec: Record, conn, where: Iterable[str] = ()) -> list[dict]:
         *[rec.base.c[k] for k in rec.key])
     out = []
     for row in conn.execute(query):
-        out.append({c.field.name: to_json(c, v) for c, v in zip(rec.columns, row)
-                    if c.field.type != "blob"})
+        out.append({c.field.name: to_json(c, v) for c, v in zip(rec.columns, row)})
     return out
 
 

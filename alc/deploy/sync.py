@@ -28,6 +28,7 @@ first).
 
 from __future__ import annotations
 
+import contextlib
 from typing import Iterable, Optional
 
 import attrs
@@ -36,8 +37,8 @@ import sqlalchemy as sa
 from . import schema as sysschema
 from .errors import DeployError
 from .model import Step
-from .tables import (FieldDef, Snapshot, TableDef, app_schema, companion_name, column_type, ext_column, fit,
-                     make_column, resolve, snapshot_table, sql_name, table_name)
+from .tables import (FieldDef, Snapshot, TableDef, app_schema, companion_name, column_type, default_value,
+                     ext_column, fit, make_column, resolve, snapshot_table, sql_name, table_name)
 
 __all__ = ["Change", "diff", "apply", "layout", "load_snapshots", "create_company", "TableSpec", "ColumnSpec"]
 
@@ -249,23 +250,36 @@ class _Ddl:
         translate = conn.get_execution_options().get("schema_translate_map") or {}
         self.schema = translate.get(sysschema.TENANT_SCHEMA, sysschema.TENANT_SCHEMA)
         self.q = conn.dialect.identifier_preparer.quote
-        self._shapes: dict = {}
+        self._columns: dict = {}
+        self._bodies: dict = {}
 
     def qualified(self, name: str) -> str:
         return f"{self.q(self.schema)}.{self.q(name)}"
 
+    def column_sql(self, name: str, f: FieldDef, primary_key: bool = False) -> str:
+        """A column's definition (`"No_" VARCHAR(20) DEFAULT '' NOT NULL`): SQLAlchemy compiles
+        each kind of column (type, length, default, key) once, the name is put in front."""
+        shape = (f.type, f.length, repr(default_value(f)), primary_key)
+        tail = self._columns.get(shape)
+        if tail is None:
+            column = make_column("x", f, primary_key)
+            sa.Table("alc_shape", sa.MetaData(), column)
+            compiled = str(sa.schema.CreateColumn(column).compile(dialect=self.conn.dialect))
+            assert compiled.startswith("x ")
+            tail = self._columns[shape] = compiled[1:]
+        return self.q(name) + tail
+
     def create(self, spec: TableSpec) -> None:
-        """CREATE TABLE, its text compiled once per shape of table (the companies' copies share it)."""
-        shape = (tuple((c.name, c.field) for c in spec.columns), tuple(c.name for c in spec.columns
-                                                                      if c.ident in spec.key))
-        text = self._shapes.get(shape)
-        if text is None:
-            cols = [make_column(name, f, primary_key=name in shape[1]) for name, f in shape[0]]
-            table = sa.Table("alc_shape", sa.MetaData(), *cols)
-            text = self._shapes[shape] = str(sa.schema.CreateTable(table).compile(dialect=self.conn.dialect))
-        assert text.lstrip().startswith("CREATE TABLE alc_shape (")
-        head = f"CREATE TABLE {self.qualified(spec.name)} ("
-        self.conn.exec_driver_sql(text.replace("CREATE TABLE alc_shape (", head, 1))
+        """CREATE TABLE, its text put together from the columns' definitions (no SQLAlchemy
+        Table per table: a sync makes thousands)."""
+        body = self._bodies.get(id(spec.columns))       # the companies' copies share their columns
+        if body is None or body[0] is not spec.columns:
+            keys = [c.name for c in spec.columns if c.ident in spec.key]
+            cols = [self.column_sql(c.name, c.field, c.name in keys) for c in spec.columns]
+            if keys:
+                cols.append(f"PRIMARY KEY ({', '.join(self.q(k) for k in keys)})")
+            body = self._bodies[id(spec.columns)] = (spec.columns, ", ".join(cols))
+        self.conn.exec_driver_sql(f"CREATE TABLE {self.qualified(spec.name)} ({body[1]})")
 
     def count(self, name: str) -> int:
         return int(self.conn.exec_driver_sql(f"SELECT COUNT(*) FROM {self.qualified(name)}").scalar() or 0)
@@ -274,8 +288,7 @@ class _Ddl:
         self.conn.exec_driver_sql(f"DROP TABLE {self.qualified(name)}")
 
     def add_column(self, table: str, c: ColumnSpec) -> None:
-        ddl = sa.schema.CreateColumn(make_column(c.name, c.field)).compile(dialect=self.conn.dialect)
-        self.conn.exec_driver_sql(f"ALTER TABLE {self.qualified(table)} ADD COLUMN {ddl}")
+        self.conn.exec_driver_sql(f"ALTER TABLE {self.qualified(table)} ADD COLUMN {self.column_sql(c.name, c.field)}")
 
     def drop_column(self, table: str, column: str) -> None:
         self.conn.exec_driver_sql(f"ALTER TABLE {self.qualified(table)} DROP COLUMN {self.q(column)}")
@@ -419,12 +432,43 @@ def apply(server, conn, catalog, old_state, new_state, mode: str = "add") -> lis
         for c in destructive:
             steps.append(Step("schema-change", label, f"ForceSync: {c.text}"))
     companies = list(new_state.companies)
-    dropped = _transform(ddl, layout(before, companies, ddl.dialect), layout(after, companies, ddl.dialect))
+    old_layout, new_layout = layout(before, companies, ddl.dialect), layout(after, companies, ddl.dialect)
+    with _lock_slots(ddl, sum(1 for n in new_layout if n not in old_layout)):
+        dropped = _transform(ddl, old_layout, new_layout)
     who = ", ".join([_label(catalog, old_state, a) for a in cleaned]
                     + [f"{t.name} by {t.publisher} {t.version}" for t in changed])
     steps.extend(Step("dropped", who, d[0].upper() + d[1:]) for d in dropped)
     _write_snapshots(conn, before, after, new_state)
     return steps
+
+
+LOCKS_PER_TABLE = 4     # PostgreSQL: the table, its primary key, its TOAST table and the TOAST index
+
+
+@contextlib.contextmanager
+def _lock_slots(ddl: _Ddl, tables: int):
+    """PostgreSQL keeps a lock on every table a transaction creates until it ends; when the
+    server's lock table is too small for the sync, ALC0537 says how large it must be (the
+    transaction is rolled back: nothing written)."""
+    if ddl.dialect != "postgresql":
+        yield
+        return
+    settings = dict(ddl.conn.exec_driver_sql(
+        "SELECT name, setting FROM pg_settings WHERE name IN ('max_locks_per_transaction', 'max_connections', "
+        "'max_prepared_transactions', 'autovacuum_max_workers', 'max_worker_processes', 'max_wal_senders')").all())
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "53200":          # out of shared memory
+            raise
+        per = int(settings.get("max_locks_per_transaction", 64))
+        backends = sum(int(settings.get(k, 0)) for k in settings if k != "max_locks_per_transaction") + 1
+        need = -(-tables * LOCKS_PER_TABLE * 5 // 4 // max(backends, 1))     # with a quarter to spare
+        raise DeployError("ALC0537", f"The PostgreSQL server has too few lock slots for this sync: it creates "
+                          f"{tables} tables in one transaction (about {LOCKS_PER_TABLE} locks each), the server "
+                          f"holds {per} x {backends} backends = {per * backends} locks in all. Nothing was "
+                          "written.", help=f"set max_locks_per_transaction = {max(need, per * 2)} in "
+                          "postgresql.conf and restart the server") from None
 
 
 def _label(catalog, state, app_id: str) -> str:
@@ -451,9 +495,8 @@ def create_company(conn, company: str) -> int:
     ddl = _Ddl(conn)
     snapshots = load_snapshots(conn)
     shared = layout(snapshots, [], ddl.dialect)            # the tables not per company exist already
-    made = 0
-    for name, spec in layout(snapshots, [company], ddl.dialect).items():
-        if name not in shared:
+    specs = [spec for name, spec in layout(snapshots, [company], ddl.dialect).items() if name not in shared]
+    with _lock_slots(ddl, len(specs)):
+        for spec in specs:
             ddl.create(spec)
-            made += 1
-    return made
+    return len(specs)

@@ -129,11 +129,15 @@ class FieldDef:
         return text
 
     def to_json(self) -> dict:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in attrs.asdict(self).items()}
+        return {"id": self.id, "name": self.name, "type": self.type, "length": self.length,
+                "field_class": self.field_class, "enabled": self.enabled, "obsolete": self.obsolete,
+                "init": self.init, "options": list(self.options), "subtype": self.subtype}
 
     @classmethod
     def from_json(cls, d: dict) -> "FieldDef":
-        return cls(**{**d, "options": tuple(d.get("options") or ())})
+        return cls(d["id"], d["name"], d["type"], d.get("length"), d.get("field_class", "Normal"),
+                   d.get("enabled", True), d.get("obsolete", ""), d.get("init"), tuple(d.get("options") or ()),
+                   d.get("subtype"))
 
 
 @attrs.frozen

@@ -78,6 +78,7 @@ def mount(server, tenant: str, source: str) -> Report:
                 for table in schema.TENANT.sorted_tables:
                     if rows.get(table.name):
                         conn.execute(sa.insert(table), rows[table.name])
+                _copy_business_tables(conn, source, rows)
             try:
                 state = load_state(conn)
             except sa.exc.SQLAlchemyError:
@@ -106,6 +107,27 @@ def mount(server, tenant: str, source: str) -> Report:
         server.store.drop_tenant_db(None, existing["Database"])
     steps = [Step("mounted", tenant, f"Mounted tenant {tenant} with {len(state.installed)} installed apps")]
     return Report(tuple(steps))
+
+
+def _copy_business_tables(conn, source: str, rows: dict) -> None:
+    """The apps' tables of a tenant from another backend, and their schema snapshots."""
+    from .store import tenant_source
+    from .sync import load_snapshots
+    from .tables import snapshot_table
+    from .transfer import copy_tables
+    snapshots = rows.get(snapshot_table.name) or []
+    load_snapshots(conn)                                   # makes the snapshot table
+    if not snapshots:
+        return
+    conn.execute(sa.insert(snapshot_table), snapshots)
+    companies = sorted(r["Name"] for r in rows.get(schema.company.name, ()))
+    try:
+        with tenant_source(source) as src:
+            copy_tables(src, conn, snapshots, companies)
+    except sa.exc.SQLAlchemyError as exc:
+        if exc.connection_invalidated or getattr(exc, "orig", None) is None:
+            raise
+        raise DeployUsageError(f"cannot copy the tables of {source}: {str(exc.orig).splitlines()[0]}") from None
 
 
 def remove_apps(server, tenant: str) -> Report:
