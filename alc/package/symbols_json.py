@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Union
+from typing import Any, Optional, Union
+
+import msgspec
 
 from ..appmodel import guid_from_hex
-from ..budget import BudgetError, loads as budget_loads
+from ..budget import BudgetError, check as budget_check
 from .errors import DEFAULT_LIMITS, Limits, PackageError
 from .symbols import (OBJECT_CLASSES, COLLECTION_ATTRS, Action, ActionChange, Attribute, Control, ControlChange,
                       EnumValue, Field, FieldGroup, FieldGroupChange, FieldModification, Key, Method, Module,
@@ -602,24 +604,181 @@ def _from_json(data, max_objects: int) -> SymbolReference:
     return SymbolReference(**identity, internals_visible_to=ivt, **groups)
 
 
-def read_symbols(data: Union[bytes, str], limits: Limits = DEFAULT_LIMITS) -> SymbolReference:
-    """Parse SymbolReference.json bytes; PackageError when too large or malformed."""
+# ------------------------------------------------------- reading the file --
+# The file is cut into its objects first: msgspec reads the collections of each
+# level (the top and every namespace) as raw slices of the input (no copy), so
+# no Python object is built for a value before its object is wanted. Each object
+# is then decoded alone, so at any time the decoder holds the input, what it has
+# built, and one object's JSON.
+
+_SPACE = b" \t\r\n"
+_KIND_OF_BYTE = {ord("["): "an array", ord("{"): "an object", ord('"'): "a string", ord("t"): "a boolean",
+                 ord("f"): "a boolean", ord("n"): "null"}
+
+
+_Level = msgspec.defstruct(
+    "_Level", [(key, msgspec.Raw, None) for key in (*_CLASS_BY_COLLECTION, "Namespaces", "Name", "RuntimeVersion",
+                                                    "AppId", "Publisher", "Version", "InternalsVisibleToModules")])
+"""One level of the file (the top, or a namespace), every value kept raw; what is absent is None."""
+_RAWS = list[msgspec.Raw]
+
+
+def _raw_kind(raw) -> str:
+    """The JSON kind of a raw value, from its first byte (leading blanks only before the top level)."""
+    view = memoryview(raw)
+    i = 0
+    while i < len(view) and view[i] in _SPACE:
+        i += 1
+    return _KIND_OF_BYTE.get(view[i], "a number") if i < len(view) else "a value"
+
+
+def _decode(raw, type_=Any):
+    """msgspec's decode of a slice that the budget already measured; ValueError with the reason when not JSON."""
+    try:
+        return msgspec.json.decode(raw, type=type_) if type_ is not Any else msgspec.json.decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _level(raw, path: list):
+    if _raw_kind(raw) != "an object":
+        _decode(raw, msgspec.Raw)   # JSON at all? (checked without building anything)
+        raise _located(_BadValue("an object", _sample(raw)), path)
+    return _decode(raw, _Level)
+
+
+def _sample(raw):
+    """A stand-in of a raw value of the right JSON kind, for the message of a value of the wrong type."""
+    return {"an array": [], "an object": {}, "a string": "", "a boolean": True, "null": None}.get(_raw_kind(raw), 0)
+
+
+def _located(exc: _BadValue, path: list) -> _BadValue:
+    for segment in reversed(path):
+        _at(exc, segment)
+    return exc
+
+
+def _items(level, key: str, path: list) -> list:
+    raw = getattr(level, key)
+    if raw is None or _raw_kind(raw) == "null":
+        return []
+    if _raw_kind(raw) != "an array":
+        raise _located(_BadValue("an array", _sample(raw)), path + [key])
+    return _decode(raw, _RAWS)
+
+
+def _walk(level, namespace: Optional[str], path: list, found: list, limit: int) -> None:
+    """Every object of a level and of its namespaces: (class, namespace, raw JSON, path) into ``found``;
+    ALC0425 as soon as there are more than ``limit``, before any is built."""
+    for key, cls in _CLASS_BY_COLLECTION.items():
+        items = _items(level, key, path)
+        if len(found) + len(items) > limit:   # each object becomes a typed record: the count bounds the memory
+            raise PackageError("ALC0425", f"SymbolReference.json declares more than {limit} objects, over "
+                                          f"the limit of {limit}")
+        found.extend((cls, namespace, raw, path + [key, i]) for i, raw in enumerate(items))
+    for i, raw in enumerate(_items(level, "Namespaces", path)):
+        where = path + ["Namespaces", i]
+        space = _level(raw, where)
+        name = space.Name
+        try:
+            name = "" if name is None else _TEXT.load(_decode(name) or "")
+        except _BadValue as exc:
+            raise _located(_at(exc, "Name"), where)
+        full = f"{namespace}.{name}" if namespace and name else (name or namespace)
+        _walk(space, full, where, found, limit)
+
+
+def _identity(level) -> dict:
+    identity = {}
+    for attr, key in (("runtime_version", "RuntimeVersion"), ("app_id", "AppId"), ("name", "Name"),
+                      ("publisher", "Publisher"), ("version", "Version")):
+        raw = getattr(level, key)
+        if raw is not None:
+            value = _decode(raw)
+            if value is not None:
+                try:
+                    identity[attr] = _TEXT.load(value)
+                except _BadValue as exc:
+                    raise _at(exc, key)
+    raw = level.InternalsVisibleToModules
+    if raw is not None:
+        value = _decode(raw)
+        if value is not None:
+            try:
+                identity["internals_visible_to"] = _records(Module).load(value)
+            except _BadValue as exc:
+                raise _at(exc, "InternalsVisibleToModules")
+    return identity
+
+
+def _prepare(data, limits: Limits):
+    """The file's bytes without BOM and padding (a view: no copy), checked against the budget;
+    PackageError when too large, over budget or not JSON."""
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     if len(data) > limits.max_json_size:
         raise PackageError("ALC0425", f"SymbolReference.json is {len(data)} bytes, over the limit of "
                                       f"{limits.max_json_size}")
-    data = data.rstrip(b"\x00 \t\r\n")
-    while data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    view = memoryview(data).cast("B")
+    end = len(view)
+    while end and view[end - 1] in b"\x00 \t\r\n":
+        end -= 1
+    start = 0
+    while view[start:start + 3] == b"\xef\xbb\xbf":
+        start += 3
+    view = view[start:end]
     try:
-        parsed = budget_loads(data, limits.symbols_budget(), "SymbolReference.json")
+        budget_check(view, limits.symbols_budget(), "SymbolReference.json")
     except BudgetError as exc:
         raise PackageError("ALC0425" if exc.over_limit else "ALC0430", str(exc)) from None
+    return view
+
+
+def _top(view):
+    """The top level of the file, and ALC0430 for anything that is not JSON."""
     try:
-        return symbols_from_json(parsed, limits.max_symbol_objects)
+        return _level(view, [])
+    except ValueError as exc:
+        raise _not_json(view, str(exc)) from None
+
+
+def _not_json(view, reason: str) -> PackageError:
+    try:
+        bytes(view).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return PackageError("ALC0430", f"SymbolReference.json is not UTF-8 (byte {exc.start})")
+    return PackageError("ALC0430", f"SymbolReference.json is not valid JSON: {reason}")
+
+
+def _objects_of(view, limits: Limits):
+    top = _top(view)
+    found: list = []
+    _walk(top, None, [], found, limits.max_symbol_objects)
+    return top, found
+
+
+def read_symbols(data: Union[bytes, str], limits: Limits = DEFAULT_LIMITS) -> SymbolReference:
+    """Parse SymbolReference.json bytes; PackageError when too large or malformed."""
+    view = _prepare(data, limits)
+    groups: dict[str, list] = {attr: [] for attr in COLLECTION_ATTRS.values()}
+    try:
+        top, found = _objects_of(view, limits)
+        for cls, namespace, raw, path in found:
+            extra = {"namespace": namespace} if namespace else None
+            try:
+                groups[COLLECTION_ATTRS[cls.collection]].append(_load(cls, _decode(raw), extra))
+            except _BadValue as exc:
+                raise _located(exc, path)
+        return SymbolReference(**_identity(top), **groups)
+    except _BadValue as exc:
+        raise exc.to_error() from None
+    except ValueError as exc:
+        raise _not_json(view, str(exc)) from None
     except RecursionError:
         raise PackageError("ALC0430", "SymbolReference.json is nested too deeply") from None
+    finally:
+        PROPS.cache.clear()
+        TYPE.cache.clear()
 
 
 def _namespace_tree(objects) -> dict:
