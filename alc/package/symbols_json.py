@@ -21,6 +21,7 @@ one line, UTF-8 with BOM); reading what it wrote gives an equal model.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from typing import Any, Optional, Union
@@ -220,7 +221,8 @@ class _Shared(_Record):
     def load(self, v):
         if type(v) is not dict:
             raise _BadValue("an object", v)
-        key = _freeze(v)
+        name = v.get("Name")
+        key = name if len(v) == 1 and type(name) is str else _freeze(v)   # most types are `{"Name": ...}` alone
         obj = self.cache.get(key)
         if obj is None:
             if len(self.cache) > 100_000:
@@ -501,6 +503,63 @@ for _cls in OBJECT_CLASSES:
 _CLASS_BY_COLLECTION = {cls.collection: cls for cls in OBJECT_CLASSES}
 
 
+# ------------------------------------------------------ the typed schema --
+# The same specs as msgspec types, for reading the headers of the objects
+# (`alc inspect`) while checking the shape of everything else in C: each
+# codec becomes the union of the JSON types it takes (a string field takes
+# numbers and booleans too, as ``_Str`` does). Only a string that ``_Int`` or
+# ``_Bool`` would refuse (`"two"` as an id) passes here; the readers of the
+# members (compile, publish) refuse it.
+
+_STR_T = Union[str, int, float, bool]
+_INT_T = Union[int, str, float]
+_BOOL_T = Union[bool, int, str]
+_KIND_T = Union[int, str]
+_TARGET_KEYS = ("TargetObject", "Target")
+
+
+def _item_type(codec) -> str:
+    """The annotation of a codec's value when it is present and not null."""
+    kind = type(codec)
+    if kind is _Str:
+        return "_STR_T"
+    if kind is _Int:
+        return "_INT_T"
+    if kind is _Bool:
+        return "_BOOL_T"
+    if kind in (_Kind, _Rights):
+        return "_KIND_T"
+    if kind is _List:
+        return f"list[{_item_type(codec.item)}]"
+    if kind in (_Record, _Shared):
+        return f"_J{codec.cls.__name__}"
+    if kind is _Props:
+        return "list[_JProperty]"
+    if kind is _Arguments:
+        return "list[Union[_JArgument, _STR_T, None]]"
+    raise TypeError(f"no JSON type for {codec!r}")
+
+
+def _fields(spec) -> list:
+    out = []
+    for attr, key, codec in spec:
+        if type(codec) is _Target:
+            out += [(key, "Union[_STR_T, None, msgspec.UnsetType]", msgspec.UNSET) for key in _TARGET_KEYS]
+        elif type(codec) is _Access:
+            out += [(flag, "Optional[_BOOL_T]", None) for flag, _ in _Access.FLAGS] + [("AccessModifier", Any, None)]
+        else:
+            out.append((key, f"Optional[{_item_type(codec)}]", None))
+    return out
+
+
+_JProperty = msgspec.defstruct("_JProperty", [("Name", "_STR_T", ""), ("Value", "Optional[_STR_T]", None)],
+                               module=__name__)
+_JArgument = msgspec.defstruct("_JArgument", [("Value", "Optional[_STR_T]", None)], module=__name__)
+for _cls, _spec in SPECS.items():
+    globals()[f"_J{_cls.__name__}"] = msgspec.defstruct(f"_J{_cls.__name__}", _fields(_spec), module=__name__)
+_SCHEMA = {cls: globals()[f"_J{cls.__name__}"] for cls in OBJECT_CLASSES}
+
+
 # ------------------------------------------------------------ load / dump --
 
 def _load(cls, d, extra=None):
@@ -757,16 +816,49 @@ def _objects_of(view, limits: Limits):
     return top, found
 
 
-def read_symbols(data: Union[bytes, str], limits: Limits = DEFAULT_LIMITS) -> SymbolReference:
-    """Parse SymbolReference.json bytes; PackageError when too large or malformed."""
+def _header(cls, raw, extra):
+    """An object with its identity only (id, name, namespace, target), the rest of its JSON checked by the
+    typed schema; when that refuses it, the full decoder says what is wrong."""
+    try:
+        j = msgspec.json.decode(raw, type=_SCHEMA[cls])
+    except msgspec.ValidationError:
+        d = _decode(raw)
+        _load(cls, d, extra)   # the message naming the value (msgspec names only where it is)
+        j = None
+    if j is None:  # the full decoder took what the schema did not: its reading
+        d = {k: d[k] for k in ("Id", "Name", *_TARGET_KEYS) if k in d}
+    else:
+        d = {"Id": j.Id, "Name": j.Name}
+        for key in _TARGET_KEYS:
+            value = getattr(j, key, msgspec.UNSET)
+            if value is not msgspec.UNSET:
+                d[key] = value
+    return _load(cls, d, extra)
+
+
+def read_symbols(data: Union[bytes, str], limits: Limits = DEFAULT_LIMITS, *, members: bool = True) -> SymbolReference:
+    """Parse SymbolReference.json bytes; PackageError when too large or malformed.
+
+    ``members=False`` reads the objects' identities only (kind, id, name,
+    namespace, target: what `alc inspect` shows), and checks the types of
+    everything else without building it: a tenth of the time, a few MB.
+
+    >>> data = b'{"Tables":[{"Id":1,"Name":"T","Fields":[{"Id":1,"Name":"A"}]}]}'
+    >>> read_symbols(data, members=False).tables[0]
+    Table(id=1, name='T', fields=(), keys=(), field_groups=(), properties=(), variables=(), methods=(), \
+reference_source_file='', namespace=None)
+    """
     view = _prepare(data, limits)
     groups: dict[str, list] = {attr: [] for attr in COLLECTION_ATTRS.values()}
+    collecting = gc.isenabled()
+    gc.disable()   # a million new objects and no cycle among them: the collector would scan them again and again
     try:
         top, found = _objects_of(view, limits)
         for cls, namespace, raw, path in found:
             extra = {"namespace": namespace} if namespace else None
             try:
-                groups[COLLECTION_ATTRS[cls.collection]].append(_load(cls, _decode(raw), extra))
+                groups[COLLECTION_ATTRS[cls.collection]].append(_load(cls, _decode(raw), extra) if members
+                                                                 else _header(cls, raw, extra))
             except _BadValue as exc:
                 raise _located(exc, path)
         return SymbolReference(**_identity(top), **groups)
@@ -779,6 +871,8 @@ def read_symbols(data: Union[bytes, str], limits: Limits = DEFAULT_LIMITS) -> Sy
     finally:
         PROPS.cache.clear()
         TYPE.cache.clear()
+        if collecting:
+            gc.enable()
 
 
 def _namespace_tree(objects) -> dict:
