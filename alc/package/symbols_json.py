@@ -726,15 +726,21 @@ def _items(level, key: str, path: list) -> list:
     return _decode(raw, _RAWS)
 
 
-def _walk(level, namespace: Optional[str], path: list, found: list, limit: int) -> None:
+def _walk(level, namespace: Optional[str], path: list, found: list, limits: Limits) -> None:
     """Every object of a level and of its namespaces: (class, namespace, raw JSON, path) into ``found``;
-    ALC0425 as soon as there are more than ``limit``, before any is built."""
+    ALC0425 as soon as there are more than the limit, or one is larger than its limit, before any is built."""
+    limit, largest = limits.max_symbol_objects, limits.max_symbol_object_size
     for key, cls in _CLASS_BY_COLLECTION.items():
         items = _items(level, key, path)
         if len(found) + len(items) > limit:   # each object becomes a typed record: the count bounds the memory
             raise PackageError("ALC0425", f"SymbolReference.json declares more than {limit} objects, over "
                                           f"the limit of {limit}")
-        found.extend((cls, namespace, raw, path + [key, i]) for i, raw in enumerate(items))
+        for i, raw in enumerate(items):
+            if len(raw) > largest:   # one object's JSON is decoded at once: its size bounds that decoding
+                where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path + [key, i]).lstrip(".")
+                raise PackageError("ALC0425", f"SymbolReference.json: `{where}` is {len(raw)} bytes, over the "
+                                              f"limit of {largest} for one object")
+            found.append((cls, namespace, raw, path + [key, i]))
     for i, raw in enumerate(_items(level, "Namespaces", path)):
         where = path + ["Namespaces", i]
         space = _level(raw, where)
@@ -744,7 +750,7 @@ def _walk(level, namespace: Optional[str], path: list, found: list, limit: int) 
         except _BadValue as exc:
             raise _located(_at(exc, "Name"), where)
         full = f"{namespace}.{name}" if namespace and name else (name or namespace)
-        _walk(space, full, where, found, limit)
+        _walk(space, full, where, found, limits)
 
 
 def _identity(level) -> dict:
@@ -812,7 +818,7 @@ def _not_json(view, reason: str) -> PackageError:
 def _objects_of(view, limits: Limits):
     top = _top(view)
     found: list = []
-    _walk(top, None, [], found, limits.max_symbol_objects)
+    _walk(top, None, [], found, limits)
     return top, found
 
 
