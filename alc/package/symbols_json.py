@@ -671,6 +671,7 @@ def _from_json(data, max_objects: int) -> SymbolReference:
 # built, and one object's JSON.
 
 _SPACE = b" \t\r\n"
+_BOMS = re.compile(b"(?:\xef\xbb\xbf)*")
 _KIND_OF_BYTE = {ord("["): "an array", ord("{"): "an object", ord('"'): "a string", ord("t"): "a boolean",
                  ord("f"): "a boolean", ord("n"): "null"}
 
@@ -786,12 +787,14 @@ def _prepare(data, limits: Limits):
                                       f"{limits.max_json_size}")
     view = memoryview(data).cast("B")
     end = len(view)
-    while end and view[end - 1] in b"\x00 \t\r\n":
-        end -= 1
-    start = 0
-    while view[start:start + 3] == b"\xef\xbb\xbf":
-        start += 3
-    view = view[start:end]
+    while end:   # trailing NULs and blanks, stripped 64 KB at a time (at C speed, however many)
+        low = max(0, end - (1 << 16))
+        kept = len(bytes(view[low:end]).rstrip(b"\x00 \t\r\n"))
+        end = low + kept
+        if kept:
+            break
+    start = _BOMS.match(view).end()
+    view = view[start:max(start, end)]
     try:
         budget_check(view, limits.symbols_budget(), "SymbolReference.json")
     except BudgetError as exc:
