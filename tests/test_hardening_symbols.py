@@ -208,3 +208,19 @@ def test_symbols_shaped_at_the_limits_read_in_bounded_memory_and_time(tmp_path, 
     whole = _read_whole(path)
     assert whole["code"] == 0 and int(whole["out"]) > 2, whole
     assert whole["peak_mb"] < 700 and whole["cpu"] < 30, whole
+
+
+def test_a_large_entry_is_read_into_one_buffer(tmp_path):
+    """Container.read_buffer: the entry's bytes, filled a MB at a time; a corrupt entry is still ALC0424."""
+    from alc.package.container import read_container
+    from hardkit import navx, zip_of
+    payload = json.dumps({"Tables": [{"Id": i, "Name": f"T{i}"} for i in range(200_000)]}).encode()
+    data = navx(zip_of([("NavxManifest.xml", sample_entries()["NavxManifest.xml"]), ("SymbolReference.json", payload)]))
+    container = read_container(data)
+    assert container.read_buffer("SymbolReference.json") == payload == container.read("SymbolReference.json")
+    broken = bytearray(data)
+    at = broken.rindex(b"SymbolReference.json") - 30   # the CRC of the entry in the central directory
+    broken[at:at + 4] = b"\0\0\0\0"
+    with pytest.raises(PackageError) as info:
+        read_container(bytes(broken)).read_buffer("SymbolReference.json")
+    assert info.value.code == "ALC0424"

@@ -845,8 +845,9 @@ def _header(cls, raw, extra):
     return _load(cls, d, extra)
 
 
-def read_symbols(data: Union[bytes, str], limits: Limits = DEFAULT_LIMITS, *, members: bool = True) -> SymbolReference:
-    """Parse SymbolReference.json bytes; PackageError when too large or malformed.
+def read_symbols(data: Union[bytes, bytearray, memoryview, str], limits: Limits = DEFAULT_LIMITS, *,
+                 members: bool = True) -> SymbolReference:
+    """Parse SymbolReference.json bytes (any bytes-like object); PackageError when too large or malformed.
 
     ``members=False`` reads the objects' identities only (kind, id, name,
     namespace, target: what `alc inspect` shows), and checks the types of
