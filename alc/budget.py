@@ -44,11 +44,31 @@ class BudgetError(ValueError):
 @attrs.frozen
 class JsonBudget:
     """What one JSON document may cost. ``max_values`` counts every value
-    (containers, strings, numbers, literals: commas plus containers bound it)."""
+    (containers, strings, numbers, literals: commas plus containers bound it).
+
+    ``bytes_per_container`` and ``bytes_per_value``, when set, let a larger
+    document hold more: up to one container per that many bytes (and one value
+    per that many), whichever allows more. What a decoder builds grows with
+    the containers and values, so this bounds its memory by a multiple of the
+    document's size, while a small document shaped to cost many bytes of
+    Python per byte (`[[],[],...]`: 3 bytes a container) stays within the
+    fixed counts.
+
+    >>> JsonBudget(max_containers=10, bytes_per_container=100).containers_for(5_000)
+    50
+    """
     max_size: int = 64 * MiB
     max_depth: int = 64
     max_containers: int = 1_000_000
     max_values: int = 4_000_000
+    bytes_per_container: int = 0
+    bytes_per_value: int = 0
+
+    def containers_for(self, size: int) -> int:
+        return max(self.max_containers, size // self.bytes_per_container if self.bytes_per_container else 0)
+
+    def values_for(self, size: int) -> int:
+        return max(self.max_values, size // self.bytes_per_value if self.bytes_per_value else 0)
 
 
 SMALL_JSON = JsonBudget(max_size=16 * MiB, max_depth=64, max_containers=200_000, max_values=1_000_000)
@@ -64,41 +84,65 @@ class Shape(NamedTuple):
 _KEEP = b'"[]{},'
 _DROP = bytes(c for c in range(256) if c not in _KEEP)
 _SIGN = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_CHUNK = 4 * MiB
 
 
-def shape(data: bytes) -> Shape:
+def shape(data) -> Shape:
     """Depth, containers and values of JSON bytes (exact for valid JSON;
-    for invalid JSON, whatever it is, ``json.loads`` refuses it after)."""
-    if b"\\" in data:
-        # Escapes pair from the left, so `\\` then `\"` removes exactly the escaped quotes.
-        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    reduced = data.translate(None, _DROP).replace(b'""', b"")   # removing `""` keeps what is inside strings
-    outside = b"".join(reduced.split(b'"')[0::2])
-    commas = outside.count(b",")
-    brackets = outside.replace(b",", b"") if commas else outside
-    depth = max(itertools.accumulate(array.array("b", brackets.translate(_SIGN))), default=0)
-    containers = len(brackets) // 2
-    values = commas + containers + (1 if data.strip() else 0)
-    return Shape(depth, containers, values)
+    for invalid JSON, whatever it is, ``json.loads`` refuses it after).
+    ``data`` may be any bytes-like object; it is read in slices of a few MB,
+    so the pass needs a few MB whatever the size of the document."""
+    view = memoryview(data).cast("B")
+    depth = containers = commas = 0
+    level = 0
+    inside = seen = False     # whether the slice starts inside a string; whether anything but blanks was seen
+    start, end = 0, len(view)
+    while start < end:
+        stop = min(start + _CHUNK, end)
+        while stop < end and view[stop - 1] == 0x5C:   # never end inside a run of backslashes (escapes pair from
+            stop += 1                                  # its left): the slice ends with the byte they escape
+        part = bytes(view[start:stop])
+        if b"\\" in part:
+            # Escapes pair from the left, so `\\` then `\"` removes exactly the escaped quotes.
+            part = part.replace(b"\\\\", b"").replace(b'\\"', b"")
+        seen = seen or bool(part.strip())
+        reduced = part.translate(None, _DROP).replace(b'""', b"")   # a pair of quotes keeps in and out apart
+        pieces = reduced.split(b'"')
+        outside = b"".join(pieces[1::2] if inside else pieces[0::2])
+        if len(pieces) % 2 == 0:
+            inside = not inside
+        found = outside.count(b",")
+        commas += found
+        brackets = outside.replace(b",", b"") if found else outside
+        if brackets:
+            signs = array.array("b", brackets.translate(_SIGN))
+            depth = max(depth, max(itertools.accumulate(signs, initial=level)))
+            level += sum(signs)
+            containers += len(brackets)
+        start = stop
+    values = commas + containers // 2 + (1 if seen else 0)
+    return Shape(depth, containers // 2, values)
 
 
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 _LONE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
                    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 
 
-def check(data: bytes, budget: JsonBudget, what: str) -> None:
-    """BudgetError when ``data`` is over ``budget`` (see :func:`shape`)."""
-    if len(data) > budget.max_size:
-        raise BudgetError(f"{what} is {len(data)} bytes, over the limit of {budget.max_size}", True)
+def check(data, budget: JsonBudget, what: str) -> None:
+    """BudgetError when ``data`` (bytes-like) is over ``budget`` (see :func:`shape`)."""
+    size = len(data)
+    if size > budget.max_size:
+        raise BudgetError(f"{what} is {size} bytes, over the limit of {budget.max_size}", True)
     found = shape(data)
     if found.depth > budget.max_depth:
         raise BudgetError(f"{what} nests {found.depth} levels deep, over the limit of {budget.max_depth}", True)
-    if found.containers > budget.max_containers:
+    if found.containers > budget.containers_for(size):
         raise BudgetError(f"{what} holds {found.containers} arrays and objects, over the limit of "
-                          f"{budget.max_containers}", True)
-    if found.values > budget.max_values:
-        raise BudgetError(f"{what} holds {found.values} values, over the limit of {budget.max_values}", True)
-    if b"\\ud" in data or b"\\uD" in data:   # a surrogate escape at all (rare): then look closer
+                          f"{budget.containers_for(size)}", True)
+    if found.values > budget.values_for(size):
+        raise BudgetError(f"{what} holds {found.values} values, over the limit of {budget.values_for(size)}", True)
+    if _SURROGATE.search(data):   # a surrogate escape at all (rare): then look closer
         lone = _LONE.search(data)
         if lone:
             raise BudgetError(f"{what} is not valid JSON: a lone surrogate `{lone.group().decode('ascii')}`")

@@ -717,7 +717,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from .package import PackageError, read_package
     from .package.inspect import render_text, to_json
     try:
-        package = read_package(args.app)
+        package = read_package(args.app, symbols="headers")   # inspect shows the objects, not their members
     except PackageError as exc:
         print(str(exc.with_path(args.app)), file=sys.stderr)
         return EXIT_USAGE

@@ -123,3 +123,51 @@ def sample_entries(objects: str = "table 50100 T { fields { field(1; A; Integer)
         with open(out, "rb") as f:
             c = read_container(f.read())
         return {n: c.read(n) for n in c.names if n != "[Content_Types].xml"}
+
+
+# ------------------------------------------------------ symbols at the limits --
+
+def symbols_at_the_limits(shape: str, size: int = 120 * 1024 * 1024, per_object: int = 3 * 1024 * 1024) -> bytes:
+    """A SymbolReference.json of at most about ``size`` bytes shaped to cost a decoder as much as the default
+    budget lets it (3,000,000 containers, 8,000,000 values, depth 128), cut into objects of about
+    ``per_object`` bytes: ``strings`` (distinct key field names: the most values), ``properties``
+    (distinct name/value pairs: a container and three values each), ``empty`` (empty fields: the most
+    containers for the fewest bytes), ``deep`` (pages of controls nested 60 levels, 121 containers each)."""
+    # (items of one object, containers, values) of each shape
+    cost = {"strings": (0, 1), "properties": (1, 3), "empty": (1, 2), "deep": (121, 122)}[shape]
+    heads = {"strings": (b'{"Id":%d,"Name":"T%d","Keys":[{"Name":"K","FieldNames":[', b"]}]}"),
+             "properties": (b'{"Id":%d,"Name":"T%d","Fields":[{"Name":"F","Properties":[', b"]}]}"),
+             "empty": (b'{"Id":%d,"Name":"T%d","Fields":[', b"]}"),
+             "deep": (b'{"Id":%d,"Name":"P%d","Controls":[', b"]}")}[shape]
+    deep = b'{"Kind":1,"Controls":[' * 60 + b'{"Kind":8}' + b"]}" * 60
+    objects, part, part_size, used = [], [], 0, 0
+    containers = values = serial = 0
+    while containers + cost[0] < 2_990_000 and values + cost[1] < 7_990_000 and used < size:
+        serial += 1
+        if shape == "strings":
+            item = b'"%013x"' % serial
+        elif shape == "properties":
+            item = b'{"Name":"n%011x","Value":"v%011x"}' % (serial, serial)
+        else:
+            item = b"{}" if shape == "empty" else deep
+        part.append(item)
+        part_size += len(item) + 1
+        used += len(item) + 1
+        containers, values = containers + cost[0], values + cost[1]
+        if part_size >= per_object:
+            objects.append(heads[0] % (len(objects), len(objects)) + b",".join(part) + heads[1])
+            part, part_size = [], 0
+    if part:
+        objects.append(heads[0] % (len(objects), len(objects)) + b",".join(part) + heads[1])
+    return b'\xef\xbb\xbf{"%s":[%s]}' % (b"Pages" if shape == "deep" else b"Tables", b",".join(objects))
+
+
+def stored_package(entries: dict) -> bytes:
+    """A .app of ``entries`` (logical names -> bytes) without compression (no ratio limit applies)."""
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return navx(buf.getvalue())

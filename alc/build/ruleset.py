@@ -25,14 +25,15 @@ Suppressed diagnostics are kept, with the reason, so that reports can count them
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Iterable, Optional, Sequence
 
 import attrs
 
+from ..budget import SMALL_JSON, loads as budget_loads
 from ..diagnostics import Diagnostic, Severity
+from ..source import read_problem, read_regular
 
 __all__ = ["WarningPolicy", "RuleSet", "RuleSetError", "Applied", "load_ruleset", "parse_codes",
            "parse_warnaserror", "ACTIONS"]
@@ -89,25 +90,53 @@ class RuleSet:
     path: str = ""
 
 
+MAX_INCLUDE_DEPTH = 32
+"""How deep `includedRuleSets` may nest (real rulesets include one or two files, one level deep)."""
+MAX_RULESET_FILES = 256
+"""How many distinct files one ruleset may read in all, its includes' includes counted."""
+
+
 def load_ruleset(path: str) -> RuleSet:
     """Read a `*.ruleset.json` file and the files it includes (paths relative to the including file).
 
     An included file's rules take the include's `action` unless it is `Default`; the including file's
-    own rules override them; the stricter `generalAction` of the file and its includes applies."""
-    return _load(os.path.abspath(path), (), None)
+    own rules override them; the stricter `generalAction` of the file and its includes applies.
+    Every file is read once (a file included by many is not read again: a chain of files each including
+    the next twice would otherwise read the last one 2^n times), within the budget of small JSON files,
+    and only when it is a regular file; includes nest at most :data:`MAX_INCLUDE_DEPTH` levels."""
+    return _load(os.path.abspath(path), (), None, {})
 
 
-def _load(path: str, chain: tuple, via: Optional[str]) -> RuleSet:
-    where = f"ruleset `{path}`" + (f" (included by `{via}`)" if via else "")
+def _load(path: str, chain: tuple, via: Optional[str], seen: dict) -> RuleSet:
+    where = f"ruleset `{_shown(path)}`" + (f" (included by `{_shown(via)}`)" if via else "")
     if path in chain:
-        raise RuleSetError(f"{where} includes itself: " + " --> ".join(chain + (path,)))
+        raise RuleSetError(f"{where} includes itself: " + " --> ".join(_shown(p) for p in chain + (path,)))
+    if len(chain) > MAX_INCLUDE_DEPTH:
+        raise RuleSetError(f"{where}: includes nest more than {MAX_INCLUDE_DEPTH} levels deep")
+    if path in seen:
+        return seen[path]
+    if len(seen) >= MAX_RULESET_FILES:
+        raise RuleSetError(f"{where}: more than {MAX_RULESET_FILES} ruleset files included in all")
+    seen[path] = _read(path, chain, via, where, seen)
+    return seen[path]
+
+
+def _shown(path: str) -> str:
+    """A path in a message: control characters and undecodable bytes escaped, at most 300 characters."""
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= 300 else text[:150] + "..." + text[-150:]
+
+
+def _read(path: str, chain: tuple, via: Optional[str], where: str, seen: dict) -> RuleSet:
     try:
-        with open(path, encoding="utf-8-sig") as f:
-            data = json.load(f)
+        raw = read_regular(path, SMALL_JSON.max_size)
+        data = budget_loads(raw, SMALL_JSON, where)
     except OSError as exc:
-        raise RuleSetError(f"cannot read {where}: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RuleSetError(f"{where} is not valid JSON: {exc}") from None
+        raise RuleSetError(f"cannot read {where}: {read_problem(exc)}") from None
+    except ValueError as exc:   # BudgetError (over the budget, not UTF-8, not JSON), or a NUL in the path
+        message = str(exc)
+        raise RuleSetError(message if message.startswith(where) else f"cannot read {where}: {message}") from None
     if not isinstance(data, dict):
         raise RuleSetError(f"{where} must hold a JSON object")
     rules: dict = {}
@@ -117,7 +146,7 @@ def _load(path: str, chain: tuple, via: Optional[str]) -> RuleSet:
         if not isinstance(inc, dict) or not isinstance(inc.get("path"), str):
             raise RuleSetError(f"{where}: `includedRuleSets[{i}]` needs a `path` string")
         action = _action(inc.get("action", "Default"), f"{where}: `includedRuleSets[{i}].action`")
-        included = _load(os.path.normpath(os.path.join(folder, inc["path"])), chain + (path,), path)
+        included = _load(os.path.normpath(os.path.join(folder, inc["path"])), chain + (path,), path, seen)
         for code, rule_action in included.rules.items():
             rules[code] = rule_action if action == "default" else action
         if included.general is not None and (general is None or _STRICTNESS[included.general] > _STRICTNESS[general]):
@@ -141,7 +170,8 @@ def _action(value, where: str, allow_none: bool = False) -> Optional[str]:
     if value is None and allow_none:
         return None
     if not isinstance(value, str) or value.casefold() not in ACTIONS:
-        raise RuleSetError(f"{where} must be one of Error, Warning, Info, Hidden, None, Default; got {value!r}")
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        raise RuleSetError(f"{where} must be one of Error, Warning, Info, Hidden, None, Default; got {shown}")
     return value.casefold()
 
 

@@ -32,8 +32,8 @@ def entitlements(package: Package) -> list[dict]:
     from alc's metadata, else from the source files in the package."""
     names: list = []
     try:
-        if package.has_metadata:
-            objs = [o for o in package.ir_objects() if o.kind == "entitlement"]
+        if package.has_metadata:   # the index names the kinds: only entitlements are decoded
+            objs = [package.decode_object(e) for e in package.metadata_index() if e.get("kind") == "entitlement"]
         elif package.has_source:
             objs = _source_entitlements(package)
         else:
