@@ -402,7 +402,8 @@ def cmd_repair(args) -> int:
 
 def cmd_runtime_package(args) -> int:
     if args.license and not os.path.isfile(args.license):
-        raise DeployUsageError(f"no such license file: {args.license}")
+        what = "is not a regular file" if os.path.exists(args.license) else "does not exist"
+        raise DeployUsageError(f"license file {args.license} {what}")
     report = _server(args, create=False).runtime_package(args.name, args.version, args.out, license=args.license,
                                                         include_source=args.include_source)
     return _print_report(report, args)
