@@ -216,24 +216,39 @@ def _builder(tag: str, cls: type):
 def _build_tuple(row: list, built: list, depths: list) -> None:
     if type(row) is not list:
         _bad_row("a tuple row that is not a row")
-    d = 0
     items = row[1:]
-    for i, x in enumerate(items):
-        t = type(x)
-        if t is int:
-            if x < 0:
-                _bad_row("a row refers to a row that is not before it")
-            e = depths[x]
-            if e > d:
-                d = e
-            items[i] = built[x]
-        elif t is list or t is dict:
+    kinds = set(map(type, items))
+    if kinds == _ROW_NUMBERS:   # a tuple of nodes (the common case): resolved at C speed
+        if min(items) < 0:
+            _bad_row("a row refers to a row that is not before it")
+        d = max([depths[x] for x in items]) + 1
+        out = tuple([built[x] for x in items])
+    elif int not in kinds:      # plain values: names, None
+        if list in kinds or dict in kinds:
             _bad_row("a tuple holds a list or an object")
-    d += 1
+        d = 1
+        out = tuple(items)
+    else:
+        d = 0
+        for i, x in enumerate(items):
+            if type(x) is int:
+                if x < 0:
+                    _bad_row("a row refers to a row that is not before it")
+                e = depths[x]
+                if e > d:
+                    d = e
+                items[i] = built[x]
+            elif type(x) is list or type(x) is dict:
+                _bad_row("a tuple holds a list or an object")
+        d += 1
+        out = tuple(items)
     if d > MAX_DEPTH:
         _bad_row(f"declarations nested more than {MAX_DEPTH} levels deep")
-    built.append(tuple(items))
+    built.append(out)
     depths.append(d)
+
+
+_ROW_NUMBERS = {int}
 
 
 def _build_int(row: list, built: list, depths: list) -> None:

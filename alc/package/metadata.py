@@ -176,16 +176,43 @@ def decode_entry(data: bytes, name: str, path: str = "<package>", limits: Limits
     (PackageError ALC0425 when over it, SerializationError when malformed)."""
     if not compact.is_compact(data):
         return _loads(data, name, limits, object_hook=node_hook(path))
-    try:
-        budget_check(data, limits.metadata_budget(), f"`{name}`")
-    except BudgetError as exc:
-        if exc.over_limit:
-            raise PackageError("ALC0425", str(exc)) from None
-        raise SerializationError(str(exc)) from None
+    budget = limits.metadata_budget()
+    if not _surely_within(data, budget):
+        _check_budget(data, budget, name)
     try:
         return compact.decode(data, path)
     except SerializationError as exc:
         raise SerializationError(f"`{name}`: {exc}") from None
+    except RecursionError:   # msgspec's own limit on nesting (about a thousand levels)
+        _check_budget(data, budget, name)
+        raise SerializationError(f"`{name}` nests too deeply") from None
+
+
+def _surely_within(data: bytes, budget) -> bool:
+    """Whether ``data`` is within ``budget`` by bounds that cost a few counts at C speed
+    (every bracket and comma counted, those inside strings too): when not, the exact
+    :func:`alc.budget.check` decides. Nesting is left to the decoder, which stops
+    far below what would exhaust memory or the stack.
+
+    >>> from alc.budget import JsonBudget
+    >>> _surely_within(b'[["Name","a,b"]]', JsonBudget(max_containers=3, max_values=5))
+    True
+    >>> _surely_within(b'[["Name","[[a"]]', JsonBudget(max_containers=3))
+    False
+    """
+    if len(data) > budget.max_size or b"\\ud" in data or b"\\uD" in data:
+        return False
+    containers = data.count(b"[") + data.count(b"{")
+    return containers <= budget.max_containers and containers + data.count(b",") + 1 <= budget.max_values
+
+
+def _check_budget(data: bytes, budget, name: str) -> None:
+    try:
+        budget_check(data, budget, f"`{name}`")
+    except BudgetError as exc:
+        if exc.over_limit:
+            raise PackageError("ALC0425", str(exc)) from None
+        raise SerializationError(str(exc)) from None
 
 
 def read_metadata(read: Callable[[str], bytes], index_bytes: bytes, path: str = "<package>",
