@@ -26,7 +26,7 @@ True
 >>> decode(b'[["Name",true]]')
 Traceback (most recent call last):
 alc.ir.serialize.SerializationError: Name: field 'value' has a value of the wrong type (bool)
->>> decode(b'[["Name",0]]')
+>>> decode(b'[["Unary","not",0]]')
 Traceback (most recent call last):
 alc.ir.serialize.SerializationError: row 0 is malformed or refers to a row that is not before it
 """
@@ -67,6 +67,7 @@ def _int_slot(allowed) -> bool:
     return allowed is not None and int in allowed and allowed <= {int, type(None)}
 
 
+_SCALARS = frozenset({str, bool, int, float, type(None)})
 _INT_SLOTS = {tag: tuple(_int_slot(_field_types(cls).get(f.name)) for f in _FIELDS[tag])
               for tag, cls in _CLASSES.items()}
 
@@ -186,7 +187,7 @@ def _builder(tag: str, cls: type):
         else:
             lines.append(f"    v = row[{k}] if n > {k} else _def{i}")
         allowed = types.get(f.name)
-        if not slots[i]:
+        if not slots[i] and (allowed is None or not allowed <= _SCALARS):   # a field that may hold a node or tuple
             lines += ["    if type(v) is int:",
                       "        if v < 0: _bad('a row refers to a row that is not before it')",
                       "        e = depths[v]",
