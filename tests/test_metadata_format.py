@@ -156,3 +156,12 @@ def test_unnamed_dotnet_objects_have_an_entry_each(tmp_path):
     assemblies = sorted(package.decode_object(e).assemblies[0].name for e in rows)
     assert assemblies == ["System.Xml", "mscorlib"]
     assert sum(1 for n in package.entries if n.startswith("metadata/dotnet/")) == 2
+
+
+def test_equal_elements_stay_distinct_nodes():
+    """The merge tells the elements of a section apart by identity: equal ones are not shared."""
+    page = parse_text("page 50100 P { layout { area(Content) { group(G) { field(A; A) { } } } "
+                      "area(Content) { group(G) { field(A; A) { } } } } }").objects[0]
+    back = decode(encode(page))
+    assert back == page and back.layout[0] is not back.layout[1]
+    assert back.layout[0].controls[0] is not back.layout[1].controls[0]

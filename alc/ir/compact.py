@@ -6,7 +6,7 @@ out, trailing defaults left out): ``["Name", "Amount"]``. A field holding a
 node or a tuple holds the number of its row instead; a tuple is a row
 ``["T", ...]`` of numbers and plain values; a code body is ``["Code", text,
 pp_depth, symbol...]``. Equal subtrees are written once (the rows of one
-object are hash-consed), so a `Caption`, a `Code[20]` or an empty tuple
+object are hash-consed; elements such as fields and controls excepted), so a `Caption`, a `Code[20]` or an empty tuple
 repeated a hundred times costs one row and one node when read: the nodes
 are frozen, sharing them is safe.
 
@@ -79,8 +79,11 @@ class _Encoder:
         self.rows: list = []
         self.numbers: dict = {}
 
-    def row(self, row: list) -> int:
+    def row(self, row: list, distinct: bool = False) -> int:
         data = _encode_row(row)
+        if distinct:
+            self.rows.append(data)
+            return len(self.rows) - 1
         number = self.numbers.get(data)
         if number is None:
             number = self.numbers[data] = len(self.rows)
@@ -127,7 +130,13 @@ class _Encoder:
                 if exc.node is None:  # a tuple past the limit: the node holding it is the place
                     exc.node = node
                 raise
-        return self.row(row)
+        return self.row(row, t in _ELEMENTS)
+
+
+_ELEMENTS = frozenset({ir.Control, ir.Action, ir.DataNode, ir.View, ir.TableField, ir.EnumValue, ir.Key,
+                       ir.FieldGroup, ir.ReportLayout})
+"""Elements of a section, which the merge tells apart by identity (:class:`alc.merge.tree.Tree`):
+never shared, even when two are equal (a duplicate the checks report)."""
 
 
 def _is_default(field, value) -> bool:
