@@ -142,8 +142,8 @@ def read_index(index_bytes: bytes, limits: Limits = DEFAULT_LIMITS, entry_count:
                 and all(type(e.get(k)) in (str, type(None)) for k in ("name", "namespace", "target"))):
             raise SerializationError("malformed metadata index")
     if entry_count is not None and len(index["objects"]) > 2 * entry_count:
-        # Rows may share an entry (alc writes one entry name for the unnamed dotnet objects of an app: the
-        # System Application has 19 rows on one entry), but not many more rows than entries.
+        # Rows may share an entry (before format 3 alc wrote one entry name for the unnamed dotnet objects of
+        # an app: the System Application has 19 rows on one entry), but not many more rows than entries.
         raise SerializationError(f"the index has {len(index['objects'])} rows for {entry_count} object entries")
     return index["objects"]
 
