@@ -145,10 +145,33 @@ def _raw(entries, extra) -> bytes:
     return navx(zip_of([(encode_entry_name(n), d) for n, d in entries.items()] + extra))
 
 
-def _cases(entries):
+# How each damage to the table's metadata entry is made in each format (3: compact rows, 2: one JSON
+# object per node, still read), and what the error says.
+_DAMAGE = {
+    3: {"digits": (b'["Table",50100', b'["Table",' + b"9" * 5000, "Integer value out of range"),
+        "field": (b'"T",2]', b'true,2]', "Table: field 'name' has a value of the wrong type (bool)"),
+        "node": (b'"T",2]', b'"T",0]', "Table: field 'fields' has a value of the wrong type (TypeRef)"),
+        "arrays": b'[["TypeRef"'},
+    2: {"digits": (b'"id":50100', b'"id":' + b"9" * 5000, "value has 5000 digits"),
+        "field": (b'"name":"T"', b'"name":5', "Table: field 'name' has a value of the wrong type (int)"),
+        "node": (b'"fields":[', b'"fields":"', None),
+        "arrays": b'"fields":['},
+}
+
+
+def _cases(entries, metadata_format=3):
     table = entries["metadata/table/50100.json"].decode()
     index = json.loads(entries["metadata/index.json"])
     navx_xml = entries["NavxManifest.xml"]
+    damage = _DAMAGE[metadata_format]
+
+    def replaced(key, more=lambda d: d):
+        old, new, message = damage[key]
+        assert old in entries["metadata/table/50100.json"]
+        return (_mutated(entries, "metadata/table/50100.json", lambda d: more(d.replace(old, new, 1))), "ALC0434",
+                message)
+
+    arrays = damage["arrays"]
     return {
         "xml encoding": (_mutated(entries, "NavxManifest.xml", lambda d: b'<?xml version="1.0" encoding="x-none"?>'
                                   + d), "ALC0428", "unknown encoding: x-none"),
@@ -161,18 +184,15 @@ def _cases(entries):
             b'"T"', b'"\\ud800"', 1)), "ALC0430", "a lone surrogate `\\ud800`"),
         "lone surrogate in metadata": (_mutated(entries, "metadata/table/50100.json", lambda d: d.replace(
             b'"A"', b'"\\udc00"', 1)), "ALC0434", "`metadata/table/50100.json` is not valid JSON: a lone surrogate"),
-        "number past the digit limit": (_mutated(entries, "metadata/table/50100.json", lambda d: d.replace(
-            b'"id":50100', b'"id":' + b"9" * 5000, 1)), "ALC0434", "value has 5000 digits"),
-        "wrong type of a field": (_mutated(entries, "metadata/table/50100.json", lambda d: d.replace(
-            b'"name":"T"', b'"name":5', 1)), "ALC0434", "Table: field 'name' has a value of the wrong type (int)"),
-        "wrong type of a node": (_mutated(entries, "metadata/table/50100.json", lambda d: d.replace(
-            b'"fields":[', b'"fields":"', 1).replace(b'}]', b'"]', 1)), "ALC0434", None),
+        "number past the digit limit": replaced("digits"),
+        "wrong type of a field": replaced("field"),
+        "wrong type of a node": replaced("node", lambda d: d.replace(b'}]', b'"]', 1)),
         "repeated index rows": (_mutated(entries, "metadata/index.json", lambda d: json.dumps(
             dict(index, objects=index["objects"] * 3000)).encode()), "ALC0434", "rows for 2 object entries"),
         "deep metadata": (_mutated(entries, "metadata/table/50100.json", lambda d: b"[" * 100_000 + d
                                    + b"]" * 100_000), "ALC0425", "levels deep, over the limit of 128"),
         "empty arrays": (_mutated(entries, "metadata/table/50100.json", lambda d: d.replace(
-            b'"fields":[', b'"fields":[' + b"".join(b"[%d]," % i for i in range(450_000)), 1)), "ALC0425",
+            arrays, arrays[:1] + b"".join(b"[%d]," % i for i in range(450_000)) + arrays[1:], 1)), "ALC0425",
             "arrays and objects, over the limit of 400000"),
         "symbols of numbered arrays": (_mutated(entries, "SymbolReference.json", lambda d: b'{"Tables":['
                                                + b",".join(b"[%d]" % i for i in range(3_100_000)) + b"]}"),
@@ -184,9 +204,24 @@ def _cases(entries):
     }
 
 
+def in_format_2(entries: dict) -> dict:
+    """The same package with its metadata as alc wrote it before format 3."""
+    from alc.package.metadata import INDEX, decode_entry, metadata_entries
+    objects = [decode_entry(d, n) for n, d in sorted(entries.items()) if n.startswith("metadata/") and n != INDEX]
+    out = {n: d for n, d in entries.items() if not n.startswith("metadata/")}
+    out.update(metadata_entries(objects, format=2))
+    assert out["metadata/table/50100.json"].startswith(b"{") and b'"format":2' in out[INDEX]
+    return out
+
+
 @pytest.fixture(scope="module")
 def cases(entries):
     return _cases(entries)
+
+
+@pytest.fixture(scope="module")
+def cases_format_2(entries):
+    return _cases(in_format_2(entries), 2)
 
 
 CASES = ("xml encoding", "unicode digits in version", "entry name not UTF-8", "empty entry name",
@@ -196,8 +231,22 @@ CASES = ("xml encoding", "unicode digits in version", "entry name not UTF-8", "e
 HEAVY = ("deep metadata", "empty arrays", "symbols of numbered arrays")
 
 
+METADATA_CASES = ("lone surrogate in metadata", "number past the digit limit", "wrong type of a field",
+                  "wrong type of a node", "deep metadata", "empty arrays", "table nobody reads")
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_bad_packages_are_one_clear_error(tmp_path, cases, capsys, case):
+    _one_clear_error(tmp_path, cases, capsys, case)
+
+
+@pytest.mark.parametrize("case", METADATA_CASES)
+def test_bad_metadata_of_format_2_is_one_clear_error(tmp_path, cases_format_2, capsys, case):
+    """Packages alc wrote before metadata format 3 are still read, with the same guarantees."""
+    _one_clear_error(tmp_path, cases_format_2, capsys, case)
+
+
+def _one_clear_error(tmp_path, cases, capsys, case):
     data, code, message = cases[case]
     path = _write(tmp_path, "bad", data)
     for args in (["inspect", path], ["check", path], ["merged", "table:50100", path]):
@@ -318,8 +367,8 @@ def test_extension_targets_that_look_like_numbers(tmp_path, capsys, target):
     entries = sample_entries("table 50100 T { fields { field(1; A; Integer) { } } }\n"
                              "tableextension 50101 X extends T { fields { field(50100; B; Integer) { } } }")
     name = "metadata/tableextension/50101.json"
-    path = _write(tmp_path, "ext", _mutated(entries, name, lambda d: d.replace(b'"target":"T"', json.dumps(
-        {"target": target})[1:-1].encode(), 1)))
+    path = _write(tmp_path, "ext", _mutated(entries, name, lambda d: d.replace(b'"X","T"', b'"X",' + json.dumps(
+        target).encode(), 1)))
     code, text = _run(capsys, ["check", path])
     assert code == 0 and "warning ALC0310: tableextension `X` of `H` extends table" in text, text
     code, text = _run(capsys, ["merged", "table:50100", path])

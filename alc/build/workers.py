@@ -40,6 +40,7 @@ class ObjectHeader:
     span: Optional[Span]
     moved: bool = False            # the object moved out (ObsoleteState = Moved)
     moves_out: bool = False        # the object or one of its fields did (package.metadata.moves_out)
+    entry: Optional[str] = None    # its metadata entry, when its kind, id and name do not name it (package.metadata)
 
     @property
     def full_name(self) -> str:
@@ -80,7 +81,7 @@ class Share:
 
     def phase_one(self) -> PhaseOne:
         from ..emit.resources import share_resources
-        from ..package.metadata import moves_out, object_entries
+        from ..package.metadata import entry_name, moves_out, object_entries
         from ..package.capabilities import capabilities, prerequisites
         from ..package.container import pack_entry
         from ..package.symbols_ir import symbols_from_ir
@@ -115,7 +116,8 @@ class Share:
             self.objects = [o for o in self.objects if id(o) not in dropped]
         live = [o for o in self.objects if not is_moved(o)]
         headers = tuple(ObjectHeader(o.kind, getattr(o, "id", None), o.name, o.namespace,
-                                     getattr(o, "target", None), o.span, is_moved(o), moves_out(o))
+                                     getattr(o, "target", None), o.span, is_moved(o), moves_out(o),
+                                     None if o.name else entry_name(o))
                         for o in self.objects)
         sources = {}
         if self.project is not None:

@@ -125,7 +125,18 @@ def loads(text: Union[str, bytes], path: str = "<package>") -> Any:
     >>> t = parse_text("table 50100 T { fields { field(1; A; Code[20]) { } } }").unit.objects[0]
     >>> loads(json.dumps(to_json(t))) == t
     True
+
+    The compact rows of metadata format 3 (:mod:`alc.ir.compact`, an array
+    whose first row starts with its node type) are decoded as such:
+
+    >>> from alc.ir.compact import encode
+    >>> loads(encode(t)) == t
+    True
     """
+    head = text.lstrip()[:3]
+    if head in (b'[["', '[["'):
+        from .compact import decode
+        return decode(text.encode("utf-8") if isinstance(text, str) else text, path)
     value = json.loads(text, object_hook=functools.partial(_node, path=path))
     return _tuples(value) if type(value) is list else value
 

@@ -47,6 +47,8 @@ class Package:
     signed: bool = False
     container: Optional[Container] = attrs.field(default=None, repr=False)
     _decoded: dict = attrs.field(factory=dict, repr=False, init=False)
+    _names: frozenset = attrs.field(default=attrs.Factory(lambda self: frozenset(self.entries), takes_self=True),
+                                    repr=False, init=False)
 
     @property
     def app(self) -> AppManifest:
@@ -82,7 +84,7 @@ class Package:
     @property
     def has_metadata(self) -> bool:
         from .metadata import INDEX
-        return INDEX in self.entries
+        return INDEX in self._names
 
     def ir_objects(self) -> list:
         """The complete IR of every object, from the compiled metadata (alc packages);
