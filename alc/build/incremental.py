@@ -1,0 +1,236 @@
+"""Incremental compiles: what a compile keeps in the build cache (:mod:`.cache`) and when it may use it.
+
+Three layers, each keyed by everything its results depend on:
+
+- **the whole build**: the digest of alc's code, app.json, the options, the dependency packages'
+  contents, and every file of the project (and of its resource folders and logo). When nothing of
+  that changed and the package written last time is still there, byte for byte, the compile is
+  over: its diagnostics are those of last time (the package-cache scan and the dependency
+  resolution are redone, they are cheap and may say new things).
+- **each file's phase one** (parse, symbols, metadata and source entries, packed; object headers,
+  capabilities, resources, diagnostics), keyed by the file's content and path, app.json, the
+  preprocessor symbols and the options.
+- **each file's phase two** (the object rules and the code analysis), keyed by the file's phase-one
+  key and the *declaration surface*: the symbols of every file of the project (each file's
+  ``declarations`` digest) and of the dependencies, and app.json. This is conservative: when a
+  declaration anywhere in the project changes, every file's phase two runs again (a finer key, the
+  declarations each file's code uses, is not recorded yet).
+
+Besides: the project's SymbolReference.json entry, keyed by the surface; and the compressed form of
+the other entries (layouts, translations...) by their content, so unchanged ones are not compressed
+again. The package is always assembled from the same per-file results in the same order, cached or
+not, so an incremental build writes the same bytes as a cold one.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Optional, Sequence
+
+import attrs
+
+from .cache import BuildCache, FORMAT, code_fingerprint, digest, file_digest
+
+__all__ = ["FileRecord", "BuildState", "WholeBuild", "Incremental", "project_files"]
+
+
+@attrs.frozen
+class FileRecord:
+    """A file's cached results: phase one (``result``, its symbols pickled apart in ``symbols``) and,
+    when ``checks_key`` is set, phase two's diagnostics."""
+    key: str
+    result: object            # workers.FileResult, symbols=()
+    symbols: bytes
+    declarations: str
+    checks_key: str = ""
+    checks: tuple = ()
+
+
+@attrs.frozen
+class WholeBuild:
+    """The last build: its key, the package it wrote and what it reported."""
+    key: str
+    output: Optional[str]
+    output_digest: str
+    diagnostics: tuple        # before the warning policy, without the fresh ones (scan, resolution)
+    objects: tuple
+    files: int
+    bytes: int
+
+
+@attrs.frozen
+class BuildState:
+    context: str
+    files: dict = attrs.Factory(dict)          # path -> FileRecord
+    symbols_key: str = ""
+    symbols_entry: object = None               # PackedEntry of SymbolReference.json
+    packed: dict = attrs.Factory(dict)         # digest of an entry's bytes -> PackedEntry
+    checked: frozenset = frozenset()           # digests of packed entries a package check passed
+
+
+_SKIP_DIRS = ("__pycache__",)
+
+
+def project_files(roots: Iterable[str], skip: Sequence[str] = ()) -> list:
+    """Every file under ``roots`` (hidden folders and files left out), sorted; ``skip``: paths left out."""
+    skipped = {os.path.abspath(s) for s in skip}
+    out = []
+    for root in roots:
+        if os.path.isfile(root):
+            out.append(root)
+            continue
+        for base, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+            for name in sorted(files):
+                path = os.path.join(base, name)
+                if not name.startswith(".") and os.path.abspath(path) not in skipped:
+                    out.append(path)
+    return out
+
+
+def _read(path: str) -> Optional[bytes]:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+class Incremental:
+    """One compile's use of the build cache."""
+
+    STATE = "state"
+    WHOLE = "build"
+
+    def __init__(self, store: BuildCache, options, manifest, app_json: bytes, defines: frozenset,
+                 dependencies: Sequence, paths: Sequence[str], include_source: bool):
+        self.store = store
+        self.manifest = manifest
+        self.paths = list(paths)
+        deps = tuple((os.path.abspath(p.path), _package_digest(p.path)) for p in dependencies)
+        license = _read(options.license) if options.runtime and options.license else None
+        self.options_key = digest(code_fingerprint(), FORMAT, app_json, sorted(defines), options.runtime,
+                                  include_source, options.code_analysis, license)
+        self.deps_key = digest(deps)
+        self.content: dict = {}                  # path -> digest of its bytes (None: unreadable)
+        for path in self.paths:
+            data = _read(path)
+            self.content[path] = file_digest(data) if data is not None else None
+        self._state: Optional[BuildState] = None
+        self._loaded = False
+
+    # -- the whole build ----------------------------------------------------------------------------
+
+    def whole_key(self, project: str, out: str) -> str:
+        """The key of the whole build: options, dependencies, and every file it may read."""
+        roots = [project]
+        for folder in getattr(self.manifest, "resource_folders", ()) or ():
+            roots.append(os.path.join(project, *[p for p in folder.replace("\\", "/").split("/") if p not in ("", ".")]))
+        if getattr(self.manifest, "logo", None):
+            roots.append(os.path.join(project, *[p for p in self.manifest.logo.replace("\\", "/").split("/")
+                                                 if p not in ("", ".")]))
+        listing = []
+        for path in project_files(roots, skip=[out]):
+            known = self.content.get(path, False)
+            data = None if known is not False else _read(path)
+            listing.append((os.path.relpath(path, project), known if known is not False else
+                            (file_digest(data) if data is not None else None)))
+        return digest(self.options_key, self.deps_key, os.path.abspath(project), listing)
+
+    def reuse(self, key: str, out: str) -> Optional[WholeBuild]:
+        """Last build's record when its key is ``key`` and the package it wrote is still at ``out``."""
+        whole = self.store.load(self.WHOLE)
+        if not isinstance(whole, WholeBuild) or whole.key != key:
+            return None
+        if whole.output is not None:
+            if os.path.abspath(whole.output) != os.path.abspath(out):
+                return None
+            data = _read(out)
+            if data is None or file_digest(data) != whole.output_digest:
+                return None
+        return whole
+
+    def remember(self, key: str, out: Optional[str], diagnostics: Sequence, objects: tuple, files: int,
+                 size: int) -> None:
+        data = _read(out) if out is not None else None
+        if out is not None and data is None:
+            return
+        self.store.store(self.WHOLE, WholeBuild(key, out, file_digest(data) if data is not None else "",
+                                                tuple(diagnostics), objects, files, size))
+
+    # -- per file -----------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> BuildState:
+        if not self._loaded:
+            self._loaded = True
+            state = self.store.load(self.STATE)
+            self._state = state if isinstance(state, BuildState) and state.context == self.options_key else None
+        return self._state or BuildState(self.options_key)
+
+    def file_key(self, path: str) -> Optional[str]:
+        content = self.content.get(path)
+        return digest(self.options_key, path, content) if content is not None else None
+
+    def cached(self) -> dict:
+        """path -> FileRecord of the files whose phase one is cached."""
+        files = self.state.files
+        out = {}
+        for path in self.paths:
+            record = files.get(path)
+            key = self.file_key(path)
+            if record is not None and key is not None and record.key == key:
+                out[path] = record
+        return out
+
+    def unchanged(self, path: str) -> bool:
+        """Whether the file still has the content this build read first."""
+        data = _read(path)
+        return data is not None and file_digest(data) == self.content.get(path)
+
+    def surface(self, declarations: Sequence[str], platform: bool) -> str:
+        """The declaration surface: the project's declarations (in file order), its dependencies, app.json."""
+        return digest(self.options_key, self.deps_key, platform, declarations)
+
+    def checks_key(self, path: str, surface: str) -> str:
+        return digest(self.file_key(path), surface)
+
+    def packed(self, entries: dict) -> dict:
+        """``entries`` with bytes values compressed, through the cache of compressed entries."""
+        from ..package.container import pack_entry
+        known = self.state.packed
+        self._used_packed: dict = getattr(self, "_used_packed", {})
+        out = {}
+        for name, data in entries.items():
+            if isinstance(data, (bytes, bytearray)):
+                key = file_digest(bytes(data))
+                packed = known.get(key)
+                if packed is None or packed.size != len(data):
+                    packed = pack_entry(bytes(data))
+                self._used_packed[key] = packed
+                data = packed
+            out[name] = data
+        return out
+
+    def save(self, records: dict, symbols_key: str, symbols_entry) -> None:
+        """Keep this build's per-file records (replacing the last build's)."""
+        state = BuildState(self.options_key, files=records, symbols_key=symbols_key, symbols_entry=symbols_entry,
+                           packed=dict(getattr(self, "_used_packed", {})))
+        self.store.store(self.STATE, state)
+
+
+_PACKAGE_DIGESTS: dict = {}
+
+
+def _package_digest(path: str) -> str:
+    """The digest of a dependency package's bytes (memoized by path, size and time of change)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    memo = (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    found = _PACKAGE_DIGESTS.get(memo)
+    if found is None:
+        data = _read(path)
+        found = _PACKAGE_DIGESTS[memo] = file_digest(data) if data is not None else ""
+    return found
