@@ -95,6 +95,7 @@ def test_samples_after_body_and_declaration_edits(samples, tmp_path):
           '                    "Search Name" := CopyStr(LowerCase(Name), 1, 100);')
     body = _same_as_cold(project, [packages], tmp_path, cache, tag="body")
     assert body.code["cached_files"] == body.files - 1
+    assert os.path.isfile(os.path.join(cache, "delta.bin"))   # one file changed: the state is not written again
     _edit(table, "field(4; Blocked; Boolean)", 'field(7; "Phone No."; Text[30]) { }\n        field(4; Blocked; Boolean)')
     declaration = _same_as_cold(project, [packages], tmp_path, cache, tag="decl")
     assert declaration.code["cached_files"] == declaration.files - 1
@@ -214,8 +215,9 @@ def test_a_damaged_cache_is_ignored(samples, tmp_path, damage):
     project, cache = root / "base", str(tmp_path / "cache")
     _same_as_cold(project, [packages], tmp_path, cache, tag="0")
     _edit(project / "src" / "DemoItem.Table.al", "fields\n    {", "fields\n    {\n        field(77; Extra; Integer) { }")
-    for name in ("state.bin", "build.bin"):
-        damage(os.path.join(cache, name))
+    for name in sorted(os.listdir(cache)):
+        if name.endswith(".bin"):
+            damage(os.path.join(cache, name))
     rebuilt = _same_as_cold(project, [packages], tmp_path, cache, tag="1")
     assert rebuilt.code["cached_files"] == 0
     # ...and the cache written anew is used by the next build

@@ -195,6 +195,12 @@ class BuildCache:
             return False
         return True
 
+    def discard(self, name: str) -> None:
+        try:
+            os.unlink(self.path(name))
+        except OSError:
+            pass
+
     def _prepare(self) -> None:
         os.makedirs(self.folder, exist_ok=True)
         ignore = os.path.join(self.folder, ".gitignore")

@@ -256,7 +256,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     if build is not None:
         resources = build.packed(resources)
     try:
-        emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
+        written = emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
                      table, runtime=options.runtime, include_source=include_source, resources=resources)
     except PackageError as exc:  # reported; the package is never half-written
         if build is not None:
@@ -264,7 +264,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
         return CompileResult(tuple(applied.diagnostics) + (exc.to_diagnostic(),), **result_kw)
     if build is not None:
         build.save(records, surface, symbols_entry)
-        build.remember(whole_key, out, diagnostics[fresh:], headers, len(results), result_kw["bytes"])
+        build.remember(whole_key, out, diagnostics[fresh:], headers, len(results), result_kw["bytes"], written)
     lap("emit")
     return CompileResult(tuple(applied.diagnostics), output=out, **result_kw)
 
@@ -291,33 +291,30 @@ def _records(build, files: dict, run, by_file: dict, surface: str, unsplit: set)
             continue
         checks = by_file.get(path)
         checks_key = build.checks_key(path, surface) if checks is not None and path not in unsplit else ""
-        out[path] = FileRecord(key, attrs.evolve(f.result, symbols=()), f.blob(run), f.declarations, checks_key,
-                               checks if checks_key else ())
+        if f.record is not None and f.record.checks_key == checks_key:
+            out[path] = f.record      # as it was: the same object, so that a delta leaves it out
+            continue
+        result = f.record.result if f.record is not None else attrs.evolve(f.result, symbols=())
+        out[path] = FileRecord(key, result, f.blob(run), f.declarations, checks_key, checks if checks_key else ())
     return out
 
 
 def _phase_one(run, cached: dict, paths: list) -> dict:
     """path -> _File of every file, in the project's order: fresh from ``run`` or from the cache."""
     import pickle
+    from ..memory import gc_paused
     fresh = run.phase_one()
     out = {}
-    for path in paths:
-        record = cached.get(path)
-        if record is not None:
-            result = attrs.evolve(record.result, symbols=pickle.loads(record.symbols))
-            out[path] = _File(result, record.declarations, record)
-        else:
-            result = fresh[path]
-            out[path] = _File(result, declarations_digest(result))
+    with gc_paused():
+        for path in paths:
+            record = cached.get(path)
+            if record is not None:
+                result = attrs.evolve(record.result, symbols=pickle.loads(record.symbols))
+                out[path] = _File(result, record.declarations, record)
+            else:
+                result = fresh[path]
+                out[path] = _File(result, result.declarations)
     return out
-
-
-def declarations_digest(result) -> str:
-    """A digest of what a file declares to the rest of the project: its symbols and object headers
-    (positions left out, so that an edit inside a body keeps it)."""
-    from .cache import digest
-    heads = [(h.kind, h.id, h.name, h.namespace, h.target, h.moved, h.moves_out) for h in result.headers]
-    return digest(repr(result.symbols), heads)
 
 
 def _incremental(options, manifest, app_json: str, defines: frozenset, resolution, paths: list, include_source: bool):

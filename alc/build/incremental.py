@@ -31,7 +31,7 @@ import attrs
 
 from .cache import BuildCache, FORMAT, code_fingerprint, digest, file_digest
 
-__all__ = ["FileRecord", "BuildState", "WholeBuild", "Incremental", "project_files"]
+__all__ = ["FileRecord", "BuildState", "StateDelta", "WholeBuild", "Incremental", "project_files"]
 
 
 @attrs.frozen
@@ -65,7 +65,18 @@ class BuildState:
     symbols_key: str = ""
     symbols_entry: object = None               # PackedEntry of SymbolReference.json
     packed: dict = attrs.Factory(dict)         # digest of an entry's bytes -> PackedEntry
-    checked: frozenset = frozenset()           # digests of packed entries a package check passed
+    generation: str = ""                       # names this state for the deltas written on it
+
+
+@attrs.frozen
+class StateDelta:
+    """What changed since the state ``base``: records (None: the file is gone), the symbols entry,
+    compressed entries. A build that changed a few files writes this, not the whole state again."""
+    base: str
+    files: dict
+    symbols_key: str
+    symbols_entry: object
+    packed: dict
 
 
 _SKIP_DIRS = ("__pycache__",)
@@ -100,6 +111,7 @@ class Incremental:
     """One compile's use of the build cache."""
 
     STATE = "state"
+    DELTA = "delta"
     WHOLE = "build"
 
     def __init__(self, store: BuildCache, options, manifest, app_json: bytes, defines: frozenset,
@@ -117,7 +129,9 @@ class Incremental:
             data = _read(path)
             self.content[path] = file_digest(data) if data is not None else None
         self._state: Optional[BuildState] = None
+        self._base: Optional[BuildState] = None
         self._loaded = False
+        self._used_packed: dict = {}
 
     # -- the whole build ----------------------------------------------------------------------------
 
@@ -151,8 +165,10 @@ class Incremental:
         return whole
 
     def remember(self, key: str, out: Optional[str], diagnostics: Sequence, objects: tuple, files: int,
-                 size: int) -> None:
-        data = _read(out) if out is not None else None
+                 size: int, data: Optional[bytes] = None) -> None:
+        """Keep this build's record; ``data``: the bytes of the package written to ``out``."""
+        if data is None and out is not None:
+            data = _read(out)
         if out is not None and data is None:
             return
         self.store.store(self.WHOLE, WholeBuild(key, out, file_digest(data) if data is not None else "",
@@ -162,10 +178,23 @@ class Incremental:
 
     @property
     def state(self) -> BuildState:
+        """The last build's state (its delta applied), or an empty one."""
         if not self._loaded:
             self._loaded = True
-            state = self.store.load(self.STATE)
-            self._state = state if isinstance(state, BuildState) and state.context == self.options_key else None
+            base = self.store.load(self.STATE)
+            if isinstance(base, BuildState) and base.context == self.options_key:
+                self._base = base
+                delta = self.store.load(self.DELTA)
+                if isinstance(delta, StateDelta) and delta.base == base.generation:
+                    files = dict(base.files)
+                    for path, record in delta.files.items():
+                        if record is None:
+                            files.pop(path, None)
+                        else:
+                            files[path] = record
+                    base = attrs.evolve(base, files=files, symbols_key=delta.symbols_key,
+                                        symbols_entry=delta.symbols_entry, packed={**base.packed, **delta.packed})
+                self._state = base
         return self._state or BuildState(self.options_key)
 
     def file_key(self, path: str) -> Optional[str]:
@@ -199,7 +228,6 @@ class Incremental:
         """``entries`` with bytes values compressed, through the cache of compressed entries."""
         from ..package.container import pack_entry
         known = self.state.packed
-        self._used_packed: dict = getattr(self, "_used_packed", {})
         out = {}
         for name, data in entries.items():
             if isinstance(data, (bytes, bytearray)):
@@ -213,10 +241,21 @@ class Incremental:
         return out
 
     def save(self, records: dict, symbols_key: str, symbols_entry) -> None:
-        """Keep this build's per-file records (replacing the last build's)."""
+        """Keep this build's per-file records: as a delta on the state last written, when few files
+        changed; else as a new state."""
+        base = self._base
+        if base is not None:
+            changed = {p: r for p, r in records.items() if base.files.get(p) is not r}
+            changed.update((p, None) for p in base.files if p not in records)
+            if len(changed) <= max(32, len(records) // 8):
+                fresh = {k: v for k, v in self._used_packed.items() if k not in base.packed}
+                self.store.store(self.DELTA, StateDelta(base.generation, changed, symbols_key, symbols_entry, fresh))
+                return
+        generation = digest(os.urandom(16))
         state = BuildState(self.options_key, files=records, symbols_key=symbols_key, symbols_entry=symbols_entry,
-                           packed=dict(getattr(self, "_used_packed", {})))
-        self.store.store(self.STATE, state)
+                           packed=dict(self._used_packed), generation=generation)
+        if self.store.store(self.STATE, state):
+            self.store.discard(self.DELTA)
 
 
 _PACKAGE_DIGESTS: dict = {}

@@ -2,15 +2,19 @@
 forked worker that keeps its IR between two phases.
 
 Phase 1 parses the files (code bodies syntax-checked, kept as text) and
-returns what the parent needs from them: diagnostics, the symbols of the
-objects, their metadata entries (bytes), light object headers, capabilities
-and prerequisites. Phase 2 receives every app's symbols, builds the symbol
-table and runs the semantic rules on the objects it holds.
+returns, file by file (``FileResult``), what the parent needs from them:
+diagnostics, the symbols of the objects, their metadata entries (bytes),
+light object headers, capabilities and prerequisites. Phase 2 receives every
+file's symbols, builds the symbol table and runs the semantic rules on the
+objects it holds; its diagnostics come back sorted out by file
+(``PhaseTwo``). File by file, so that the parent assembles the package in the
+project's order whatever the partition, and so that the build cache
+(build.incremental) can keep each file's results.
 
 Only symbols and bytes cross the process boundary: parsed IR costs as much
 to pickle as to parse. Each worker pickles its own symbols; the parent
-forwards those bytes to the other workers, which build the project's
-symbols themselves.
+forwards those bytes (or the build cache's) to the other workers, which
+build the project's symbols themselves.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ class FileResult:
     prerequisites: tuple
     size: int
     resources: object = None  # emit.resources.ShareResources: layouts, translations, doc comments, entitlements
+    declarations: str = ""    # digest of what the file declares to the rest of the project (declarations_digest)
 
 
 @attrs.frozen
@@ -141,7 +146,8 @@ class Share:
         return FileResult(path=path, diagnostics=tuple(diagnostics), symbols=own, metadata=metadata, source=source,
                           headers=headers, capabilities=frozenset(capabilities(objects)),
                           prerequisites=tuple(prerequisites(objects)), size=size,
-                          resources=share_resources(objects, self.manifest))
+                          resources=share_resources(objects, self.manifest),
+                          declarations=declarations_digest(own, headers))
 
     def phase_two(self, project_app, platform_available: bool) -> PhaseTwo:
         """The rules, given the project's own symbols (``project_app``)."""
@@ -157,6 +163,14 @@ class Share:
             from ..semantic.code import analyze_code
             counts = analyze_code(ctx, self.bodies)
         return split_by_file(ctx.diagnostics, self.paths, counts)
+
+
+def declarations_digest(symbols: tuple, headers: tuple) -> str:
+    """A digest of what a file declares to the rest of the project: its symbols and object headers
+    (positions left out, so that an edit inside a body keeps it)."""
+    from .cache import digest
+    heads = [(h.kind, h.id, h.name, h.namespace, h.target, h.moved, h.moves_out) for h in headers]
+    return digest(repr(symbols), heads)
 
 
 def split_by_file(diagnostics, paths: Sequence[str], counts: dict) -> PhaseTwo:
@@ -260,9 +274,10 @@ class ShareRun:
             return {r.path: r for r in self.local.phase_one()}
         out = {}
         for _, conn, _ in self.workers:
-            for result, blob in self._receive(conn):
-                self.blobs[result.path] = blob
-                with gc_paused():
+            received = self._receive(conn)
+            with gc_paused():
+                for result, blob in received:
+                    self.blobs[result.path] = blob
                     out[result.path] = attrs.evolve(result, symbols=pickle.loads(blob))
         return out
 
