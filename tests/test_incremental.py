@@ -295,3 +295,27 @@ def test_watch_compiles_again_when_a_file_is_saved(samples, tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_the_package_does_not_depend_on_the_number_of_workers(generated_base, tmp_path):
+    """Files are assembled in the project's order whatever the partition: -j 1 and -j 2 write the same bytes."""
+    one, two = tmp_path / "one.app", tmp_path / "two.app"
+    assert _compile(generated_base, one, jobs=1).ok and _compile(generated_base, two, jobs=2).ok
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_a_package_cache_change_is_seen(samples, tmp_path):
+    """The scan of the package cache is kept while no `.app` in it changed: one removed, or replaced, is seen."""
+    root, packages = samples
+    project, cache = root / "loyalty", str(tmp_path / "cache")
+    assert _compile(project, tmp_path / "a.app", [packages], cache).ok
+    moved = tmp_path / "base.app"
+    shutil.move(packages / "base.app", moved)
+    missing = _same_as_cold(project, [packages], tmp_path, cache, tag="gone")
+    assert missing.output is None and any(d.code == "ALC0240" for d in missing.diagnostics)
+    shutil.move(moved, packages / "base.app")
+    assert _same_as_cold(project, [packages], tmp_path, cache, tag="back").ok
+    _edit(root / "base" / "src" / "DemoItem.Table.al", "fields\n    {", "fields\n    {\n        field(77; Extra; Integer) { }")
+    assert _compile(root / "base", packages / "base.app", [packages]).ok      # the dependency rebuilt in place
+    rebuilt = _same_as_cold(project, [packages], tmp_path, cache, tag="rebuilt")
+    assert rebuilt.ok

@@ -81,6 +81,16 @@ STAGES = ("manifest", "dependencies", "parse", "check", "emit", "done")
 
 
 def compile_project(options: CompileOptions) -> CompileResult:
+    import gc
+    frozen = gc.get_freeze_count()
+    try:
+        return _compile_project(options)
+    finally:
+        if gc.get_freeze_count() > frozen:
+            gc.unfreeze()   # what an incremental compile froze (see below) is collectable again
+
+
+def _compile_project(options: CompileOptions) -> CompileResult:
     from .deps import resolve
     from ..package.cache import scan_package_cache
     from .project import load_app_json
@@ -128,7 +138,8 @@ def compile_project(options: CompileOptions) -> CompileResult:
     lap("manifest")
 
     cache = options.package_cache or (os.path.join(project, ".alpackages"),)
-    index = scan_package_cache([c for c in cache if os.path.isdir(c)])
+    store = _open_cache(options)
+    index = _scan(scan_package_cache, [c for c in cache if os.path.isdir(c)], store)
     diagnostics.extend(index.diagnostics)
     resolution = resolve(manifest, index, _read_text(app_json))
     diagnostics.extend(_note_missing_cache(resolution.diagnostics, cache, bool(options.package_cache)))
@@ -137,7 +148,7 @@ def compile_project(options: CompileOptions) -> CompileResult:
     symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
     paths = project_sources(project)
     include_source = options.include_source or not options.runtime
-    build = _incremental(options, manifest, app_json, symbols, resolution, paths, include_source)
+    build = _incremental(store, options, manifest, app_json, symbols, resolution, paths, include_source)
     whole_key = None
     if build is not None:
         whole_key = build.whole_key(project, out)
@@ -169,6 +180,11 @@ def compile_project(options: CompileOptions) -> CompileResult:
                        project if include_source else None, dep_symbols, options.code_analysis)]
     try:
         files = _phase_one(runs[0], cached, paths)
+        if cached:
+            # The cached results and symbols live to the end of the compile: out of the collector's
+            # sight, so that its full collections do not walk them again and again.
+            import gc
+            gc.freeze()
         lap("parse")
         platform = resolution.has_platform
         surface = build.surface([f.declarations for f in files.values()], platform) if build is not None else ""
@@ -317,15 +333,47 @@ def _phase_one(run, cached: dict, paths: list) -> dict:
     return out
 
 
-def _incremental(options, manifest, app_json: str, defines: frozenset, resolution, paths: list, include_source: bool):
-    """The build cache's view of this compile, or None without a cache."""
+def _open_cache(options):
+    """The build cache of this compile, or None."""
     if not options.cache_dir:
         return None
     from .cache import BuildCache
-    from .incremental import Incremental
-    store = BuildCache.open(options.cache_dir)
+    return BuildCache.open(options.cache_dir)
+
+
+def _scan(scan, folders: list, store):
+    """The index of the package cache folders; through the build cache while no `.app` in them changed
+    (name, size, inode, times of change), since reading 250 manifests takes a while."""
+    if store is None:
+        return scan(folders)
+    from .cache import digest
+    listing = []
+    for folder in folders:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            found = []
+            for e in entries:
+                if e.name.lower().endswith(".app"):
+                    st = e.stat()
+                    found.append((e.name, st.st_mode, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns))
+        except OSError:
+            return scan(folders)
+        listing.append((os.path.abspath(folder), found))
+    key = digest(folders, listing)
+    kept = store.load("packages")
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
+        return kept[1]
+    index = scan(folders)
+    store.store("packages", (key, index))
+    return index
+
+
+def _incremental(store, options, manifest, app_json: str, defines: frozenset, resolution, paths: list,
+                 include_source: bool):
+    """The build cache's view of this compile, or None without a cache."""
     if store is None:
         return None
+    from .incremental import Incremental
     try:
         with open(app_json, "rb") as f:
             manifest_bytes = f.read()

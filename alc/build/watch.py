@@ -4,8 +4,9 @@ Changes are found by polling: every ``interval`` seconds the project's files (hi
 left out, as the compile leaves them out) are listed with their size and time of change; a
 difference from the last listing, once it has held still for one more poll (an editor saving
 several files), starts a compile. No thread and no new dependency: the compile forks its
-workers from this one process. Ctrl-C ends the watch cleanly (exit 0, or 130 if it came
-during a compile, whose workers end with it).
+workers from this one process. Ctrl-C ends the watch cleanly with exit 0, also during a
+compile (its workers end with it; the package and the cache are written atomically, so
+neither is left half-written).
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ def watch(compile_once: Callable[[], int], project: str, skip: tuple = (), inter
                 return 0
             _wait_for_change(project, skip, before, interval)
             print("[watch] files changed: compiling again", file=out, flush=True)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        if type(exc) is not KeyboardInterrupt:
+            raise              # SIGTERM, SIGHUP (cli.Terminated): exit as the command line does for them
         print("\n[watch] stopped", file=out, flush=True)
         return 0
 
