@@ -179,7 +179,7 @@ def _compile_project(options: CompileOptions) -> CompileResult:
     runs = [run_shares([p for p in paths if p not in cached], symbols, manifest, options.jobs,
                        project if include_source else None, dep_symbols, options.code_analysis)]
     try:
-        files = _phase_one(runs[0], cached, paths)
+        files = _phase_one(runs[0], cached, paths, build)
         if cached:
             # The cached results and symbols live to the end of the compile: out of the collector's
             # sight, so that its full collections do not walk them again and again.
@@ -315,9 +315,8 @@ def _records(build, files: dict, run, by_file: dict, surface: str, unsplit: set)
     return out
 
 
-def _phase_one(run, cached: dict, paths: list) -> dict:
+def _phase_one(run, cached: dict, paths: list, build) -> dict:
     """path -> _File of every file, in the project's order: fresh from ``run`` or from the cache."""
-    import pickle
     from ..memory import gc_paused
     fresh = run.phase_one()
     out = {}
@@ -325,7 +324,7 @@ def _phase_one(run, cached: dict, paths: list) -> dict:
         for path in paths:
             record = cached.get(path)
             if record is not None:
-                result = attrs.evolve(record.result, symbols=pickle.loads(record.symbols))
+                result = attrs.evolve(record.result, symbols=build.symbols_of(record))
                 out[path] = _File(result, record.declarations, record)
             else:
                 result = fresh[path]

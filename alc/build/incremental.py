@@ -181,21 +181,53 @@ class Incremental:
         """The last build's state (its delta applied), or an empty one."""
         if not self._loaded:
             self._loaded = True
-            base = self.store.load(self.STATE)
-            if isinstance(base, BuildState) and base.context == self.options_key:
-                self._base = base
-                delta = self.store.load(self.DELTA)
-                if isinstance(delta, StateDelta) and delta.base == base.generation:
-                    files = dict(base.files)
-                    for path, record in delta.files.items():
-                        if record is None:
-                            files.pop(path, None)
-                        else:
-                            files[path] = record
-                    base = attrs.evolve(base, files=files, symbols_key=delta.symbols_key,
-                                        symbols_entry=delta.symbols_entry, packed={**base.packed, **delta.packed})
-                self._state = base
+            stamp = self._stamp()
+            kept = _KEPT.get(self.store.folder)
+            if kept is not None and kept[0] == stamp and stamp is not None:
+                base, state = kept[1], kept[2]      # this process wrote it (alc compile --watch): as it is
+            else:
+                base, state = self._load()
+            if base is not None and base.context == self.options_key:
+                self._base, self._state = base, state
         return self._state or BuildState(self.options_key)
+
+    def _load(self) -> tuple:
+        base = self.store.load(self.STATE)
+        if not isinstance(base, BuildState):
+            return None, None
+        state = base
+        delta = self.store.load(self.DELTA)
+        if isinstance(delta, StateDelta) and delta.base == base.generation:
+            files = dict(base.files)
+            for path, record in delta.files.items():
+                if record is None:
+                    files.pop(path, None)
+                else:
+                    files[path] = record
+            state = attrs.evolve(base, files=files, symbols_key=delta.symbols_key, symbols_entry=delta.symbols_entry,
+                                 packed={**base.packed, **delta.packed})
+        return base, state
+
+    def _stamp(self) -> Optional[tuple]:
+        """What identifies the state's files on disk as this process last wrote them."""
+        out = []
+        for name in (self.STATE, self.DELTA):
+            try:
+                st = os.stat(self.store.path(name))
+                out.append((st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
+            except OSError:
+                out.append(None)
+        return tuple(out) if out[0] is not None else None
+
+    def symbols_of(self, record) -> tuple:
+        """A cached file's symbols, unpickled (once per process for a record kept in memory)."""
+        import pickle
+        found = _SYMBOLS.get(id(record))
+        if found is not None and found[0] is record:
+            return found[1]
+        symbols = pickle.loads(record.symbols)
+        _SYMBOLS[id(record)] = (record, symbols)
+        return symbols
 
     def file_key(self, path: str) -> Optional[str]:
         content = self.content.get(path)
@@ -249,16 +281,29 @@ class Incremental:
             changed.update((p, None) for p in base.files if p not in records)
             if len(changed) <= max(32, len(records) // 8):
                 fresh = {k: v for k, v in self._used_packed.items() if k not in base.packed}
-                self.store.store(self.DELTA, StateDelta(base.generation, changed, symbols_key, symbols_entry, fresh))
+                if self.store.store(self.DELTA, StateDelta(base.generation, changed, symbols_key, symbols_entry,
+                                                           fresh)):
+                    self._keep(base, BuildState(self.options_key, records, symbols_key, symbols_entry,
+                                                {**base.packed, **fresh}, base.generation))
                 return
         generation = digest(os.urandom(16))
         state = BuildState(self.options_key, files=records, symbols_key=symbols_key, symbols_entry=symbols_entry,
                            packed=dict(self._used_packed), generation=generation)
         if self.store.store(self.STATE, state):
             self.store.discard(self.DELTA)
+            self._keep(state, state)
+
+    def _keep(self, base: BuildState, state: BuildState) -> None:
+        """Remember the state just written, for the next compile in this process (`--watch`)."""
+        _KEPT[self.store.folder] = (self._stamp(), base, state)
+        kept = {id(r) for r in state.files.values()}
+        for key in [k for k in _SYMBOLS if k not in kept]:
+            del _SYMBOLS[key]
 
 
 _PACKAGE_DIGESTS: dict = {}
+_KEPT: dict = {}        # cache folder -> (stamp of its state files, base, state) as this process last wrote them
+_SYMBOLS: dict = {}     # id(FileRecord) -> (the record, its symbols unpickled), for the records in _KEPT
 
 
 def _package_digest(path: str) -> str:
