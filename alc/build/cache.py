@@ -11,12 +11,13 @@ never an error; the compile does the work instead.
 >>> import tempfile
 >>> folder = tempfile.mkdtemp()
 >>> cache = BuildCache(os.path.join(folder, ".alc"), secret=b"k" * 32)
->>> cache.store("state", {"a": 1}); cache.load("state")
-{'a': 1}
+>>> cache.store("state", {"a": 1}), cache.load("state")
+(True, {'a': 1})
 >>> with open(cache.path("state"), "r+b") as f: _ = f.seek(-1, 2); _ = f.write(b"?")
 >>> cache.load("state") is None
 True
 >>> BuildCache(os.path.join(folder, ".alc"), secret=b"x" * 32).store("s", 1)
+True
 >>> cache.load("s") is None  # written under another user's key: foreign
 True
 """
@@ -73,10 +74,11 @@ def code_fingerprint() -> str:
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{__version__}/{FORMAT}".encode())
     folders = [root]
-    try:
-        from .. import grammar as _grammar  # the editable install maps alc.grammar to the tree's grammar/
-        folders += list(getattr(_grammar, "__path__", []))
-    except ImportError:
+    try:  # the grammar package (an editable install maps alc.grammar to the tree's grammar/)
+        import importlib.util
+        spec = importlib.util.find_spec(__name__.split(".")[0] + ".grammar")
+        folders += list(spec.submodule_search_locations or []) if spec is not None else []
+    except (ImportError, ValueError):
         pass
     for folder in dict.fromkeys(os.path.realpath(f) for f in folders):
         for base, dirs, files in os.walk(folder):

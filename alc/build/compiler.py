@@ -6,6 +6,10 @@ read their symbols; parse the sources (both cores, code bodies checked but
 kept as text); build the symbol table; run the semantic rules; and, when no
 error was found, emit the package (manifest, symbols, metadata, sources) to
 a temporary file renamed into place.
+
+With ``CompileOptions.cache_dir`` (`alc compile` gives `<project>/.alc`) the
+compile is incremental: see build.incremental for what is kept and when it
+is used.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ class CompileResult:
     usable: bool = True                # False: the input itself is unusable (exit 2)
     objects: tuple = ()
     timings: dict = attrs.Factory(dict)
-    code: dict = attrs.Factory(dict)   # code analysis counts: bodies, references
+    code: dict = attrs.Factory(dict)   # code analysis counts of this run: bodies, references; cached_files
     files: int = 0
     bytes: int = 0
     suppressed: tuple = ()             # (reason, Diagnostic) the warning policy suppressed

@@ -20,6 +20,10 @@ Besides: the project's SymbolReference.json entry, keyed by the surface; and the
 the other entries (layouts, translations...) by their content, so unchanged ones are not compressed
 again. The package is always assembled from the same per-file results in the same order, cached or
 not, so an incremental build writes the same bytes as a cold one.
+
+The per-file records are one signed entry (``state``); a build that changed few files writes only a
+``delta`` on it. A process that compiles again (`alc compile --watch`) keeps the state it wrote, and
+the symbols it unpickled, in memory while the files on disk are as it left them.
 """
 
 from __future__ import annotations
