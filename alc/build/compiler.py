@@ -184,11 +184,6 @@ def _compile_project(options: CompileOptions) -> CompileResult:
                        project if include_source else None, dep_symbols, options.code_analysis)]
     try:
         files = _phase_one(runs[0], cached, paths, build)
-        if cached:
-            # The cached results and symbols live to the end of the compile: out of the collector's
-            # sight, so that its full collections do not walk them again and again.
-            import gc
-            gc.freeze()
         lap("parse")
         platform = resolution.has_platform
         surface = build.surface([f.declarations for f in files.values()], platform) if build is not None else ""
@@ -333,6 +328,11 @@ def _phase_one(run, cached: dict, paths: list, build) -> dict:
             else:
                 result = fresh[path]
                 out[path] = _File(result, result.declarations)
+        if cached:
+            # The cached results and symbols live to the end of the compile: out of the collector's
+            # sight (frozen before it runs again), so that its full collections do not walk them again and again.
+            import gc
+            gc.freeze()
     return out
 
 

@@ -136,6 +136,7 @@ class Incremental:
         self._base: Optional[BuildState] = None
         self._loaded = False
         self._used_packed: dict = {}
+        self._keys: dict = {}
 
     # -- the whole build ----------------------------------------------------------------------------
 
@@ -234,12 +235,19 @@ class Incremental:
         return symbols
 
     def file_key(self, path: str) -> Optional[str]:
-        content = self.content.get(path)
-        return digest(self.options_key, path, content) if content is not None else None
+        key = self._keys.get(path, False)
+        if key is False:
+            content = self.content.get(path)
+            key = self._keys[path] = digest(self.options_key, path, content) if content is not None else None
+        return key
 
     def cached(self) -> dict:
         """path -> FileRecord of the files whose phase one is cached."""
-        files = self.state.files
+        from ..memory import gc_paused
+        import gc
+        with gc_paused():          # a state of 8,000 files is many objects: no collection while it loads,
+            files = self.state.files
+            gc.freeze()            # and none walks it after (compile_project unfreezes at its end)
         out = {}
         for path in self.paths:
             record = files.get(path)
