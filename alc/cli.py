@@ -355,7 +355,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
                              cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir(args.project)))
     if args.watch:
         from .build.watch import watch
-        return watch(lambda: _compile_once(args, options), args.project, (args.out, args.errorlog))
+        return watch(lambda: _compile_once(args, options), args.project, (args.out, args.errorlog, options.cache_dir))
     return _compile_once(args, options)
 
 

@@ -23,6 +23,7 @@ from alc.diagnostics import render_concise, sort_key
 from apps import SAMPLE_ORDER, SAMPLES
 
 JOBS = (1, 2)
+EXTRA_FIELD = "fields\n    {\n        field(77; Extra; Integer) { }"
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +97,8 @@ def test_samples_after_body_and_declaration_edits(samples, tmp_path):
     body = _same_as_cold(project, [packages], tmp_path, cache, tag="body")
     assert body.code["cached_files"] == body.files - 1
     assert os.path.isfile(os.path.join(cache, "delta.bin"))   # one file changed: the state is not written again
-    _edit(table, "field(4; Blocked; Boolean)", 'field(7; "Phone No."; Text[30]) { }\n        field(4; Blocked; Boolean)')
+    _edit(table, "field(4; Blocked; Boolean)",
+          'field(7; "Phone No."; Text[30]) { }\n        field(4; Blocked; Boolean)')
     declaration = _same_as_cold(project, [packages], tmp_path, cache, tag="decl")
     assert declaration.code["cached_files"] == declaration.files - 1
     assert any(o.name == "Demo Customer" for o in declaration.objects)
@@ -214,7 +216,7 @@ def test_a_damaged_cache_is_ignored(samples, tmp_path, damage):
     root, packages = samples
     project, cache = root / "base", str(tmp_path / "cache")
     _same_as_cold(project, [packages], tmp_path, cache, tag="0")
-    _edit(project / "src" / "DemoItem.Table.al", "fields\n    {", "fields\n    {\n        field(77; Extra; Integer) { }")
+    _edit(project / "src" / "DemoItem.Table.al", "fields\n    {", EXTRA_FIELD)
     for name in sorted(os.listdir(cache)):
         if name.endswith(".bin"):
             damage(os.path.join(cache, name))
@@ -315,7 +317,34 @@ def test_a_package_cache_change_is_seen(samples, tmp_path):
     assert missing.output is None and any(d.code == "ALC0240" for d in missing.diagnostics)
     shutil.move(moved, packages / "base.app")
     assert _same_as_cold(project, [packages], tmp_path, cache, tag="back").ok
-    _edit(root / "base" / "src" / "DemoItem.Table.al", "fields\n    {", "fields\n    {\n        field(77; Extra; Integer) { }")
+    _edit(root / "base" / "src" / "DemoItem.Table.al", "fields\n    {", EXTRA_FIELD)
     assert _compile(root / "base", packages / "base.app", [packages]).ok      # the dependency rebuilt in place
     rebuilt = _same_as_cold(project, [packages], tmp_path, cache, tag="rebuilt")
     assert rebuilt.ok
+
+
+def test_a_cache_folder_inside_the_project_is_no_input(samples, tmp_path):
+    """`--cache-dir` may name a visible folder of the project: the cache's own files do not count as changes."""
+    root, packages = samples
+    project = root / "base"
+    cache = str(project / "build-cache")
+    assert _compile(project, tmp_path / "a.app", [packages], cache).ok
+    again = _compile(project, tmp_path / "a.app", [packages], cache)
+    assert again.ok and again.timings["parse"] == 0.0 and again.code["cached_files"] == again.files
+
+
+def test_a_cache_entry_that_is_no_regular_file_is_never_read(samples, tmp_path):
+    """A FIFO (or device) in place of a cache entry would block or never end a read: it is ignored unread."""
+    import threading
+    root, packages = samples
+    project, cache = root / "hello", str(tmp_path / "cache")
+    assert _compile(project, tmp_path / "a.app", [packages], cache).ok
+    for name in ("state.bin", "build.bin"):
+        os.unlink(os.path.join(cache, name))
+        os.mkfifo(os.path.join(cache, name))
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(_same_as_cold(project, [packages], tmp_path, cache)),
+                              daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert done and done[0].ok and done[0].code["cached_files"] == 0

@@ -110,8 +110,8 @@ def user_secret() -> Optional[bytes]:
     path = os.path.join(os.path.dirname(cache_folder()), "build.key")
     for _ in range(2):
         try:
-            with open(path, "rb") as f:
-                key = f.read(65)
+            from ..source import read_regular
+            key = read_regular(path, 64)
             if len(key) == 32:
                 return key
             os.unlink(path)  # damaged: make a new one (older entries become foreign)
@@ -157,9 +157,9 @@ class BuildCache:
 
     def load(self, name: str):
         """The value stored under ``name``, or None when there is none or it fails any check."""
+        from ..source import read_regular
         try:
-            with open(self.path(name), "rb") as f:
-                data = f.read()
+            data = read_regular(self.path(name))   # a regular file only: a FIFO or a device is never read
         except OSError:
             return None
         if len(data) < _HEAD.size:

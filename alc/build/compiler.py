@@ -378,8 +378,7 @@ def _incremental(store, options, manifest, app_json: str, defines: frozenset, re
         return None
     from .incremental import Incremental
     try:
-        with open(app_json, "rb") as f:
-            manifest_bytes = f.read()
+        manifest_bytes = read_regular(app_json, MAX_SOURCE_SIZE)
     except OSError:
         return None
     visible = {p.id for p in resolution.visible}

@@ -33,6 +33,7 @@ from typing import Iterable, Optional, Sequence
 
 import attrs
 
+from ..source import MAX_SOURCE_SIZE, read_regular
 from .cache import BuildCache, FORMAT, code_fingerprint, digest, file_digest
 
 __all__ = ["FileRecord", "BuildState", "StateDelta", "WholeBuild", "Incremental", "project_files"]
@@ -87,7 +88,8 @@ _SKIP_DIRS = ("__pycache__",)
 
 
 def project_files(roots: Iterable[str], skip: Sequence[str] = ()) -> list:
-    """Every file under ``roots`` (hidden folders and files left out), sorted; ``skip``: paths left out."""
+    """Every file under ``roots`` (hidden folders and files left out), sorted; ``skip``: files and
+    folders left out (the package written, the build cache)."""
     skipped = {os.path.abspath(s) for s in skip}
     out = []
     for root in roots:
@@ -95,7 +97,8 @@ def project_files(roots: Iterable[str], skip: Sequence[str] = ()) -> list:
             out.append(root)
             continue
         for base, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS
+                             and os.path.abspath(os.path.join(base, d)) not in skipped)
             for name in sorted(files):
                 path = os.path.join(base, name)
                 if not name.startswith(".") and os.path.abspath(path) not in skipped:
@@ -103,12 +106,30 @@ def project_files(roots: Iterable[str], skip: Sequence[str] = ()) -> list:
     return out
 
 
-def _read(path: str) -> Optional[bytes]:
+_LARGE = 256 * 1024 * 1024
+
+
+def _read(path: str, max_size: Optional[int] = _LARGE) -> Optional[bytes]:
+    """The bytes of a regular file; None for anything else (a FIFO, a device: never read), or when
+    it cannot be read or is larger than ``max_size``."""
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        return read_regular(path, max_size)
     except OSError:
         return None
+
+
+def _other_digest(path: str):
+    """What stands for a project file that is no source in the whole build's key: its digest, or for a
+    file too large to read on every compile its size and times of change; None when it is no regular file."""
+    data = _read(path)
+    if data is not None:
+        return file_digest(data)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    import stat
+    return ("large", st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
 class Incremental:
@@ -124,13 +145,13 @@ class Incremental:
         self.manifest = manifest
         self.paths = list(paths)
         deps = tuple((os.path.abspath(p.path), _package_digest(p.path)) for p in dependencies)
-        license = _read(options.license) if options.runtime and options.license else None
+        license = _read(options.license, MAX_SOURCE_SIZE) if options.runtime and options.license else None
         self.options_key = digest(code_fingerprint(), FORMAT, app_json, sorted(defines), options.runtime,
                                   include_source, options.code_analysis, license)
         self.deps_key = digest(deps)
         self.content: dict = {}                  # path -> digest of its bytes (None: unreadable)
         for path in self.paths:
-            data = _read(path)
+            data = _read(path, MAX_SOURCE_SIZE)
             self.content[path] = file_digest(data) if data is not None else None
         self._state: Optional[BuildState] = None
         self._base: Optional[BuildState] = None
@@ -144,16 +165,15 @@ class Incremental:
         """The key of the whole build: options, dependencies, and every file it may read."""
         roots = [project]
         for folder in getattr(self.manifest, "resource_folders", ()) or ():
-            roots.append(os.path.join(project, *[p for p in folder.replace("\\", "/").split("/") if p not in ("", ".")]))
+            parts = [p for p in folder.replace("\\", "/").split("/") if p not in ("", ".")]
+            roots.append(os.path.join(project, *parts))
         if getattr(self.manifest, "logo", None):
             roots.append(os.path.join(project, *[p for p in self.manifest.logo.replace("\\", "/").split("/")
                                                  if p not in ("", ".")]))
         listing = []
-        for path in project_files(roots, skip=[out]):
+        for path in project_files(roots, skip=[out, self.store.folder]):
             known = self.content.get(path, False)
-            data = None if known is not False else _read(path)
-            listing.append((os.path.relpath(path, project), known if known is not False else
-                            (file_digest(data) if data is not None else None)))
+            listing.append((os.path.relpath(path, project), known if known is not False else _other_digest(path)))
         return digest(self.options_key, self.deps_key, os.path.abspath(project), listing)
 
     def reuse(self, key: str, out: str) -> Optional[WholeBuild]:
@@ -164,7 +184,7 @@ class Incremental:
         if whole.output is not None:
             if os.path.abspath(whole.output) != os.path.abspath(out):
                 return None
-            data = _read(out)
+            data = _read(out, None)
             if data is None or file_digest(data) != whole.output_digest:
                 return None
         return whole
@@ -173,7 +193,7 @@ class Incremental:
                  size: int, data: Optional[bytes] = None) -> None:
         """Keep this build's record; ``data``: the bytes of the package written to ``out``."""
         if data is None and out is not None:
-            data = _read(out)
+            data = _read(out, None)
         if out is not None and data is None:
             return
         self.store.store(self.WHOLE, WholeBuild(key, out, file_digest(data) if data is not None else "",
@@ -258,7 +278,7 @@ class Incremental:
 
     def unchanged(self, path: str) -> bool:
         """Whether the file still has the content this build read first."""
-        data = _read(path)
+        data = _read(path, MAX_SOURCE_SIZE)
         return data is not None and file_digest(data) == self.content.get(path)
 
     def surface(self, declarations: Sequence[str], platform: bool) -> str:
@@ -327,6 +347,6 @@ def _package_digest(path: str) -> str:
     memo = (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ino)
     found = _PACKAGE_DIGESTS.get(memo)
     if found is None:
-        data = _read(path)
+        data = _read(path, None)
         found = _PACKAGE_DIGESTS[memo] = file_digest(data) if data is not None else ""
     return found
