@@ -36,7 +36,7 @@ import attrs
 from ..source import MAX_SOURCE_SIZE, read_regular
 from .cache import BuildCache, FORMAT, code_fingerprint, digest, file_digest
 
-__all__ = ["FileRecord", "BuildState", "StateDelta", "WholeBuild", "Incremental", "project_files"]
+__all__ = ["FileRecord", "BuildState", "StateDelta", "WholeBuild", "Incremental", "project_files", "forget"]
 
 
 @attrs.frozen
@@ -336,6 +336,12 @@ class Incremental:
 _PACKAGE_DIGESTS: dict = {}
 _KEPT: dict = {}        # cache folder -> (stamp of its state files, base, state) as this process last wrote them
 _SYMBOLS: dict = {}     # id(FileRecord) -> (the record, its symbols unpickled), for the records in _KEPT
+
+
+def forget() -> None:
+    """Drop what this process keeps of the states it wrote (the next compile reads them from disk)."""
+    _KEPT.clear()
+    _SYMBOLS.clear()
 
 
 def _package_digest(path: str) -> str:
