@@ -83,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     _warning_options(p)
     p.add_argument("--no-code-analysis", dest="code_analysis", action="store_false",
                    help="check the syntax of code bodies only (no binding of names, members and calls)")
+    p.add_argument("--cache-dir", metavar="DIR", default=None,
+                   help="the build cache of incremental compiles (default: <project>/.alc)")
+    p.add_argument("--no-cache", action="store_true", help="compile everything anew; read and write no build cache")
+    p.add_argument("--watch", action="store_true",
+                   help="compile, then compile again each time a file of the project changes (Ctrl-C stops)")
     p.set_defaults(run=cmd_compile)
 
     p = sub.add_parser("xliff", help="write the generated translation file (Translations/<App>.g.xlf) of a project")
@@ -321,8 +326,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
-    from .build.compiler import CompileOptions, compile_project
-    from .diagnostics import render_sarif, sort_key, to_dict
+    from .build.cache import default_cache_dir
+    from .build.compiler import CompileOptions
     if args.project_dir and args.project and os.path.abspath(args.project_dir) != os.path.abspath(args.project):
         raise UsageError(f"two project folders given: {args.project_dir} and --project {args.project}")
     args.project = args.project_dir or args.project or "."
@@ -340,11 +345,24 @@ def cmd_compile(args: argparse.Namespace) -> int:
         raise UsageError(f"no such license file: {args.license}")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.no_cache and args.cache_dir:
+        raise UsageError("--no-cache and --cache-dir go not together")
     _check_output(args.errorlog)
     options = CompileOptions(project=args.project, package_cache=tuple(args.packagecachepath), out=args.out,
                              runtime=args.runtime, include_source=args.include_source, license=args.license,
                              defines=tuple(args.define), jobs=args.jobs, warnings=_warning_policy(args),
-                             code_analysis=args.code_analysis)
+                             code_analysis=args.code_analysis,
+                             cache_dir=None if args.no_cache else (args.cache_dir or default_cache_dir(args.project)))
+    if args.watch:
+        from .build.watch import watch
+        return watch(lambda: _compile_once(args, options), args.project, (args.out, args.errorlog, options.cache_dir))
+    return _compile_once(args, options)
+
+
+def _compile_once(args: argparse.Namespace, options) -> int:
+    """One compile of `alc compile`, reported; its exit code."""
+    from .build.compiler import compile_project
+    from .diagnostics import render_sarif, sort_key, to_dict
     if args.format == "text" and sys.stdout.isatty():
         from .build.view import CompileProgress
         with CompileProgress(sys.stdout, os.path.basename(os.path.abspath(args.project))) as shown:

@@ -6,6 +6,10 @@ read their symbols; parse the sources (both cores, code bodies checked but
 kept as text); build the symbol table; run the semantic rules; and, when no
 error was found, emit the package (manifest, symbols, metadata, sources) to
 a temporary file renamed into place.
+
+With ``CompileOptions.cache_dir`` (`alc compile` gives `<project>/.alc`) the
+compile is incremental: see build.incremental for what is kept and when it
+is used.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class CompileOptions:
     warnings: object = None            # a ruleset.WarningPolicy (--nowarn, --warnaserror, --ruleset)
     progress: object = None            # called as progress(stage, files) when a stage starts (see STAGES)
     code_analysis: bool = True         # bind and check code bodies (False: syntax only, `--no-code-analysis`)
+    cache_dir: Optional[str] = None    # the build cache of incremental compiles (`alc compile`: <project>/.alc)
 
 
 @attrs.frozen
@@ -48,7 +53,7 @@ class CompileResult:
     usable: bool = True                # False: the input itself is unusable (exit 2)
     objects: tuple = ()
     timings: dict = attrs.Factory(dict)
-    code: dict = attrs.Factory(dict)   # code analysis counts: bodies, references
+    code: dict = attrs.Factory(dict)   # code analysis counts of this run: bodies, references; cached_files
     files: int = 0
     bytes: int = 0
     suppressed: tuple = ()             # (reason, Diagnostic) the warning policy suppressed
@@ -80,6 +85,16 @@ STAGES = ("manifest", "dependencies", "parse", "check", "emit", "done")
 
 
 def compile_project(options: CompileOptions) -> CompileResult:
+    import gc
+    frozen = gc.get_freeze_count()
+    try:
+        return _compile_project(options)
+    finally:
+        if gc.get_freeze_count() > frozen:
+            gc.unfreeze()   # what an incremental compile froze (see below) is collectable again
+
+
+def _compile_project(options: CompileOptions) -> CompileResult:
     from .deps import resolve
     from ..package.cache import scan_package_cache
     from .project import load_app_json
@@ -127,15 +142,33 @@ def compile_project(options: CompileOptions) -> CompileResult:
     lap("manifest")
 
     cache = options.package_cache or (os.path.join(project, ".alpackages"),)
-    index = scan_package_cache([c for c in cache if os.path.isdir(c)])
+    store = _open_cache(options)
+    index = _scan(scan_package_cache, [c for c in cache if os.path.isdir(c)], store)
     diagnostics.extend(index.diagnostics)
     resolution = resolve(manifest, index, _read_text(app_json))
     diagnostics.extend(_note_missing_cache(resolution.diagnostics, cache, bool(options.package_cache)))
-    dep_symbols = _dependency_symbols(resolution, diagnostics, options.symbol_cache)
-    lap("dependencies")
+    fresh = len(diagnostics)   # what every compile says anew; the rest may come from the build cache
 
     symbols = frozenset(manifest.preprocessor_symbols) | frozenset(options.defines)
     paths = project_sources(project)
+    include_source = options.include_source or not options.runtime
+    build = _incremental(store, options, manifest, app_json, symbols, resolution, paths, include_source)
+    whole_key = None
+    if build is not None:
+        whole_key = build.whole_key(project, out)
+        last = build.reuse(whole_key, out)
+        applied = policy.apply(diagnostics + list(last.diagnostics)) if last is not None else None
+        failed = applied is not None and has_errors(applied.diagnostics)
+        if applied is not None and (last.output is not None or failed):
+            # Nothing changed, and the package is there as it was written (or still cannot be).
+            lap("dependencies")
+            timings.update(parse=0.0, check=0.0)
+            return CompileResult(tuple(applied.diagnostics), output=None if failed else last.output,
+                                 objects=last.objects, timings=timings, files=last.files, bytes=last.bytes,
+                                 suppressed=applied.suppressed, code={"cached_files": last.files})
+    dep_symbols = _dependency_symbols(resolution, diagnostics, options.symbol_cache)
+    lap("dependencies")
+
     if options.progress is not None:
         options.progress("parse", len(paths))
     diagnostics.extend(_unnamed_files(paths))
@@ -146,62 +179,211 @@ def compile_project(options: CompileOptions) -> CompileResult:
     from ..semantic.context import CheckContext
     from ..semantic.model import SymbolTable, name_numbered_targets
     from .workers import project_app_symbols, run_shares
-    include_source = options.include_source or not options.runtime
-    shares = run_shares(paths, symbols, manifest, options.jobs, project if include_source else None, dep_symbols,
-                        options.code_analysis)
+    cached = build.cached() if build is not None else {}
+    runs = [run_shares([p for p in paths if p not in cached], symbols, manifest, options.jobs,
+                       project if include_source else None, dep_symbols, options.code_analysis)]
     try:
-        parts = shares.phase_one()
+        files = _phase_one(runs[0], cached, paths, build)
         lap("parse")
-        headers = tuple(h for part in parts for h in part.headers)
-        for part in parts:
-            diagnostics.extend(part.diagnostics)
+        platform = resolution.has_platform
+        surface = build.surface([f.declarations for f in files.values()], platform) if build is not None else ""
+        checked: dict = {}      # path -> phase two's diagnostics, from the cache
+        if build is not None:
+            for path, record in cached.items():
+                if record.checks_key and record.checks_key == build.checks_key(path, surface):
+                    checked[path] = record.checks
+            again = [p for p in cached if p not in checked]
+            if again:  # the declarations changed: phase two again, on the files parsed anew
+                runs.append(run_shares(again, symbols, manifest, options.jobs, None, dep_symbols,
+                                       options.code_analysis))
+                runs[1].phase_one()
+        results = [f.result for f in files.values()]
+        headers = tuple(h for r in results for h in r.headers)
+        for r in results:
+            diagnostics.extend(r.diagnostics)
         # Objects moved out to another app (`ObsoleteState = Moved`) are stubs:
         # their symbols belong to the app they moved to (the shares leave them out).
-        platform = resolution.has_platform
         with gc_paused():
-            apps = [project_app_symbols(manifest, [o for part in parts for o in part.symbols])] + dep_symbols
-            shares.start_phase_two(apps[0], platform)
+            apps = [project_app_symbols(manifest, [o for r in results for o in r.symbols])] + dep_symbols
+            blobs = [(path, f.blob(runs[0])) for path, f in files.items()] if any(r.workers for r in runs) else []
+            for run in runs:
+                run.start_phase_two(apps[0], platform, blobs)
             # While the workers run the rules: the whole-app checks, and the
             # symbols entry of the package (unless errors already rule it out).
             table = SymbolTable(apps, platform_available=platform)
             ctx = CheckContext(headers, table, manifest)
             check_objects(ctx)
             diagnostics.extend(ctx.diagnostics)
+            symbols_entry = None
             if not has_errors(diagnostics):
-                symbols_entry = pack_entry(write_symbols(name_numbered_targets(apps[0].symbols, table)))
-            diagnostics.extend(shares.finish_phase_two())
+                state = build.state if build is not None else None
+                if state is not None and state.symbols_key == surface and state.symbols_entry is not None:
+                    symbols_entry = state.symbols_entry
+                else:
+                    symbols_entry = pack_entry(write_symbols(name_numbered_targets(apps[0].symbols, table)))
+            two = [result for run in runs for result in run.finish_phase_two()]
     finally:
-        shares.close()
+        for run in runs:
+            run.close()
+    by_file = dict(checked)
+    loose: list = []
+    unsplit: set = set()
+    for result in two:
+        by_file.update(result.by_file)
+        loose.extend(result.loose)
+        if result.loose:
+            unsplit.update(result.by_file)
+    for path in paths:
+        diagnostics.extend(by_file.get(path, ()))
+    diagnostics.extend(loose)
     if options.runtime and options.license:
         diagnostics.extend(_license_check(license_ranges, headers))
     from ..emit.resources import project_resources
-    resources, diags = project_resources(project, manifest, [p.resources for p in parts], _resolver(table))
+    resources, diags = project_resources(project, manifest, [r.resources for r in results], _resolver(table))
     diagnostics.extend(diags)
     lap("check")
 
+    counts = dict(runs[0].counts)
+    for run in runs[1:]:
+        for key, value in run.counts.items():
+            counts[key] = counts.get(key, 0) + value
+    if build is not None:
+        counts["cached_files"] = len(cached)
+        records = _records(build, files, runs[0], by_file, surface, unsplit)
     applied = policy.apply(diagnostics)
-    diagnostics = list(applied.diagnostics)
-    result_kw = dict(objects=headers, timings=timings, code=shares.counts, files=sum(p.files for p in parts),
-                     bytes=sum(p.bytes for p in parts), suppressed=applied.suppressed)
-    if has_errors(diagnostics):
-        return CompileResult(tuple(diagnostics), **result_kw)
+    result_kw = dict(objects=headers, timings=timings, code=counts, files=len(results),
+                     bytes=sum(r.size for r in results), suppressed=applied.suppressed)
+    if has_errors(applied.diagnostics):
+        if build is not None:
+            build.save(records, surface, symbols_entry)
+            build.remember(whole_key, None, diagnostics[fresh:], headers, len(results), result_kw["bytes"])
+        return CompileResult(tuple(applied.diagnostics), **result_kw)
     from ..emit.package import emit_package
     from ..package.errors import PackageError
     metadata: dict = {}
     sources: dict = {}
-    for part in parts:
-        metadata.update(part.metadata)
-        sources.update(part.sources)
-    capabilities = frozenset().union(*(p.capabilities for p in parts))
-    prerequisites = tuple(dict.fromkeys(q for p in parts for q in p.prerequisites))
+    for r in results:
+        metadata.update(r.metadata)
+        if r.source is not None:
+            sources[os.path.relpath(r.path, project).replace(os.sep, "/")] = r.source
+    capabilities = frozenset().union(*(r.capabilities for r in results))
+    prerequisites = tuple(dict.fromkeys(q for r in results for q in r.prerequisites))
+    if build is not None:
+        resources = build.packed(resources)
     try:
-        emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
+        written = emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
                      table, runtime=options.runtime, include_source=include_source, resources=resources)
     except PackageError as exc:  # reported; the package is never half-written
-        diagnostics.append(exc.to_diagnostic())
-        return CompileResult(tuple(diagnostics), **result_kw)
+        if build is not None:
+            build.save(records, surface, symbols_entry)
+        return CompileResult(tuple(applied.diagnostics) + (exc.to_diagnostic(),), **result_kw)
+    if build is not None:
+        build.save(records, surface, symbols_entry)
+        build.remember(whole_key, out, diagnostics[fresh:], headers, len(results), result_kw["bytes"], written)
     lap("emit")
-    return CompileResult(tuple(diagnostics), output=out, **result_kw)
+    return CompileResult(tuple(applied.diagnostics), output=out, **result_kw)
+
+
+@attrs.define
+class _File:
+    """A file's phase one: its result (symbols included) and where it came from."""
+    result: object
+    declarations: str
+    record: object = None      # its FileRecord, when it came from the build cache
+
+    def blob(self, run) -> bytes:
+        return self.record.symbols if self.record is not None else run.blob(self.result.path, self.result.symbols)
+
+
+def _records(build, files: dict, run, by_file: dict, surface: str, unsplit: set) -> dict:
+    """The FileRecords of this build: a file read anew is kept only if it still has the content its
+    key names (an editor may have saved it again while it was being compiled)."""
+    from .incremental import FileRecord
+    out = {}
+    for path, f in files.items():
+        key = build.file_key(path)
+        if key is None or (f.record is None and not build.unchanged(path)):
+            continue
+        checks = by_file.get(path)
+        checks_key = build.checks_key(path, surface) if checks is not None and path not in unsplit else ""
+        if f.record is not None and f.record.checks_key == checks_key:
+            out[path] = f.record      # as it was: the same object, so that a delta leaves it out
+            continue
+        result = f.record.result if f.record is not None else attrs.evolve(f.result, symbols=())
+        out[path] = FileRecord(key, result, f.blob(run), f.declarations, checks_key, checks if checks_key else ())
+    return out
+
+
+def _phase_one(run, cached: dict, paths: list, build) -> dict:
+    """path -> _File of every file, in the project's order: fresh from ``run`` or from the cache."""
+    from ..memory import gc_paused
+    fresh = run.phase_one()
+    out = {}
+    with gc_paused():
+        for path in paths:
+            record = cached.get(path)
+            if record is not None:
+                result = attrs.evolve(record.result, symbols=build.symbols_of(record))
+                out[path] = _File(result, record.declarations, record)
+            else:
+                result = fresh[path]
+                out[path] = _File(result, result.declarations)
+        if cached:
+            # The cached results and symbols live to the end of the compile: out of the collector's
+            # sight (frozen before it runs again), so that its full collections do not walk them again and again.
+            import gc
+            gc.freeze()
+    return out
+
+
+def _open_cache(options):
+    """The build cache of this compile, or None."""
+    if not options.cache_dir:
+        return None
+    from .cache import BuildCache
+    return BuildCache.open(options.cache_dir)
+
+
+def _scan(scan, folders: list, store):
+    """The index of the package cache folders; through the build cache while no `.app` in them changed
+    (name, size, inode, times of change), since reading 250 manifests takes a while."""
+    if store is None:
+        return scan(folders)
+    from .cache import digest
+    listing = []
+    for folder in folders:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            found = []
+            for e in entries:
+                if e.name.lower().endswith(".app"):
+                    st = e.stat()
+                    found.append((e.name, st.st_mode, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns))
+        except OSError:
+            return scan(folders)
+        listing.append((os.path.abspath(folder), found))
+    key = digest(folders, listing)
+    kept = store.load("packages")
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key:
+        return kept[1]
+    index = scan(folders)
+    store.store("packages", (key, index))
+    return index
+
+
+def _incremental(store, options, manifest, app_json: str, defines: frozenset, resolution, paths: list,
+                 include_source: bool):
+    """The build cache's view of this compile, or None without a cache."""
+    if store is None:
+        return None
+    from .incremental import Incremental
+    try:
+        manifest_bytes = read_regular(app_json, MAX_SOURCE_SIZE)
+    except OSError:
+        return None
+    visible = {p.id for p in resolution.visible}
+    used = [p for p in resolution.packages if p.id in visible or _is_platform(resolution, p)]
+    return Incremental(store, options, manifest, manifest_bytes, defines, used, paths, include_source)
 
 
 def _resolver(table):

@@ -2,15 +2,19 @@
 forked worker that keeps its IR between two phases.
 
 Phase 1 parses the files (code bodies syntax-checked, kept as text) and
-returns what the parent needs from them: diagnostics, the symbols of the
-objects, their metadata entries (bytes), light object headers, capabilities
-and prerequisites. Phase 2 receives every app's symbols, builds the symbol
-table and runs the semantic rules on the objects it holds.
+returns, file by file (``FileResult``), what the parent needs from them:
+diagnostics, the symbols of the objects, their metadata entries (bytes),
+light object headers, capabilities and prerequisites. Phase 2 receives every
+file's symbols, builds the symbol table and runs the semantic rules on the
+objects it holds; its diagnostics come back sorted out by file
+(``PhaseTwo``). File by file, so that the parent assembles the package in the
+project's order whatever the partition, and so that the build cache
+(build.incremental) can keep each file's results.
 
 Only symbols and bytes cross the process boundary: parsed IR costs as much
 to pickle as to parse. Each worker pickles its own symbols; the parent
-forwards those bytes to the other workers, which build the project's
-symbols themselves.
+forwards those bytes (or the build cache's) to the other workers, which
+build the project's symbols themselves.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from ..diagnostics import Diagnostic
 from ..memory import gc_paused
 from ..source import MAX_SOURCE_SIZE, Span, read_regular
 
-__all__ = ["ObjectHeader", "PhaseOne", "Share", "run_shares", "project_app_symbols"]
+__all__ = ["ObjectHeader", "FileResult", "PhaseTwo", "Share", "run_shares", "project_app_symbols", "split_by_file"]
 
 
 @attrs.frozen
@@ -48,17 +52,28 @@ class ObjectHeader:
 
 
 @attrs.frozen
-class PhaseOne:
+class FileResult:
+    """Phase one's results for one file: what the parent (and the build cache) keeps of it."""
+    path: str
     diagnostics: tuple
-    symbols: tuple            # SymbolObject items of the share's objects (moved-out stubs left out)
+    symbols: tuple            # SymbolObject items of the file's objects (moved-out stubs left out)
     metadata: dict            # entry name -> PackedEntry
-    sources: dict             # path relative to the project -> PackedEntry (when asked for)
+    source: Optional[object]  # the file as a PackedEntry for `src/` (when asked for and readable)
     headers: tuple
     capabilities: frozenset
     prerequisites: tuple
-    files: int
-    bytes: int
+    size: int
     resources: object = None  # emit.resources.ShareResources: layouts, translations, doc comments, entitlements
+    declarations: str = ""    # digest of what the file declares to the rest of the project (declarations_digest)
+
+
+@attrs.frozen
+class PhaseTwo:
+    """Phase two's results for the files of a share: diagnostics per file (path -> tuple), those that
+    belong to no file of the share (``loose``), and the code analysis counts."""
+    by_file: dict
+    loose: tuple
+    counts: dict
 
 
 class Share:
@@ -76,73 +91,68 @@ class Share:
         self.manifest = manifest
         self.project = project      # when given, the share also packs its source files for `src/`
         self.objects: list = []
-        self.own_symbols: tuple = ()
+        self.own_symbols: dict = {}  # path -> the file's symbols
         self.forked = False         # set in a forked worker, which keeps its IR to the end
 
-    def phase_one(self) -> PhaseOne:
-        from ..emit.resources import share_resources
-        from ..package.metadata import entry_name, moves_out, object_entries
-        from ..package.capabilities import capabilities, prerequisites
-        from ..package.container import pack_entry
-        from ..package.symbols_ir import symbols_from_ir
-        from ..semantic.checks.objects import is_moved
+    def phase_one(self) -> list:
+        """One FileResult per file, in the share's order."""
         from ..syntax.api import check_body
         from ..syntax.files import parse_unit
-        diagnostics: list = []
-        size = 0
+        out = []
         for path in self.paths:
             parsed = parse_unit(path, self.symbols)
-            size += parsed.size
-            diagnostics.extend(parsed.diagnostics)
+            diagnostics = list(parsed.diagnostics)
             if self.code_analysis:
                 self.bodies.extend(parsed.bodies)
             else:
                 for body in parsed.bodies:
                     diagnostics.extend(check_body(body))
-            if parsed.unit is not None:
-                self.objects.extend(parsed.unit.objects)
+            objects = list(parsed.unit.objects) if parsed.unit is not None else []
+            out.append(self._file_result(path, objects, diagnostics, parsed.size))
             if self.forked:
                 # The IR stays until the worker ends: move it out of the collector's
                 # sight, so that collections do not walk the growing tree again and again.
                 gc.freeze()
+        return out
+
+    def _file_result(self, path: str, objects: list, diagnostics: list, size: int) -> FileResult:
+        from ..emit.resources import share_resources
+        from ..package.capabilities import capabilities, prerequisites
+        from ..package.container import pack_entry
+        from ..package.metadata import entry_name, moves_out, object_entries
+        from ..package.symbols_ir import symbols_from_ir
+        from ..semantic.checks.objects import is_moved
         # Entries are compressed here, in parallel, rather than by the parent. An object
         # nested deeper than readers accept is refused here, at its deepest node.
         refused: list = []
-        metadata = {name: pack_entry(data) for name, data in object_entries(self.objects, refused).items()}
+        metadata = {name: pack_entry(data) for name, data in object_entries(objects, refused).items()}
         if refused:
             diagnostics.extend(Diagnostic.error("ALC0108", str(exc), exc.node.span or obj.span)
                                for obj, exc in refused)
             dropped = {id(obj) for obj, _ in refused}
-            self.objects = [o for o in self.objects if id(o) not in dropped]
-        live = [o for o in self.objects if not is_moved(o)]
+            objects = [o for o in objects if id(o) not in dropped]
+        self.objects.extend(objects)
+        live = [o for o in objects if not is_moved(o)]
         headers = tuple(ObjectHeader(o.kind, getattr(o, "id", None), o.name, o.namespace,
                                      getattr(o, "target", None), o.span, is_moved(o), moves_out(o),
                                      None if o.name else entry_name(o))
-                        for o in self.objects)
-        sources = {}
+                        for o in objects)
+        source = None
         if self.project is not None:
-            for path in self.paths:
-                rel = os.path.relpath(path, self.project).replace(os.sep, "/")
-                try:
-                    sources[rel] = pack_entry(read_regular(path, MAX_SOURCE_SIZE))
-                except OSError:
-                    pass  # reported when the file was parsed
-        self.own_symbols = tuple(symbols_from_ir(live).objects())
-        return PhaseOne(
-            diagnostics=tuple(diagnostics),
-            symbols=self.own_symbols,
-            metadata=metadata,
-            sources=sources,
-            headers=headers,
-            capabilities=frozenset(capabilities(self.objects)),
-            prerequisites=tuple(prerequisites(self.objects)),
-            files=len(self.paths),
-            bytes=size,
-            resources=share_resources(self.objects, self.manifest),
-        )
+            try:
+                source = pack_entry(read_regular(path, MAX_SOURCE_SIZE))
+            except OSError:
+                pass  # reported when the file was parsed
+        own = tuple(symbols_from_ir(live).objects())
+        self.own_symbols[path] = own
+        return FileResult(path=path, diagnostics=tuple(diagnostics), symbols=own, metadata=metadata, source=source,
+                          headers=headers, capabilities=frozenset(capabilities(objects)),
+                          prerequisites=tuple(prerequisites(objects)), size=size,
+                          resources=share_resources(objects, self.manifest),
+                          declarations=declarations_digest(own, headers))
 
-    def phase_two(self, project_app, platform_available: bool) -> tuple:
-        """The rules, given the project's own symbols (``project_app``): (diagnostics, code counts)."""
+    def phase_two(self, project_app, platform_available: bool) -> PhaseTwo:
+        """The rules, given the project's own symbols (``project_app``)."""
         apps = [project_app] + self.dependencies
         from ..semantic.checks import SHARE_RULES
         from ..semantic.context import CheckContext
@@ -154,7 +164,26 @@ class Share:
         if self.code_analysis:
             from ..semantic.code import analyze_code
             counts = analyze_code(ctx, self.bodies)
-        return ctx.diagnostics, counts
+        return split_by_file(ctx.diagnostics, self.paths, counts)
+
+
+def declarations_digest(symbols: tuple, headers: tuple) -> str:
+    """A digest of what a file declares to the rest of the project: its symbols and object headers
+    (positions left out, so that an edit inside a body keeps it)."""
+    from .cache import digest
+    heads = [(h.kind, h.id, h.name, h.namespace, h.target, h.moved, h.moves_out) for h in headers]
+    return digest(repr(symbols), heads)
+
+
+def split_by_file(diagnostics, paths: Sequence[str], counts: dict) -> PhaseTwo:
+    """Diagnostics sorted out to the files they point into (kept in their order)."""
+    by_file: dict = {p: [] for p in paths}
+    loose = []
+    for d in diagnostics:
+        span = getattr(d, "span", None)
+        found = by_file.get(span.file) if span is not None and span.source is not None else None
+        (found if found is not None else loose).append(d)
+    return PhaseTwo({p: tuple(ds) for p, ds in by_file.items()}, tuple(loose), counts)
 
 
 def project_app_symbols(manifest, symbols: Sequence) -> "AppSymbols":  # noqa: F821
@@ -169,28 +198,27 @@ def project_app_symbols(manifest, symbols: Sequence) -> "AppSymbols":  # noqa: F
 
 
 def _worker(conn, share: Share) -> None:
-    """A forked worker: phase one, then phase two when the other shares' symbols arrive.
+    """A forked worker: phase one, then phase two when the project's symbols arrive.
 
-    The worker pickles its own symbols (in parallel with the others); the
-    parent unpickles each share's for itself and forwards the bytes to the
-    other workers, so no symbols are pickled twice or sent back to their
-    own worker."""
+    The worker pickles its files' symbols (in parallel with the others); the parent
+    unpickles them for itself and forwards the bytes to the other workers, so no
+    symbols are pickled twice or sent back to their own worker."""
     try:
         share.forked = True
-        part = share.phase_one()
-        blob = pickle.dumps(part.symbols, protocol=pickle.HIGHEST_PROTOCOL)
-        conn.send(("ok", (attrs.evolve(part, symbols=()), blob)))
-        del part
+        results = share.phase_one()
+        conn.send(("ok", [(attrs.evolve(r, symbols=()), pickle.dumps(r.symbols, protocol=pickle.HIGHEST_PROTOCOL))
+                          for r in results]))
+        del results
         gc.freeze()  # the IR lives until the worker ends: no collection walks it again
         data = conn.recv_bytes()
         if not data:
             return
         with gc_paused():
-            index, platform, blobs = pickle.loads(data)
-            symbols = [o for i, b in enumerate(blobs)
-                       for o in (share.own_symbols if i == index else pickle.loads(b))]
+            platform, blobs = pickle.loads(data)
+            mine = share.own_symbols
+            symbols = [o for path, blob in blobs for o in (mine[path] if path in mine else pickle.loads(blob))]
             project_app = project_app_symbols(share.manifest, symbols)
-            conn.send(("ok", share.phase_two(project_app, platform)))  # (diagnostics, counts)
+            conn.send(("ok", share.phase_two(project_app, platform)))
     except BaseException as exc:  # report, never hang the parent
         try:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -223,11 +251,14 @@ class ShareRun:
             ctx = multiprocessing.get_context("fork")
         except ValueError:  # no fork on this platform: one process
             ctx, jobs = None, 1
+        self.paths = list(paths)
         self.local: Optional[Share] = None
         self._pending: Optional[tuple] = None
-        self._blobs: list = []            # each worker's symbols, pickled by the worker
+        self.blobs: dict = {}             # path -> the file's symbols, pickled by its worker
         self.workers: list = []
         self.counts: dict = {}            # code analysis counts, summed over the shares
+        if not paths:
+            return
         if jobs <= 1 or len(paths) < 16:
             self.local = Share(paths, symbols, manifest, project, dependencies, code_analysis)
             return
@@ -237,43 +268,53 @@ class ShareRun:
             proc = ctx.Process(target=_worker, args=(child, share), daemon=True)
             proc.start()
             child.close()
-            self.workers.append((proc, parent))
+            self.workers.append((proc, parent, share.paths))
 
-    def phase_one(self) -> list[PhaseOne]:
+    def phase_one(self) -> dict:
+        """path -> FileResult (with its symbols) of every file of the run."""
         if self.local is not None:
-            return [self.local.phase_one()]
-        parts = []
-        for _, conn in self.workers:
-            part, blob = self._receive(conn)
-            self._blobs.append(blob)
+            return {r.path: r for r in self.local.phase_one()}
+        out = {}
+        for _, conn, _ in self.workers:
+            received = self._receive(conn)
             with gc_paused():
-                parts.append(attrs.evolve(part, symbols=pickle.loads(blob)))
-        return parts
+                for result, blob in received:
+                    self.blobs[result.path] = blob
+                    out[result.path] = attrs.evolve(result, symbols=pickle.loads(blob))
+        return out
 
-    def start_phase_two(self, project_app, platform: bool) -> None:
-        """Start the rules: the workers get the other shares' symbols and
-        build ``project_app`` themselves, while this process goes on
-        (``finish_phase_two`` collects their diagnostics)."""
+    def blob(self, path: str, symbols: tuple) -> bytes:
+        """The file's symbols pickled (by its worker, or now)."""
+        blob = self.blobs.get(path)
+        if blob is None:
+            blob = self.blobs[path] = pickle.dumps(symbols, protocol=pickle.HIGHEST_PROTOCOL)
+        return blob
+
+    def start_phase_two(self, project_app, platform: bool, blobs: Sequence = ()) -> None:
+        """Start the rules: the workers get the project's symbols (``blobs``: (path, pickled
+        symbols) of every file of the project, in order) and build ``project_app`` themselves,
+        while this process goes on (``finish_phase_two`` collects their diagnostics)."""
         if self.local is not None:
             self._pending = (project_app, platform)
             return
-        for index, (_, conn) in enumerate(self.workers):
-            blobs = [b"" if i == index else b for i, b in enumerate(self._blobs)]
-            conn.send_bytes(pickle.dumps((index, platform, blobs), protocol=pickle.HIGHEST_PROTOCOL))
+        for _, conn, paths in self.workers:
+            own = set(paths)
+            sent = [(path, b"" if path in own else blob) for path, blob in blobs]
+            conn.send_bytes(pickle.dumps((platform, sent), protocol=pickle.HIGHEST_PROTOCOL))
 
     def finish_phase_two(self) -> list:
-        """The workers' diagnostics (with one job, the rules run now); their code counts in ``self.counts``."""
+        """Each share's PhaseTwo (with one job, the rules run now); their code counts summed in ``self.counts``."""
+        if self.local is None and not self.workers:
+            return []
         results = [self.local.phase_two(*self._pending)] if self.local is not None else \
-            [self._receive(conn) for _, conn in self.workers]
-        out: list = []
-        for diagnostics, counts in results:
-            out.extend(diagnostics)
-            for key, value in counts.items():
+            [self._receive(conn) for _, conn, _ in self.workers]
+        for result in results:
+            for key, value in result.counts.items():
                 self.counts[key] = self.counts.get(key, 0) + value
-        return out
+        return results
 
     def close(self) -> None:
-        for proc, conn in self.workers:
+        for proc, conn, _ in self.workers:
             try:
                 conn.close()
             except OSError:

@@ -1,0 +1,211 @@
+"""The build cache of incremental compiles: signed entries under the project's `.alc/` folder.
+
+An entry is a pickled value behind a header: the magic ``ALCBUILD``, the format number and a
+keyed BLAKE2b digest of the format, the entry's name and its payload. The digest's key is a
+secret of the user (``build.key`` in the user's cache folder, made once, mode 0600), so an
+entry that is corrupt, truncated, written by another alc format, renamed, or brought in from
+another machine or user (a `.alc/` folder committed or unpacked with a project) fails the
+check and is ignored: nothing of it is unpickled. A cache that cannot be read or written is
+never an error; the compile does the work instead.
+
+>>> import tempfile
+>>> folder = tempfile.mkdtemp()
+>>> cache = BuildCache(os.path.join(folder, ".alc"), secret=b"k" * 32)
+>>> cache.store("state", {"a": 1}), cache.load("state")
+(True, {'a': 1})
+>>> with open(cache.path("state"), "r+b") as f: _ = f.seek(-1, 2); _ = f.write(b"?")
+>>> cache.load("state") is None
+True
+>>> BuildCache(os.path.join(folder, ".alc"), secret=b"x" * 32).store("s", 1)
+True
+>>> cache.load("s") is None  # written under another user's key: foreign
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import struct
+import tempfile
+from typing import Optional
+
+__all__ = ["BuildCache", "FORMAT", "code_fingerprint", "digest", "file_digest", "default_cache_dir", "user_secret"]
+
+FORMAT = 1
+"""The format of the entries and of the values in them: entries of another format are ignored."""
+
+_MAGIC = b"ALCBUILD"
+_HEAD = struct.Struct("<8sI32s")
+_IGNORE = "# written by alc: the build cache of incremental compiles (see `alc compile --no-cache`)\n*\n"
+
+
+def digest(*parts) -> str:
+    """A hex digest of ``parts`` (strings, bytes, or anything with a stable ``repr``).
+
+    >>> digest("a", b"b", 1) == digest("a", b"b", 1) != digest("ab", b"", 1)
+    True
+    """
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part if isinstance(part, bytes) else (part if isinstance(part, str) else repr(part)).encode(
+            "utf-8", "surrogatepass")
+        h.update(struct.pack("<Q", len(data)))
+        h.update(data)
+    return h.hexdigest()
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+_FINGERPRINT: list = []
+
+
+def code_fingerprint() -> str:
+    """A digest of alc's own code and grammar (the version and every `.py`, `.lark` and data file of
+    the package): a cache written by other code is never used, even between two commits of one version."""
+    if _FINGERPRINT:
+        return _FINGERPRINT[0]
+    from ..version import __version__
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{__version__}/{FORMAT}".encode())
+    folders = [root]
+    try:  # the grammar package (an editable install maps alc.grammar to the tree's grammar/)
+        import importlib.util
+        spec = importlib.util.find_spec(__name__.split(".")[0] + ".grammar")
+        folders += list(spec.submodule_search_locations or []) if spec is not None else []
+    except (ImportError, ValueError):
+        pass
+    for folder in dict.fromkeys(os.path.realpath(f) for f in folders):
+        for base, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+            for name in sorted(files):
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                path = os.path.join(base, name)
+                try:
+                    with open(path, "rb") as f:
+                        data = f.read()
+                except OSError:
+                    continue
+                h.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape") + b"\0")
+                h.update(hashlib.blake2b(data, digest_size=20).digest())
+    _FINGERPRINT.append(h.hexdigest())
+    return _FINGERPRINT[0]
+
+
+def default_cache_dir(project: str) -> str:
+    """`<project>/.alc`: the cache lives and dies with the project (hidden folders are not compiled)."""
+    return os.path.join(project, ".alc")
+
+
+def user_secret() -> Optional[bytes]:
+    """The user's cache key (32 random bytes in ``<user cache>/build.key``, made on first use); None
+    when it can be neither read nor made (the compile then runs without a cache)."""
+    from .symcache import cache_folder
+    path = os.path.join(os.path.dirname(cache_folder()), "build.key")
+    for _ in range(2):
+        try:
+            from ..source import read_regular
+            key = read_regular(path, 64)
+            if len(key) == 32:
+                return key
+            os.unlink(path)  # damaged: make a new one (older entries become foreign)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(os.urandom(32))
+        except FileExistsError:
+            continue   # another compile made it meanwhile
+        except OSError:
+            return None
+    return None
+
+
+class BuildCache:
+    """Signed entries in one folder: ``load(name)`` gives the value or None, ``store(name, value)``
+    writes atomically (a temporary file renamed)."""
+
+    def __init__(self, folder: str, secret: bytes):
+        self.folder = folder
+        self._secret = secret
+
+    @classmethod
+    def open(cls, folder: str) -> Optional["BuildCache"]:
+        """The cache in ``folder`` (made, with a `.gitignore` that ignores it, when missing); None
+        when the user's key is not available."""
+        secret = user_secret()
+        return cls(folder, secret) if secret is not None else None
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.folder, f"{name}.bin")
+
+    def _mac(self, name: str, payload) -> bytes:
+        h = hashlib.blake2b(key=self._secret, digest_size=32)
+        h.update(struct.pack("<I", FORMAT) + name.encode("utf-8") + b"\0")
+        h.update(payload)
+        return h.digest()
+
+    def load(self, name: str):
+        """The value stored under ``name``, or None when there is none or it fails any check."""
+        from ..source import read_regular
+        try:
+            data = read_regular(self.path(name))   # a regular file only: a FIFO or a device is never read
+        except OSError:
+            return None
+        if len(data) < _HEAD.size:
+            return None
+        magic, form, mac = _HEAD.unpack_from(data)
+        payload = memoryview(data)[_HEAD.size:]
+        if magic != _MAGIC or form != FORMAT or not hmac.compare_digest(mac, self._mac(name, payload)):
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # signed by us yet unreadable (a class alc no longer has): recompute
+            return None
+
+    def store(self, name: str, value) -> bool:
+        """Write ``value`` under ``name``; False when the cache cannot be written (no error)."""
+        try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return False
+        try:
+            self._prepare()
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(_HEAD.pack(_MAGIC, FORMAT, self._mac(name, payload)))
+                    f.write(payload)
+                os.replace(tmp, self.path(name))
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except OSError:
+            return False
+        return True
+
+    def discard(self, name: str) -> None:
+        try:
+            os.unlink(self.path(name))
+        except OSError:
+            pass
+
+    def _prepare(self) -> None:
+        os.makedirs(self.folder, exist_ok=True)
+        ignore = os.path.join(self.folder, ".gitignore")
+        if not os.path.exists(ignore):
+            with open(ignore, "w", encoding="utf-8") as f:
+                f.write(_IGNORE)

@@ -1,0 +1,358 @@
+"""Incremental compiles: what a compile keeps in the build cache (:mod:`.cache`) and when it may use it.
+
+Three layers, each keyed by everything its results depend on:
+
+- **the whole build**: the digest of alc's code, app.json, the options, the dependency packages'
+  contents, and every file of the project (and of its resource folders and logo). When nothing of
+  that changed and the package written last time is still there, byte for byte, the compile is
+  over: its diagnostics are those of last time (the package-cache scan and the dependency
+  resolution are redone, they are cheap and may say new things).
+- **each file's phase one** (parse, symbols, metadata and source entries, packed; object headers,
+  capabilities, resources, diagnostics), keyed by the file's content and path, app.json, the
+  preprocessor symbols and the options.
+- **each file's phase two** (the object rules and the code analysis), keyed by the file's phase-one
+  key and the *declaration surface*: the symbols of every file of the project (each file's
+  ``declarations`` digest) and of the dependencies, and app.json. This is conservative: when a
+  declaration anywhere in the project changes, every file's phase two runs again (a finer key, the
+  declarations each file's code uses, is not recorded yet).
+
+Besides: the project's SymbolReference.json entry, keyed by the surface; and the compressed form of
+the other entries (layouts, translations...) by their content, so unchanged ones are not compressed
+again. The package is always assembled from the same per-file results in the same order, cached or
+not, so an incremental build writes the same bytes as a cold one.
+
+The per-file records are one signed entry (``state``); a build that changed few files writes only a
+``delta`` on it. A process that compiles again (`alc compile --watch`) keeps the state it wrote, and
+the symbols it unpickled, in memory while the files on disk are as it left them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterable, Optional, Sequence
+
+import attrs
+
+from ..source import MAX_SOURCE_SIZE, read_regular
+from .cache import BuildCache, FORMAT, code_fingerprint, digest, file_digest
+
+__all__ = ["FileRecord", "BuildState", "StateDelta", "WholeBuild", "Incremental", "project_files", "forget"]
+
+
+@attrs.frozen
+class FileRecord:
+    """A file's cached results: phase one (``result``, its symbols pickled apart in ``symbols``) and,
+    when ``checks_key`` is set, phase two's diagnostics."""
+    key: str
+    result: object            # workers.FileResult, symbols=()
+    symbols: bytes
+    declarations: str
+    checks_key: str = ""
+    checks: tuple = ()
+
+
+@attrs.frozen
+class WholeBuild:
+    """The last build: its key, the package it wrote and what it reported."""
+    key: str
+    output: Optional[str]
+    output_digest: str
+    diagnostics: tuple        # before the warning policy, without the fresh ones (scan, resolution)
+    objects: tuple
+    files: int
+    bytes: int
+
+
+@attrs.frozen
+class BuildState:
+    context: str
+    files: dict = attrs.Factory(dict)          # path -> FileRecord
+    symbols_key: str = ""
+    symbols_entry: object = None               # PackedEntry of SymbolReference.json
+    packed: dict = attrs.Factory(dict)         # digest of an entry's bytes -> PackedEntry
+    generation: str = ""                       # names this state for the deltas written on it
+
+
+@attrs.frozen
+class StateDelta:
+    """What changed since the state ``base``: records (None: the file is gone), the symbols entry,
+    compressed entries. A build that changed a few files writes this, not the whole state again."""
+    base: str
+    files: dict
+    symbols_key: str
+    symbols_entry: object
+    packed: dict
+
+
+_SKIP_DIRS = ("__pycache__",)
+
+
+def project_files(roots: Iterable[str], skip: Sequence[str] = ()) -> list:
+    """Every file under ``roots`` (hidden folders and files left out), sorted; ``skip``: files and
+    folders left out (the package written, the build cache)."""
+    skipped = {os.path.abspath(s) for s in skip}
+    out = []
+    for root in roots:
+        if os.path.isfile(root):
+            out.append(root)
+            continue
+        for base, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS
+                             and os.path.abspath(os.path.join(base, d)) not in skipped)
+            for name in sorted(files):
+                path = os.path.join(base, name)
+                if not name.startswith(".") and os.path.abspath(path) not in skipped:
+                    out.append(path)
+    return out
+
+
+_LARGE = 256 * 1024 * 1024
+
+
+def _read(path: str, max_size: Optional[int] = _LARGE) -> Optional[bytes]:
+    """The bytes of a regular file; None for anything else (a FIFO, a device: never read), or when
+    it cannot be read or is larger than ``max_size``."""
+    try:
+        return read_regular(path, max_size)
+    except OSError:
+        return None
+
+
+def _other_digest(path: str):
+    """What stands for a project file that is no source in the whole build's key: its digest, or for a
+    file too large to read on every compile its size and times of change; None when it is no regular file."""
+    data = _read(path)
+    if data is not None:
+        return file_digest(data)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    import stat
+    return ("large", st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+
+
+class Incremental:
+    """One compile's use of the build cache."""
+
+    STATE = "state"
+    DELTA = "delta"
+    WHOLE = "build"
+
+    def __init__(self, store: BuildCache, options, manifest, app_json: bytes, defines: frozenset,
+                 dependencies: Sequence, paths: Sequence[str], include_source: bool):
+        self.store = store
+        self.manifest = manifest
+        self.paths = list(paths)
+        deps = tuple((os.path.abspath(p.path), _package_digest(p.path)) for p in dependencies)
+        license = _read(options.license, MAX_SOURCE_SIZE) if options.runtime and options.license else None
+        self.options_key = digest(code_fingerprint(), FORMAT, app_json, sorted(defines), options.runtime,
+                                  include_source, options.code_analysis, license)
+        self.deps_key = digest(deps)
+        self.content: dict = {}                  # path -> digest of its bytes (None: unreadable)
+        for path in self.paths:
+            data = _read(path, MAX_SOURCE_SIZE)
+            self.content[path] = file_digest(data) if data is not None else None
+        self._state: Optional[BuildState] = None
+        self._base: Optional[BuildState] = None
+        self._loaded = False
+        self._used_packed: dict = {}
+        self._keys: dict = {}
+
+    # -- the whole build ----------------------------------------------------------------------------
+
+    def whole_key(self, project: str, out: str) -> str:
+        """The key of the whole build: options, dependencies, and every file it may read."""
+        roots = [project]
+        for folder in getattr(self.manifest, "resource_folders", ()) or ():
+            parts = [p for p in folder.replace("\\", "/").split("/") if p not in ("", ".")]
+            roots.append(os.path.join(project, *parts))
+        if getattr(self.manifest, "logo", None):
+            roots.append(os.path.join(project, *[p for p in self.manifest.logo.replace("\\", "/").split("/")
+                                                 if p not in ("", ".")]))
+        listing = []
+        for path in project_files(roots, skip=[out, self.store.folder]):
+            known = self.content.get(path, False)
+            listing.append((os.path.relpath(path, project), known if known is not False else _other_digest(path)))
+        return digest(self.options_key, self.deps_key, os.path.abspath(project), listing)
+
+    def reuse(self, key: str, out: str) -> Optional[WholeBuild]:
+        """Last build's record when its key is ``key`` and the package it wrote is still at ``out``."""
+        whole = self.store.load(self.WHOLE)
+        if not isinstance(whole, WholeBuild) or whole.key != key:
+            return None
+        if whole.output is not None:
+            if os.path.abspath(whole.output) != os.path.abspath(out):
+                return None
+            data = _read(out, None)
+            if data is None or file_digest(data) != whole.output_digest:
+                return None
+        return whole
+
+    def remember(self, key: str, out: Optional[str], diagnostics: Sequence, objects: tuple, files: int,
+                 size: int, data: Optional[bytes] = None) -> None:
+        """Keep this build's record; ``data``: the bytes of the package written to ``out``."""
+        if data is None and out is not None:
+            data = _read(out, None)
+        if out is not None and data is None:
+            return
+        self.store.store(self.WHOLE, WholeBuild(key, out, file_digest(data) if data is not None else "",
+                                                tuple(diagnostics), objects, files, size))
+
+    # -- per file -----------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> BuildState:
+        """The last build's state (its delta applied), or an empty one."""
+        if not self._loaded:
+            self._loaded = True
+            stamp = self._stamp()
+            kept = _KEPT.get(self.store.folder)
+            if kept is not None and kept[0] == stamp and stamp is not None:
+                base, state = kept[1], kept[2]      # this process wrote it (alc compile --watch): as it is
+            else:
+                base, state = self._load()
+            if base is not None and base.context == self.options_key:
+                self._base, self._state = base, state
+        return self._state or BuildState(self.options_key)
+
+    def _load(self) -> tuple:
+        base = self.store.load(self.STATE)
+        if not isinstance(base, BuildState):
+            return None, None
+        state = base
+        delta = self.store.load(self.DELTA)
+        if isinstance(delta, StateDelta) and delta.base == base.generation:
+            files = dict(base.files)
+            for path, record in delta.files.items():
+                if record is None:
+                    files.pop(path, None)
+                else:
+                    files[path] = record
+            state = attrs.evolve(base, files=files, symbols_key=delta.symbols_key, symbols_entry=delta.symbols_entry,
+                                 packed={**base.packed, **delta.packed})
+        return base, state
+
+    def _stamp(self) -> Optional[tuple]:
+        """What identifies the state's files on disk as this process last wrote them."""
+        out = []
+        for name in (self.STATE, self.DELTA):
+            try:
+                st = os.stat(self.store.path(name))
+                out.append((st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
+            except OSError:
+                out.append(None)
+        return tuple(out) if out[0] is not None else None
+
+    def symbols_of(self, record) -> tuple:
+        """A cached file's symbols, unpickled (once per process for a record kept in memory)."""
+        import pickle
+        found = _SYMBOLS.get(id(record))
+        if found is not None and found[0] is record:
+            return found[1]
+        symbols = pickle.loads(record.symbols)
+        _SYMBOLS[id(record)] = (record, symbols)
+        return symbols
+
+    def file_key(self, path: str) -> Optional[str]:
+        key = self._keys.get(path, False)
+        if key is False:
+            content = self.content.get(path)
+            key = self._keys[path] = digest(self.options_key, path, content) if content is not None else None
+        return key
+
+    def cached(self) -> dict:
+        """path -> FileRecord of the files whose phase one is cached."""
+        from ..memory import gc_paused
+        import gc
+        with gc_paused():          # a state of 8,000 files is many objects: no collection while it loads,
+            files = self.state.files
+            gc.freeze()            # and none walks it after (compile_project unfreezes at its end)
+        out = {}
+        for path in self.paths:
+            record = files.get(path)
+            key = self.file_key(path)
+            if record is not None and key is not None and record.key == key:
+                out[path] = record
+        return out
+
+    def unchanged(self, path: str) -> bool:
+        """Whether the file still has the content this build read first."""
+        data = _read(path, MAX_SOURCE_SIZE)
+        return data is not None and file_digest(data) == self.content.get(path)
+
+    def surface(self, declarations: Sequence[str], platform: bool) -> str:
+        """The declaration surface: the project's declarations (in file order), its dependencies, app.json."""
+        return digest(self.options_key, self.deps_key, platform, declarations)
+
+    def checks_key(self, path: str, surface: str) -> str:
+        return digest(self.file_key(path), surface)
+
+    def packed(self, entries: dict) -> dict:
+        """``entries`` with bytes values compressed, through the cache of compressed entries."""
+        from ..package.container import pack_entry
+        known = self.state.packed
+        out = {}
+        for name, data in entries.items():
+            if isinstance(data, (bytes, bytearray)):
+                key = file_digest(bytes(data))
+                packed = known.get(key)
+                if packed is None or packed.size != len(data):
+                    packed = pack_entry(bytes(data))
+                self._used_packed[key] = packed
+                data = packed
+            out[name] = data
+        return out
+
+    def save(self, records: dict, symbols_key: str, symbols_entry) -> None:
+        """Keep this build's per-file records: as a delta on the state last written, when few files
+        changed; else as a new state."""
+        base = self._base
+        if base is not None:
+            changed = {p: r for p, r in records.items() if base.files.get(p) is not r}
+            changed.update((p, None) for p in base.files if p not in records)
+            if len(changed) <= max(32, len(records) // 8):
+                fresh = {k: v for k, v in self._used_packed.items() if k not in base.packed}
+                if self.store.store(self.DELTA, StateDelta(base.generation, changed, symbols_key, symbols_entry,
+                                                           fresh)):
+                    self._keep(base, BuildState(self.options_key, records, symbols_key, symbols_entry,
+                                                {**base.packed, **fresh}, base.generation))
+                return
+        generation = digest(os.urandom(16))
+        state = BuildState(self.options_key, files=records, symbols_key=symbols_key, symbols_entry=symbols_entry,
+                           packed=dict(self._used_packed), generation=generation)
+        if self.store.store(self.STATE, state):
+            self.store.discard(self.DELTA)
+            self._keep(state, state)
+
+    def _keep(self, base: BuildState, state: BuildState) -> None:
+        """Remember the state just written, for the next compile in this process (`--watch`)."""
+        _KEPT[self.store.folder] = (self._stamp(), base, state)
+        kept = {id(r) for r in state.files.values()}
+        for key in [k for k in _SYMBOLS if k not in kept]:
+            del _SYMBOLS[key]
+
+
+_PACKAGE_DIGESTS: dict = {}
+_KEPT: dict = {}        # cache folder -> (stamp of its state files, base, state) as this process last wrote them
+_SYMBOLS: dict = {}     # id(FileRecord) -> (the record, its symbols unpickled), for the records in _KEPT
+
+
+def forget() -> None:
+    """Drop what this process keeps of the states it wrote (the next compile reads them from disk)."""
+    _KEPT.clear()
+    _SYMBOLS.clear()
+
+
+def _package_digest(path: str) -> str:
+    """The digest of a dependency package's bytes (memoized by path, size and time of change)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    memo = (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    found = _PACKAGE_DIGESTS.get(memo)
+    if found is None:
+        data = _read(path, None)
+        found = _PACKAGE_DIGESTS[memo] = file_digest(data) if data is not None else ""
+    return found
