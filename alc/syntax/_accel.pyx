@@ -1,0 +1,362 @@
+# cython: language_level=3, wraparound=False
+"""The compiled accelerator of the parser's hot loop (optional).
+
+Two functions stand in for their pure-Python twins when this module is
+built (a C compiler and Cython at install time): ``run`` for
+``Driver._run`` (parse.py) and ``next_token`` for ``Lexer.next``
+(lexer.py). They give the same tokens and call the same rule callbacks in
+the same order, so the IR is the same; ``tests/test_accel.py`` parses the
+same inputs both ways and compares.
+
+The scanner handles the plain tokens (ASCII words, quoted names, strings,
+numbers, punctuation, with blanks and comments before them) and leaves
+everything else to ``Lexer.next``: directives, non-ASCII text, unterminated
+strings and comments, the end of the text. What it hands over is decided by
+the text alone, so both paths read the same tokens.
+"""
+
+from cpython.unicode cimport Py_UNICODE_ISALNUM
+
+from .parse import SyntaxFailure
+
+cdef inline bint _word_start(Py_UCS4 c):
+    return (c >= u'a' and c <= u'z') or (c >= u'A' and c <= u'Z') or c == u'_'
+
+
+cdef inline bint _word_char(Py_UCS4 c):
+    return (c >= u'a' and c <= u'z') or (c >= u'A' and c <= u'Z') or c == u'_' or (c >= u'0' and c <= u'9')
+
+
+cdef inline bint _digit(Py_UCS4 c):
+    return c >= u'0' and c <= u'9'
+
+
+cdef inline bint _blank(Py_UCS4 c):
+    # Python's \s on ASCII: space, \t \n \v \f \r and \x1c-\x1f
+    return c == u' ' or (c >= u'\t' and c <= u'\r') or (c >= u'\x1c' and c <= u'\x1f')
+
+
+cdef object _scan(object lexer, str text, Py_ssize_t end, dict punct):
+    """The next plain token at ``lexer.pos`` (lexer state updated), or None:
+    then ``Lexer.next`` reads it (nothing has changed)."""
+    cdef Py_ssize_t pos = lexer.pos
+    cdef Py_ssize_t start
+    cdef Py_UCS4 c, d
+    cdef bint dot
+    while pos < end:
+        c = text[pos]
+        if _blank(c):
+            pos += 1
+        elif c == u'/' and pos + 1 < end:
+            d = text[pos + 1]
+            if d == u'/':
+                pos += 2
+                while pos < end and text[pos] != u'\n':
+                    pos += 1
+            elif d == u'*':
+                start = text.find(u"*/", pos + 2, end)
+                if start < 0:
+                    return None
+                pos = start + 2
+            else:
+                break
+        else:
+            break
+    if pos >= end:
+        return None
+    start = pos
+    c = text[pos]
+    if _word_start(c):
+        pos += 1
+        while pos < end:
+            c = text[pos]
+            if _word_char(c):
+                pos += 1
+            elif c >= 128:
+                return None     # a word may go on in Unicode: the regex decides
+            else:
+                break
+        lexer.pos = pos
+        return ("WORD", text[start:pos], start, pos)
+    if c == u'"' or c == u"'":
+        pos += 1
+        while True:
+            if pos >= end:
+                return None
+            d = text[pos]
+            if d == c:
+                if pos + 1 < end and text[pos + 1] == c:
+                    pos += 2
+                    continue
+                pos += 1
+                break
+            if d == u'\n' and c == u'"':
+                return None
+            pos += 1
+        lexer.pos = pos
+        return ("QIDENT" if c == u'"' else "STRING", text[start:pos], start, pos)
+    if _digit(c):
+        pos += 1
+        dot = False
+        while pos < end and _digit(text[pos]):
+            pos += 1
+        if pos < end:
+            c = text[pos]
+            if c >= 128:
+                return None
+            if c == u'.' and pos + 1 < end:
+                d = text[pos + 1]
+                if d >= 128:
+                    return None
+                if _digit(d):
+                    dot = True
+                    pos += 2
+                    while pos < end and _digit(text[pos]):
+                        pos += 1
+                    if pos < end and text[pos] >= 128:
+                        return None
+        kind = "DECIMAL" if dot else "INTEGER"
+        if pos < end:
+            c = text[pos]
+            if c == u'd' or c == u'D':
+                if pos + 1 < end and (text[pos + 1] == u't' or text[pos + 1] == u'T'):
+                    pos += 2
+                    kind = "DATETIME"
+                else:
+                    pos += 1
+                    kind = "DATE"
+            elif c == u't' or c == u'T':
+                pos += 1
+                kind = "TIME"
+            elif c == u'l' or c == u'L':
+                pos += 1
+                kind = "BIGINT"
+        lexer.pos = pos
+        return (kind, text[start:pos], start, pos)
+    # punctuation
+    if pos + 1 < end:
+        d = text[pos + 1]
+        if (d == u'=' and (c == u':' or c == u'+' or c == u'-' or c == u'*' or c == u'/' or c == u'<' or c == u'>')) \
+                or (c == u':' and d == u':') or (c == u'.' and d == u'.') or (c == u'<' and d == u'>'):
+            s = text[start:pos + 2]
+            lexer.pos = pos + 2
+            return (punct[s], s, start, pos + 2)
+    if c == u'{':
+        lexer.depth += 1
+    elif c == u'}':
+        lexer.depth -= 1
+    elif not (c == u';' or c == u'(' or c == u')' or c == u',' or c == u'.' or c == u':' or c == u'='
+              or c == u'[' or c == u']' or c == u'-' or c == u'+' or c == u'*' or c == u'<' or c == u'>'
+              or c == u'?' or c == u'|' or c == u'&' or c == u'@' or c == u'/'):
+        return None
+    s = text[start:pos + 1]
+    lexer.pos = pos + 1
+    return (punct[s], s, start, pos + 1)
+
+
+cdef inline bint _body_word(Py_UCS4 c):
+    # Python's \w: what _BODY_RE (lexer.py) reads as part of a word
+    if c < 128:
+        return _word_char(c)
+    return Py_UNICODE_ISALNUM(c)
+
+
+cdef inline Py_UCS4 _lower(Py_UCS4 c):
+    return <Py_UCS4>(<unsigned int>c + 32) if c >= u'A' and c <= u'Z' else c
+
+
+cdef object _skip_body(object lexer, object begin, str text, Py_ssize_t end):
+    """``lexer.skip_body(begin)``: the same scan of words, strings, comments
+    and directives, in C (directives still go through the lexer)."""
+    lexer._unpeek()
+    cdef object pp_depth = lexer.pp_depth
+    cdef Py_ssize_t pos = lexer.pos, start, n
+    cdef Py_ssize_t nesting = 1
+    cdef Py_UCS4 c, c0, c1, c2, c3, c4
+    while nesting:
+        # blanks and other characters that are neither word, quote, `/` nor `#`
+        while pos < end:
+            c = text[pos]
+            if c == u"'" or c == u'"' or c == u'/' or c == u'#' or _body_word(c):
+                break
+            pos += 1
+        if pos >= end:
+            break   # no token left: the body has no `end`
+        c = text[pos]
+        if c == u"'" or c == u'"':
+            start = pos
+            pos += 1
+            while pos < end:
+                c1 = text[pos]
+                if c1 == c:
+                    break
+                if c1 == u'\n' and c == u'"':
+                    pos = end   # an unterminated quoted name: the body has no `end`
+                    break
+                pos += 1
+            if pos >= end:
+                break
+            pos += 1
+        elif c == u'/':
+            if pos + 1 < end and text[pos + 1] == u'/':
+                pos += 2
+                while pos < end and text[pos] != u'\n':
+                    pos += 1
+            elif pos + 1 < end and text[pos + 1] == u'*':
+                start = text.find(u"*/", pos + 2, end)
+                pos = start + 2 if start >= 0 else pos + 1
+            else:
+                pos += 1
+        elif c == u'#':
+            if lexer._at_line_start(pos):
+                pos = lexer._directive(pos)
+            else:
+                pos += 1
+        else:
+            start = pos
+            pos += 1
+            while pos < end and _body_word(text[pos]):
+                pos += 1
+            n = pos - start
+            if n == 3:
+                if _lower(text[start]) == u'e' and _lower(text[start + 1]) == u'n' and _lower(text[start + 2]) == u'd':
+                    nesting -= 1
+            elif n == 4:
+                if _lower(text[start]) == u'c' and _lower(text[start + 1]) == u'a' \
+                        and _lower(text[start + 2]) == u's' and _lower(text[start + 3]) == u'e':
+                    nesting += 1
+            elif n == 5:
+                if _lower(text[start]) == u'b' and _lower(text[start + 1]) == u'e' and _lower(text[start + 2]) == u'g' \
+                        and _lower(text[start + 3]) == u'i' and _lower(text[start + 4]) == u'n':
+                    nesting += 1
+    if nesting:
+        lexer.pos = end
+        lexer._error("ALC0102", "code body has no matching `end`", begin[2], begin[3])
+        return ("CODE_BODY", pp_depth, begin[2], end)
+    lexer.pos = pos
+    return ("CODE_BODY", pp_depth, begin[2], pos)
+
+
+def skip_body(lexer, begin):
+    """``lexer.skip_body(begin)`` (for tests: both give the same token)."""
+    return _skip_body(lexer, begin, lexer.text, lexer.end)
+
+
+def next_token(lexer):
+    """``lexer.next()``, with plain tokens read here."""
+    if lexer._peeked is None:
+        tok = _scan(lexer, lexer.text, lexer.end, lexer._punct)
+        if tok is not None:
+            return tok
+    return lexer.next()
+
+
+cdef inline object _next(object lexer, str text, Py_ssize_t end, dict punct):
+    cdef object tok
+    if lexer._peeked is None:
+        tok = _scan(lexer, text, end, punct)
+        if tok is not None:
+            return tok
+    return lexer.next()
+
+
+cdef object _peek(object lexer, str text, Py_ssize_t end, dict punct):
+    """``lexer.peek()``, with plain tokens read here."""
+    cdef object tok = lexer._peeked
+    if tok is None:
+        lexer._peek_state = (lexer.pos, lexer.depth, lexer.pp_depth, len(lexer.trivia), tuple(lexer.open_ifs))
+        tok = _scan(lexer, text, end, punct)
+        if tok is None:
+            tok = lexer.next()
+        lexer._peeked = tok
+    return tok
+
+
+def run(self, lexer, tok, Py_ssize_t start_state, Py_ssize_t end_state, bint lazy_bodies, bint item_mode):
+    """``Driver._run`` (see parse.py, which documents each step)."""
+    cdef tuple actions = self.actions
+    cdef tuple rules = self.rules
+    cdef dict keywords = self.keywords
+    cdef frozenset filter_states = self.filter_states
+    cdef object rbrace = self.rbrace, semicolon = self.semicolon
+    cdef dict unit_chains = self._unit_chains
+    cdef frozenset reserved = self.reserved
+    cdef object equal = self.equal
+    cdef frozenset element_kinds = self.element_kinds
+    cdef bint simple_property = self.simple_properties
+    cdef str text = lexer.text
+    cdef Py_ssize_t end = lexer.end
+    cdef dict punct = lexer._punct
+    cdef list states = [start_state]
+    cdef list values = []
+    cdef dict acts = actions[start_state]
+    cdef object kind, kw, a, rule, origin, callback, goto, key, children, prop, head
+    cdef Py_ssize_t size, ia
+    while True:
+        kind = tok[0]
+        if kind == "WORD":
+            kw = keywords.get(tok[1].lower())
+            if kw is not None and kw in acts:
+                if kw not in reserved and ("IDENT" in acts or "PROP_NAME" in acts) \
+                        and ("IDENT" in acts or _peek(lexer, text, end, punct)[0] == equal) \
+                        and not self._viable(states, kw, _peek(lexer, text, end, punct)):
+                    kind = self._resolve_name(states, acts, _peek(lexer, text, end, punct))
+                elif kw == "BEGIN" and lazy_bodies and "CODE_BODY" in acts:
+                    kind = "CODE_BODY"
+                    tok = _skip_body(lexer, tok, text, lexer.end)
+                else:
+                    kind = kw
+            elif "PROP_NAME" in acts:
+                kind = "PROP_NAME" if "IDENT" not in acts else self._resolve_name(
+                    states, acts, _peek(lexer, text, end, punct))
+            else:
+                kind = "IDENT"
+            if kind == "PROP_NAME" and simple_property and "SIMPLE_PROPERTY" in acts:
+                prop = lexer.simple_property(tok)
+                if prop is not None:
+                    tok, kind = prop, "SIMPLE_PROPERTY"
+            elif kind in element_kinds and simple_property and "ELEMENT_HEAD" in acts:
+                head = lexer.element_head(tok)
+                if head is not None:
+                    tok, kind = head, "ELEMENT_HEAD"
+        elif kind == "$END":
+            return self._finish(lexer, states, values, tok, tok, end_state), tok
+        while True:
+            a = acts.get(kind)
+            if a is None:
+                raise SyntaxFailure(self._error(lexer, tok, states[len(states) - 1]), tok)
+            ia = a
+            if ia >= 0:
+                break
+            rule = rules[-1 - ia]
+            origin = rule[0]
+            size = rule[1]
+            callback = rule[2]
+            if callback is None:
+                key = (states[len(states) - 2], states[len(states) - 1], kind)
+                goto = unit_chains.get(key)
+                if goto is None:
+                    goto = self._unit_chain(states[len(states) - 2], origin, kind)
+                    unit_chains[key] = goto
+                states[len(states) - 1] = goto
+            else:
+                if size:
+                    children = values[len(values) - size:]
+                    del values[len(values) - size:]
+                    del states[len(states) - size:]
+                else:
+                    children = []
+                values.append(callback(children))
+                goto = (<dict>actions[states[len(states) - 1]])[origin]
+                states.append(goto)
+            acts = actions[goto]
+        states.append(a)
+        values.append(tok)
+        acts = actions[ia]
+        if a in filter_states:
+            tok = lexer.raw_filter()
+        elif (kind == rbrace or kind == semicolon) and item_mode and lexer.depth <= 0:
+            nxt = _next(lexer, text, end, punct)
+            return self._finish(lexer, states, values, tok, nxt, end_state), nxt
+        else:
+            tok = _next(lexer, text, end, punct)
