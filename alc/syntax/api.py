@@ -40,16 +40,26 @@ class ParseResult:
         return not any(d.is_error for d in self.diagnostics)
 
 
-@functools.lru_cache(maxsize=1)
-def driver() -> Driver:
-    """The process-wide driver (its tables are built once; it keeps no file state)."""
-    return Driver(Lowering())
+def driver(accelerated: Optional[bool] = None) -> Driver:
+    """The process-wide driver (its tables are built once; it keeps no file state).
+
+    ``accelerated``: None runs the compiled loop where it is built (see
+    parse.accelerator), False pure Python, True insists on the compiled loop.
+    """
+    return _driver(accelerated)
 
 
-def parse_source(source: SourceFile, symbols: Iterable[str] = (), lazy_bodies: bool = False) -> ParseResult:
+@functools.lru_cache(maxsize=3)
+def _driver(accelerated: Optional[bool]) -> Driver:
+    return Driver(Lowering(), accelerated=accelerated)
+
+
+def parse_source(source: SourceFile, symbols: Iterable[str] = (), lazy_bodies: bool = False,
+                 accelerated: Optional[bool] = None) -> ParseResult:
     """Parse one file. With ``lazy_bodies`` code bodies stay text (LazyBody)
-    until asked for: declarations only, several times faster."""
-    drv = driver()
+    until asked for: declarations only, several times faster. ``accelerated``
+    as for :func:`driver` (the result is the same either way)."""
+    drv = driver(accelerated)
     diagnostics: list[Diagnostic] = []
     lexer = drv.new_lexer(source, frozenset(symbols), diagnostics)
     lowering: Lowering = drv.transformer

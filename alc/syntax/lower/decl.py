@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple, Optional
 
 from ...ir import nodes as ir
-from ...source import Span
+from ...source import Span, new_span
 from ..lexer import ELEMENT_ARG_RE, SIMPLE_OPTION_RE, Lexer
 from .code import end_of, start_of, unquote_name, unquote_string
 
@@ -69,7 +69,7 @@ class DeclLowering:
 
     # -- names ----------------------------------------------------------------
     def qualified_name(self, c):
-        return QName(tuple(unquote_name(t[1]) for t in c), Span(self.source, c[0][2], c[-1][3]))
+        return QName(tuple(unquote_name(t[1]) for t in c), new_span((self.source, c[0][2], c[-1][3])))
 
     def namespace_decl(self, c):
         return NamespaceDecl(c[0].text, c[0].span)
@@ -93,7 +93,7 @@ class DeclLowering:
             members, last = None, (args[1] if args is not None else kind_tok)
         groups = args[0] if args is not None else None
         return RawElement(kind_tok[1].lower(), kind_tok, groups, members,
-                          Span(self.source, kind_tok[2], end_of(last)))
+                          new_span((self.source, kind_tok[2], end_of(last))))
 
     def simple_element(self, c):
         """The ELEMENT_HEAD fast path: the RawElement `element` would give."""
@@ -106,7 +106,7 @@ class DeclLowering:
             end = last[3]
         else:
             members, end = None, m.end()
-        return RawElement(m.group(1).lower(), kind_tok, groups, members, Span(self.source, m.start(), end))
+        return RawElement(m.group(1).lower(), kind_tok, groups, members, new_span((self.source, m.start(), end)))
 
     def _simple_args(self, m) -> Optional[tuple]:
         text, base = m.group(2), m.start(2)
@@ -125,16 +125,16 @@ class DeclLowering:
             node = self._atom(first, start, start + len(first))
             if a.group(3) is not None:
                 node = ir.Member(node, unquote_name(a.group(3)),
-                                 span=Span(source, start, base + a.end(3)))
+                                 span=new_span((source, start, base + a.end(3))))
             if a.group(4) is not None:
-                index = ir.Literal("integer", a.group(4), span=Span(source, base + a.start(4), base + a.end(4)))
-                node = ir.Index(node, (index,), span=Span(source, start, base + a.end(4) + 1))
+                index = ir.Literal("integer", a.group(4), span=new_span((source, base + a.start(4), base + a.end(4))))
+                node = ir.Index(node, (index,), span=new_span((source, start, base + a.end(4) + 1)))
             group.append(node)
         groups.append(tuple(group))
         return tuple(groups)
 
     def _atom(self, text: str, start: int, end: int):
-        span = Span(self.source, start, end)
+        span = new_span((self.source, start, end))
         if text[0] == '"':
             return ir.Name(unquote_name(text), span=span)
         if text[0].isdigit():
@@ -190,13 +190,15 @@ class DeclLowering:
         if m.group(6):
             options = tuple(self._simple_option(o, m.start(6)) for o in SIMPLE_OPTION_RE.finditer(m.group(6)))
         last = options[-1] if options else value
-        values = ir.Values((value,), options, span=Span(source, value.span.start, last.span.end))
-        return ir.Property(m.group(1), values, span=Span(source, m.start(), m.end()))
+        values = ir.Values((value,), options, span=new_span((source, value.span.start, last.span.end)))
+        return ir.Property(m.group(1), values, span=new_span((source, m.start(), m.end())))
 
     def _simple_value(self, m):
         source = self.source
-        i = m.lastindex if m.lastindex < 6 else next(g for g in (2, 3, 4, 5) if m.group(g) is not None)
-        text, span = m.group(i), Span(source, m.start(i), m.end(i))
+        # (group 6, the options, always takes part, so lastindex does not tell the value's kind)
+        string, quoted, number, _, _ = m.groups()[1:6]
+        i = 2 if string is not None else 3 if quoted is not None else 4 if number is not None else 5
+        text, span = m.group(i), new_span((source, m.start(i), m.end(i)))
         if i == 2:
             return ir.Literal("string", unquote_string(text), span=span)
         if i == 3:
@@ -209,14 +211,14 @@ class DeclLowering:
     def _simple_option(self, o, base: int):
         source = self.source
         name, text = o.group(1), o.group(2)
-        span = Span(source, base + o.start(2), base + o.end(2))
+        span = new_span((source, base + o.start(2), base + o.end(2)))
         if text[0] == "'":
             value = ir.Literal("string", unquote_string(text), span=span)
         elif text[0].isdigit():
             value = ir.Literal("integer", text, span=span)
         else:
             value = ir.Literal("boolean", text.lower() == "true", span=span)
-        return ir.NamedValue(name, value, span=Span(source, base + o.start(1), base + o.end(2)))
+        return ir.NamedValue(name, value, span=new_span((source, base + o.start(1), base + o.end(2))))
 
     def pair(self, c):
         first, second = c
@@ -240,15 +242,15 @@ class DeclLowering:
         name_tok, semi = c[0], c[-1]
         perms = tuple(p for p in c[1:-1] if p is not None)
         value = ir.PermissionsValue(perms, span=self.span(perms[0], perms[-1]) if perms else
-                                    Span(self.source, semi[2], semi[2]))
+                                    new_span((self.source, semi[2], semi[2])))
         return ir.Property(name_tok[1], value, span=self.span(name_tok, semi))
 
     def keyword_string_property(self, c):
         """`Filters = 'Filters:';`: a report label named like a structured property."""
         name_tok, text, *options, semi = c
-        value = ir.Literal("string", unquote_string(text[1]), span=Span(self.source, text[2], text[3]))
+        value = ir.Literal("string", unquote_string(text[1]), span=new_span((self.source, text[2], text[3])))
         last = options[-1] if options else value
-        values = ir.Values((value,), tuple(options), span=Span(self.source, text[2], last.span.end))
+        values = ir.Values((value,), tuple(options), span=new_span((self.source, text[2], last.span.end)))
         return ir.Property(name_tok[1], values, span=self.span(name_tok, semi))
 
     def run_object_property(self, c):
@@ -282,7 +284,7 @@ class DeclLowering:
 
     def link(self, c):
         field, (kind, value, function, last) = c
-        return ir.Link(field.parts, kind, value, function, span=Span(self.source, field.span.start, end_of(last)))
+        return ir.Link(field.parts, kind, value, function, span=new_span((self.source, field.span.start, end_of(last))))
 
     def const_value(self, c):
         tok = c[0]
@@ -313,7 +315,7 @@ class DeclLowering:
             else:
                 where = value
         return ir.TableViewValue(sorting, order, where, tuple(x[0] for x in c),
-                                 span=Span(self.source, c[0][2], c[-1][3]))
+                                 span=new_span((self.source, c[0][2], c[-1][3])))
 
     def view_where(self, c):
         return ("where", c[1], c[0][2], c[2][3])
@@ -359,7 +361,7 @@ class DeclLowering:
     def variable(self, c):
         *names, type_ = c
         end = end_of(type_)
-        return tuple(ir.Variable(unquote_name(t[1]), type_, span=Span(self.source, t[2], end)) for t in names)
+        return tuple(ir.Variable(unquote_name(t[1]), type_, span=new_span((self.source, t[2], end))) for t in names)
 
     def parameters(self, c):
         return tuple(c)
@@ -406,7 +408,7 @@ class DeclLowering:
     def code_body(self, c):
         x = c[0]
         if type(x) is tuple:  # CODE_BODY: kept as text, parsed on demand
-            body = ir.LazyBody(Span(self.source, x[2], x[3]), x[1], self.file_symbols())
+            body = ir.LazyBody(new_span((self.source, x[2], x[3])), x[1], self.file_symbols())
             self.lazy_bodies.append(body)
             return body
         return x
