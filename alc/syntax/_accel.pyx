@@ -15,6 +15,12 @@ strings and comments, the end of the text. What it hands over is decided by
 the text alone, so both paths read the same tokens.
 """
 
+from cpython.dict cimport PyDict_GetItem
+from cpython.list cimport PyList_GetSlice
+from cpython.object cimport PyObject
+
+cdef extern from "Python.h":
+    int PyList_SetSlice(object items, Py_ssize_t low, Py_ssize_t high, PyObject* replacement) except -1
 from cpython.unicode cimport Py_UNICODE_ISALNUM
 
 from .parse import SyntaxFailure
@@ -272,10 +278,50 @@ cdef object _peek(object lexer, str text, Py_ssize_t end, dict punct):
     return tok
 
 
+cdef object _select(list children, Py_ssize_t select, object data, Py_ssize_t trailing):
+    """The kept children of a reduction (callbacks._filter, step by step)."""
+    cdef list out
+    cdef tuple step
+    cdef Py_ssize_t k, nones
+    if select == 0:
+        return children
+    if select == 1:
+        return [children[i] for i in <tuple>data]
+    if select == 3:
+        out = children[0]
+    else:
+        out = []
+    for step in <tuple>data:
+        nones = step[2]
+        for k in range(nones):
+            out.append(None)
+        if step[1]:
+            out.extend(children[<Py_ssize_t>step[0]])
+        else:
+            out.append(children[<Py_ssize_t>step[0]])
+    for k in range(trailing):
+        out.append(None)
+    return out
+
+
+cdef object _reduce(tuple rule, list children):
+    """The value of a reduction: callbacks.fast_shape's steps, or the callback."""
+    cdef Py_ssize_t out_mode = rule[3]
+    cdef object kept
+    if out_mode == 0:
+        return rule[2](children)
+    kept = _select(children, rule[4], rule[6], rule[7])
+    if out_mode == 1:
+        return kept
+    if out_mode == 3 and len(kept) == 1:
+        return kept[0]
+    return rule[5](kept)
+
+
 def run(self, lexer, tok, Py_ssize_t start_state, Py_ssize_t end_state, bint lazy_bodies, bint item_mode):
     """``Driver._run`` (see parse.py, which documents each step)."""
     cdef tuple actions = self.actions
-    cdef tuple rules = self.rules
+    cdef tuple rules = self.fast_rules
     cdef dict keywords = self.keywords
     cdef frozenset filter_states = self.filter_states
     cdef object rbrace = self.rbrace, semicolon = self.semicolon
@@ -290,8 +336,11 @@ def run(self, lexer, tok, Py_ssize_t start_state, Py_ssize_t end_state, bint laz
     cdef list states = [start_state]
     cdef list values = []
     cdef dict acts = actions[start_state]
-    cdef object kind, kw, a, rule, origin, callback, goto, key, children, prop, head
-    cdef Py_ssize_t size, ia
+    cdef object kind, kw, a, origin, callback, goto, key, prop, head
+    cdef list children
+    cdef tuple rule
+    cdef PyObject* found
+    cdef Py_ssize_t size, ia, n
     while True:
         kind = tok[0]
         if kind == "WORD":
@@ -322,32 +371,38 @@ def run(self, lexer, tok, Py_ssize_t start_state, Py_ssize_t end_state, bint laz
         elif kind == "$END":
             return self._finish(lexer, states, values, tok, tok, end_state), tok
         while True:
-            a = acts.get(kind)
-            if a is None:
+            found = PyDict_GetItem(acts, kind)
+            if found == NULL:
                 raise SyntaxFailure(self._error(lexer, tok, states[len(states) - 1]), tok)
+            a = <object>found
             ia = a
             if ia >= 0:
                 break
             rule = rules[-1 - ia]
             origin = rule[0]
-            size = rule[1]
             callback = rule[2]
             if callback is None:
-                key = (states[len(states) - 2], states[len(states) - 1], kind)
-                goto = unit_chains.get(key)
-                if goto is None:
-                    goto = self._unit_chain(states[len(states) - 2], origin, kind)
+                n = len(states)
+                key = (states[n - 2], states[n - 1], kind)
+                found = PyDict_GetItem(unit_chains, key)
+                if found == NULL:
+                    goto = self._unit_chain(states[n - 2], origin, kind)
                     unit_chains[key] = goto
-                states[len(states) - 1] = goto
+                else:
+                    goto = <object>found
+                states[n - 1] = goto
             else:
+                size = rule[1]
                 if size:
-                    children = values[len(values) - size:]
-                    del values[len(values) - size:]
-                    del states[len(states) - size:]
+                    n = len(values)
+                    children = PyList_GetSlice(values, n - size, n)
+                    PyList_SetSlice(values, n - size, n, NULL)
+                    n = len(states)
+                    PyList_SetSlice(states, n - size, n, NULL)
                 else:
                     children = []
-                values.append(callback(children))
-                goto = (<dict>actions[states[len(states) - 1]])[origin]
+                values.append(_reduce(rule, children))
+                goto = <object>PyDict_GetItem(<dict>actions[states[len(states) - 1]], origin)
                 states.append(goto)
             acts = actions[goto]
         states.append(a)

@@ -18,7 +18,7 @@ from typing import Any, Callable, Optional
 
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
-from .callbacks import is_passthrough, make_callbacks, recognizer_callbacks
+from .callbacks import fast_shape, is_passthrough, make_callbacks, recognizer_callbacks
 from .grammar import Grammar, load_grammar
 from .lexer import Lexer, Token
 
@@ -110,6 +110,12 @@ class Driver:
         self.actions = g.actions
         self.rules = tuple((origin, size, None if is_passthrough(rule) else cb)
                            for (origin, size, rule), cb in zip(g.rules, self.callbacks))
+        if accel is not None:
+            # The compiled loop takes the simple callbacks' steps itself (callbacks.fast_shape).
+            self.fast_rules = tuple(
+                (origin, size, cb) + ((0, 0, None, None, 0) if recognize_only or cb is None
+                                      else fast_shape(rule, transformer))
+                for (origin, size, rule), (_, _, cb) in zip(g.rules, self.rules))
         self.keywords = g.keywords
         self.punctuation = g.punctuation
         self._names = {v: k for k, v in g.punctuation.items()}
