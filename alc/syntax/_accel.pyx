@@ -23,7 +23,11 @@ cdef extern from "Python.h":
     int PyList_SetSlice(object items, Py_ssize_t low, Py_ssize_t high, PyObject* replacement) except -1
 from cpython.unicode cimport Py_UNICODE_ISALNUM
 
+from .lexer import _ELEMENT_HEAD_RE, _SIMPLE_PROPERTY_RE
 from .parse import SyntaxFailure
+
+cdef object _simple_property_match = _SIMPLE_PROPERTY_RE.match
+cdef object _element_head_match = _ELEMENT_HEAD_RE.match
 
 cdef inline bint _word_start(Py_UCS4 c):
     return (c >= u'a' and c <= u'z') or (c >= u'A' and c <= u'Z') or c == u'_'
@@ -318,10 +322,81 @@ cdef object _reduce(tuple rule, list children):
     return rule[5](kept)
 
 
+cdef object _simulate(tuple actions, tuple rules, list states, object kind):
+    """Driver._simulate: the state stack after shifting ``kind``, or None."""
+    cdef list stack = states[len(states) - 40:] if len(states) > 40 else list(states)
+    cdef PyObject* found
+    cdef Py_ssize_t ia, size, n
+    cdef tuple rule
+    while True:
+        found = PyDict_GetItem(<dict>actions[stack[len(stack) - 1]], kind)
+        if found == NULL:
+            return None
+        ia = <object>found
+        if ia >= 0:
+            stack.append(<object>found)
+            return stack
+        rule = rules[-1 - ia]
+        size = rule[1]
+        if size:
+            n = len(stack)
+            if size >= n:
+                return None
+            PyList_SetSlice(stack, n - size, n, NULL)
+        stack.append((<dict>actions[stack[len(stack) - 1]])[rule[0]])
+
+
+cdef bint _viable(self, tuple actions, tuple rules, dict keywords, list states, object kind, tuple nxt) except -1:
+    """Driver._viable: would the parser accept ``kind`` and then ``nxt``?"""
+    cdef PyObject* found = PyDict_GetItem(<dict>actions[states[len(states) - 1]], kind)
+    cdef dict follow
+    cdef object kw, b, stack, k
+    cdef list hits
+    if found == NULL:
+        return False
+    cdef Py_ssize_t a = <object>found
+    nkind = nxt[0]
+    if a >= 0 and nkind != "$END":
+        follow = actions[a]
+        if nkind == "WORD":
+            kw = keywords.get(nxt[1].lower())
+            hits = [follow[k] for k in (kw, "IDENT", "PROP_NAME") if k in follow]
+            if not hits:
+                return False
+            for b in hits:
+                if b >= 0:
+                    return True
+        else:
+            b = follow.get(nkind)
+            if b is None or b >= 0:
+                return b is not None
+    stack = _simulate(actions, rules, states, kind)
+    if stack is None:
+        return False
+    if nkind == "$END":
+        return True
+    if nkind != "WORD":
+        return _simulate(actions, rules, stack, nkind) is not None
+    kw = keywords.get(nxt[1].lower())
+    for k in (kw, "IDENT", "PROP_NAME"):
+        if k and _simulate(actions, rules, stack, k) is not None:
+            return True
+    return False
+
+
+cdef object _resolve_name(self, tuple actions, tuple rules, dict keywords, list states, dict acts, tuple nxt,
+                          object equal):
+    """Driver._resolve_name: a word that is not a keyword here."""
+    if "PROP_NAME" in acts and nxt[0] == equal and _viable(self, actions, rules, keywords, states, "PROP_NAME", nxt):
+        return "PROP_NAME"
+    return "IDENT" if "IDENT" in acts else "PROP_NAME"
+
+
 def run(self, lexer, tok, Py_ssize_t start_state, Py_ssize_t end_state, bint lazy_bodies, bint item_mode):
     """``Driver._run`` (see parse.py, which documents each step)."""
     cdef tuple actions = self.actions
     cdef tuple rules = self.fast_rules
+    cdef tuple all_rules = self.rules
     cdef dict keywords = self.keywords
     cdef frozenset filter_states = self.filter_states
     cdef object rbrace = self.rbrace, semicolon = self.semicolon
@@ -336,7 +411,7 @@ def run(self, lexer, tok, Py_ssize_t start_state, Py_ssize_t end_state, bint laz
     cdef list states = [start_state]
     cdef list values = []
     cdef dict acts = actions[start_state]
-    cdef object kind, kw, a, origin, callback, goto, key, prop, head
+    cdef object kind, kw, a, origin, callback, goto, key, match, stop
     cdef list children
     cdef tuple rule
     cdef PyObject* found
@@ -348,26 +423,37 @@ def run(self, lexer, tok, Py_ssize_t start_state, Py_ssize_t end_state, bint laz
             if kw is not None and kw in acts:
                 if kw not in reserved and ("IDENT" in acts or "PROP_NAME" in acts) \
                         and ("IDENT" in acts or _peek(lexer, text, end, punct)[0] == equal) \
-                        and not self._viable(states, kw, _peek(lexer, text, end, punct)):
-                    kind = self._resolve_name(states, acts, _peek(lexer, text, end, punct))
+                        and not _viable(self, actions, all_rules, keywords, states, kw,
+                                        _peek(lexer, text, end, punct)):
+                    kind = _resolve_name(self, actions, all_rules, keywords, states, acts,
+                                         _peek(lexer, text, end, punct), equal)
                 elif kw == "BEGIN" and lazy_bodies and "CODE_BODY" in acts:
                     kind = "CODE_BODY"
                     tok = _skip_body(lexer, tok, text, lexer.end)
                 else:
                     kind = kw
             elif "PROP_NAME" in acts:
-                kind = "PROP_NAME" if "IDENT" not in acts else self._resolve_name(
-                    states, acts, _peek(lexer, text, end, punct))
+                kind = "PROP_NAME" if "IDENT" not in acts else _resolve_name(
+                    self, actions, all_rules, keywords, states, acts, _peek(lexer, text, end, punct), equal)
             else:
                 kind = "IDENT"
             if kind == "PROP_NAME" and simple_property and "SIMPLE_PROPERTY" in acts:
-                prop = lexer.simple_property(tok)
-                if prop is not None:
-                    tok, kind = prop, "SIMPLE_PROPERTY"
+                # Lexer.simple_property
+                match = _simple_property_match(text, tok[2], end)
+                if match is not None:
+                    lexer._peeked = None
+                    stop = match.end()
+                    lexer.pos = stop
+                    tok, kind = ("SIMPLE_PROPERTY", match, tok[2], stop), "SIMPLE_PROPERTY"
             elif kind in element_kinds and simple_property and "ELEMENT_HEAD" in acts:
-                head = lexer.element_head(tok)
-                if head is not None:
-                    tok, kind = head, "ELEMENT_HEAD"
+                # Lexer.element_head
+                match = _element_head_match(text, tok[2], end)
+                if match is not None:
+                    if lexer._peeked is not None:
+                        lexer._unpeek()
+                    stop = match.end()
+                    lexer.pos = stop
+                    tok, kind = ("ELEMENT_HEAD", match, tok[2], stop), "ELEMENT_HEAD"
         elif kind == "$END":
             return self._finish(lexer, states, values, tok, tok, end_state), tok
         while True:

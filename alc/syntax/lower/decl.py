@@ -4,6 +4,7 @@ elements, which objects.py later types by their context."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple, Optional
 
 from ...ir import nodes as ir
@@ -27,6 +28,9 @@ class QName(NamedTuple):
     @property
     def text(self) -> str:
         return ".".join(self.parts)
+
+
+_new_qname = functools.partial(tuple.__new__, QName)   # QName((parts, span)) without NamedTuple's __new__
 
 
 class RawElement:
@@ -69,7 +73,13 @@ class DeclLowering:
 
     # -- names ----------------------------------------------------------------
     def qualified_name(self, c):
-        return QName(tuple(unquote_name(t[1]) for t in c), new_span((self.source, c[0][2], c[-1][3])))
+        if len(c) == 1:
+            tok = c[0]
+            text = tok[1]
+            if text[0] == '"':
+                text = text[1:-1].replace('""', '"')
+            return _new_qname(((text,), new_span((self.source, tok[2], tok[3]))))
+        return _new_qname((tuple(unquote_name(t[1]) for t in c), new_span((self.source, c[0][2], c[-1][3]))))
 
     def namespace_decl(self, c):
         return NamespaceDecl(c[0].text, c[0].span)
@@ -185,28 +195,28 @@ class DeclLowering:
         """The SIMPLE_PROPERTY fast path: the IR `property` would give."""
         m = c[0][1]
         source = self.source
-        value = self._simple_value(m)
+        name, string, quoted, number, word, options_text = m.groups()
+        if string is not None:
+            start, end = m.span(2)
+            value = ir.Literal("string", string[1:-1].replace("''", "'"), span=new_span((source, start, end)))
+        elif quoted is not None:
+            start, end = m.span(3)
+            value = ir.Name(unquote_name(quoted), span=new_span((source, start, end)))
+        elif number is not None:
+            start, end = m.span(4)
+            kind = _NUMBER_KINDS[Lexer._number_kind(number)]
+            value = ir.Literal(kind, number[:-1] if kind == "biginteger" else number,
+                               span=new_span((source, start, end)))
+        else:
+            start, end = m.span(5)
+            value = _word(word, new_span((source, start, end)))
         options = ()
-        if m.group(6):
-            options = tuple(self._simple_option(o, m.start(6)) for o in SIMPLE_OPTION_RE.finditer(m.group(6)))
-        last = options[-1] if options else value
-        values = ir.Values((value,), options, span=new_span((source, value.span.start, last.span.end)))
-        return ir.Property(m.group(1), values, span=new_span((source, m.start(), m.end())))
-
-    def _simple_value(self, m):
-        source = self.source
-        # (group 6, the options, always takes part, so lastindex does not tell the value's kind)
-        string, quoted, number, _, _ = m.groups()[1:6]
-        i = 2 if string is not None else 3 if quoted is not None else 4 if number is not None else 5
-        text, span = m.group(i), new_span((source, m.start(i), m.end(i)))
-        if i == 2:
-            return ir.Literal("string", unquote_string(text), span=span)
-        if i == 3:
-            return ir.Name(unquote_name(text), span=span)
-        if i == 4:
-            kind = _NUMBER_KINDS[Lexer._number_kind(text)]
-            return ir.Literal(kind, text[:-1] if kind == "biginteger" else text, span=span)
-        return _word(text, span)
+        if options_text:
+            base = m.start(6)
+            options = tuple(self._simple_option(o, base) for o in SIMPLE_OPTION_RE.finditer(options_text))
+            end = options[-1].span.end
+        values = ir.Values((value,), options, span=new_span((source, start, end)))
+        return ir.Property(name, values, span=new_span((source, m.start(), m.end())))
 
     def _simple_option(self, o, base: int):
         source = self.source
