@@ -322,6 +322,18 @@ cdef object _reduce(tuple rule, list children):
     return rule[5](kept)
 
 
+cdef object _word_kind(dict words, dict keywords, str word):
+    """``keywords.get(word.lower())``, remembered per spelling (words repeat: one
+    lookup instead of a lowercase copy and a lookup)."""
+    cdef PyObject* found = PyDict_GetItem(words, word)
+    if found != NULL:
+        return <object>found
+    kw = keywords.get(word.lower())
+    if len(words) < 200000:
+        words[word] = kw
+    return kw
+
+
 cdef object _simulate(tuple actions, tuple rules, list states, object kind):
     """Driver._simulate: the state stack after shifting ``kind``, or None."""
     cdef list stack = states[len(states) - 40:] if len(states) > 40 else list(states)
@@ -397,6 +409,7 @@ def run(self, lexer, tok, Py_ssize_t start_state, Py_ssize_t end_state, bint laz
     cdef tuple actions = self.actions
     cdef tuple rules = self.fast_rules
     cdef tuple all_rules = self.rules
+    cdef dict words = self._word_kinds
     cdef dict keywords = self.keywords
     cdef frozenset filter_states = self.filter_states
     cdef object rbrace = self.rbrace, semicolon = self.semicolon
@@ -419,7 +432,7 @@ def run(self, lexer, tok, Py_ssize_t start_state, Py_ssize_t end_state, bint laz
     while True:
         kind = tok[0]
         if kind == "WORD":
-            kw = keywords.get(tok[1].lower())
+            kw = _word_kind(words, keywords, tok[1])
             if kw is not None and kw in acts:
                 if kw not in reserved and ("IDENT" in acts or "PROP_NAME" in acts) \
                         and ("IDENT" in acts or _peek(lexer, text, end, punct)[0] == equal) \

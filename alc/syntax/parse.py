@@ -111,6 +111,7 @@ class Driver:
         self.rules = tuple((origin, size, None if is_passthrough(rule) else cb)
                            for (origin, size, rule), cb in zip(g.rules, self.callbacks))
         if accel is not None:
+            self._word_kinds: dict = {}     # word as written -> its keyword terminal or None (a memo)
             # The compiled loop takes the simple callbacks' steps itself (callbacks.fast_shape).
             self.fast_rules = tuple(
                 (origin, size, cb) + ((0, 0, None, None, 0) if recognize_only or cb is None
