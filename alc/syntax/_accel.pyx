@@ -1,30 +1,37 @@
 # cython: language_level=3, wraparound=False
 """The compiled accelerator of the parser's hot loop (optional).
 
-Two functions stand in for their pure-Python twins when this module is
-built (a C compiler and Cython at install time): ``run`` for
-``Driver._run`` (parse.py) and ``next_token`` for ``Lexer.next``
-(lexer.py). They give the same tokens and call the same rule callbacks in
-the same order, so the IR is the same; ``tests/test_accel.py`` parses the
-same inputs both ways and compares.
+Built from this file by Cython where a C compiler is present at install
+time (pyproject.toml, ext-modules); parse.accelerator() finds it, and
+``ALC_PURE_PYTHON=1`` leaves it unused. What it holds are twins of
+pure-Python code, step for step:
 
-The scanner handles the plain tokens (ASCII words, quoted names, strings,
-numbers, punctuation, with blanks and comments before them) and leaves
-everything else to ``Lexer.next``: directives, non-ASCII text, unterminated
-strings and comments, the end of the text. What it hands over is decided by
-the text alone, so both paths read the same tokens.
+- ``run``: ``Driver._run`` (parse.py), with ``Driver._viable``,
+  ``_simulate`` and ``_resolve_name``, and the steps of the simple rule
+  callbacks (callbacks.fast_shape) taken here instead of in Python;
+- ``_scan``: the plain tokens of ``Lexer.next`` (ASCII words, quoted names,
+  strings, numbers, punctuation, with blanks and comments before them);
+  everything else is left to ``Lexer.next``: directives, non-ASCII text,
+  unterminated strings and comments, the end of the text. What it leaves
+  is decided by the text alone, so both paths read the same tokens;
+- ``_skip_body``: ``Lexer.skip_body`` (directives still go through the lexer).
+
+The same callbacks run in the same order, so the IR is the same;
+tests/test_accel.py parses the same inputs both ways and compares.
 """
 
 from cpython.dict cimport PyDict_GetItem
 from cpython.list cimport PyList_GetSlice
 from cpython.object cimport PyObject
-
-cdef extern from "Python.h":
-    int PyList_SetSlice(object items, Py_ssize_t low, Py_ssize_t high, PyObject* replacement) except -1
 from cpython.unicode cimport Py_UNICODE_ISALNUM
 
 from .lexer import _ELEMENT_HEAD_RE, _SIMPLE_PROPERTY_RE
 from .parse import SyntaxFailure
+
+
+cdef extern from "Python.h":
+    int PyList_SetSlice(object items, Py_ssize_t low, Py_ssize_t high, PyObject* replacement) except -1
+
 
 cdef object _simple_property_match = _SIMPLE_PROPERTY_RE.match
 cdef object _element_head_match = _ELEMENT_HEAD_RE.match

@@ -109,14 +109,16 @@ class DeclLowering:
         """The ELEMENT_HEAD fast path: the RawElement `element` would give."""
         head, body = c
         m = head[1]
-        kind_tok = ("WORD", m.group(1), m.start(1), m.end(1))
+        kind = m.group(1)
+        start, stop = m.span(1)
         groups = self._simple_args(m)
         if body is not None:
             members, last = body
             end = last[3]
         else:
             members, end = None, m.end()
-        return RawElement(m.group(1).lower(), kind_tok, groups, members, new_span((self.source, m.start(), end)))
+        return RawElement(kind.lower(), ("WORD", kind, start, stop), groups, members,
+                          new_span((self.source, head[2], end)))
 
     def _simple_args(self, m) -> Optional[tuple]:
         text, base = m.group(2), m.start(2)
@@ -125,20 +127,20 @@ class DeclLowering:
         source = self.source
         groups, group = [], []
         for a in ELEMENT_ARG_RE.finditer(text):
-            if a.group(1) is not None:
-                if a.group(1) == ";":
+            separator, first, member, index = a.groups()
+            if separator is not None:
+                if separator == ";":
                     groups.append(tuple(group))
                     group = []
                 continue
             start = base + a.start(2)
-            first = a.group(2)
             node = self._atom(first, start, start + len(first))
-            if a.group(3) is not None:
-                node = ir.Member(node, unquote_name(a.group(3)),
-                                 span=new_span((source, start, base + a.end(3))))
-            if a.group(4) is not None:
-                index = ir.Literal("integer", a.group(4), span=new_span((source, base + a.start(4), base + a.end(4))))
-                node = ir.Index(node, (index,), span=new_span((source, start, base + a.end(4) + 1)))
+            if member is not None:
+                node = ir.Member(node, unquote_name(member), span=new_span((source, start, base + a.end(3))))
+            if index is not None:
+                low, high = a.span(4)
+                literal = ir.Literal("integer", index, span=new_span((source, base + low, base + high)))
+                node = ir.Index(node, (literal,), span=new_span((source, start, base + high + 1)))
             group.append(node)
         groups.append(tuple(group))
         return tuple(groups)
