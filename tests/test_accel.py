@@ -212,3 +212,17 @@ def test_same_tokens_and_body_scan_on_random_text(parts):
 def test_same_results_on_random_code_bodies(parts):
     _accel()
     both_ways("codeunit 1 A { procedure P() begin " + " ".join(parts) + " end; }")
+
+
+def test_a_parse_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+    source = SourceFile("t.al", "codeunit 1 A { procedure P() begin x := ; end; }")
+    assert gc.isenabled()
+    parse_source(source)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_source(source)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
