@@ -16,6 +16,7 @@ Two inputs:
   (a tool of the project's shared folder). Without either, these benchmarks
   are skipped with the reason. Files are read and decoded beforehand: the
   timings are the parse alone (tree-sitter-al gets the bytes, alc the text).
+  ``$ALC_BENCH_W1_ROUNDS`` sets the rounds (default 3).
 
     python -m pytest benchmarks/bench_parse.py -k w1 --benchmark-only
 
@@ -39,7 +40,7 @@ from alc.syntax.parse import accelerator
 from .measure import CpuClock, finish
 
 ROUNDS = {"1k": 5, "10k": 3, "100k": 1}
-W1_ROUNDS = 3
+W1_ROUNDS = int(os.environ.get("ALC_BENCH_W1_ROUNDS", "3"))
 W1_DEFAULT = "/tmp/cc-bcapps/src/Layers/W1/BaseApp"
 TARGETS = {"full": 4.0, "declarations": 2.0}
 
