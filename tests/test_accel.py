@@ -165,7 +165,8 @@ TRICKY = [
     "codeunit 1 A { procedure P() begin x := \"a\"\"\n; end; }",
     "codeunit 1 A { procedure P() begin /* unterminated comment; end; }",
     "codeunit 1 A { procedure P() begin x := 1 / 2; y /= 3; z := a::b; end; }",
-    "codeunit 1 A { procedure P() begin\n#if CLEAN\n x := 1;\n#else\n x := 2;\n#endif\n case x of 1: begin end; end; end; }",
+    "codeunit 1 A { procedure P() begin\n#if CLEAN\n x := 1;\n#else\n x := 2;\n#endif\n"
+    " case x of 1: begin end; end; end; }",
     "codeunit 1 A { procedure P() begin x := 1; #if X\n end; }",
     "codeunit 1 A { procedure P() begin endé := 1; begin_ := 2; Case1 := 3; END; }",
     "codeunit 1 A { procedure P() begin\u00a0x\u00a0:= 1;\u2028end; }",
