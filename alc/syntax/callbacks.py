@@ -14,7 +14,12 @@ from typing import Any, Callable, Optional
 
 import lark
 
-__all__ = ["make_callbacks", "is_passthrough"]
+__all__ = ["make_callbacks", "is_passthrough", "fast_shape"]
+
+# How the compiled loop (_accel.pyx) may build a rule's value itself, with the
+# same result as the rule's callback (see fast_shape).
+OUT_CALLBACK, OUT_LIST, OUT_CALL, OUT_CALL_OR_SINGLE = 0, 1, 2, 3
+SELECT_ALL, SELECT_PICK, SELECT_PLAN, SELECT_APPEND = 0, 1, 2, 3
 
 
 def _spliced(sym: Any) -> bool:
@@ -121,6 +126,43 @@ def make_callback(rule: Any, transformer: Any) -> Callable[[list], Any]:
             and not _plan(rule)[1] and all(not s and not k for _, s, k in _plan(rule)[0]):
         return method  # every child kept as is: call the method directly
     return lambda children: method(select(children))
+
+
+def fast_shape(rule: Any, transformer: Any) -> tuple:
+    """``(out, select, method, data, trailing)``: the steps of the rule's
+    callback, for the compiled loop to take without calling it.
+
+    ``select``: SELECT_ALL keeps every child, SELECT_PICK the children at
+    ``data`` (positions), SELECT_PLAN follows ``data`` (``_plan``: position,
+    splice, Nones before) and adds ``trailing`` Nones, SELECT_APPEND appends
+    the children at ``data`` to the list that is the first child (left-recursive
+    list helpers). ``out``: OUT_LIST gives the kept children (a spliced
+    `_rule`), OUT_CALL ``method(kept)``, OUT_CALL_OR_SINGLE the same but
+    one kept child passes through (`?rule`), OUT_CALLBACK: call the callback.
+
+    >>> from alc.syntax.grammar import load_grammar
+    >>> def shapes(name): return sorted({fast_shape(r, None)[:2] for _, _, r in load_grammar().rules
+    ...                                  if str(r.origin.name) == name})
+    >>> shapes("_exprs"), shapes("object")
+    ([(1, 0), (1, 2)], [(0, 0)])
+    """
+    plan, trailing = _plan(rule)
+    n = len(rule.expansion)
+    simple = not trailing and all(not splice and not nones for _, splice, nones in plan)
+    if simple:
+        select, data = (SELECT_ALL, None) if len(plan) == n else (SELECT_PICK, tuple(i for i, _, _ in plan))
+    elif plan and plan[0][1] and plan[0][0] == 0 and not plan[0][2]:
+        select, data = SELECT_APPEND, tuple(plan[1:])
+    else:
+        select, data = SELECT_PLAN, tuple(plan)
+    if str(rule.origin.name).startswith("_") and not rule.alias:
+        return OUT_LIST, select, None, data, trailing
+    name = str(rule.alias or rule.origin.name)
+    method = getattr(transformer, name, None) if transformer is not None else None
+    if method is None:
+        return OUT_CALLBACK, SELECT_ALL, None, None, 0
+    expand1 = rule.options.expand1 and not rule.alias
+    return (OUT_CALL_OR_SINGLE if expand1 else OUT_CALL), select, method, data, trailing
 
 
 def make_callbacks(rules: list, transformer: Any) -> list:

@@ -12,15 +12,20 @@ Values on the stack are whatever the rule callbacks build: Lark trees for
 
 from __future__ import annotations
 
+import functools
+import os
 from typing import Any, Callable, Optional
 
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
-from .callbacks import is_passthrough, make_callbacks, recognizer_callbacks
+from .callbacks import fast_shape, is_passthrough, make_callbacks, recognizer_callbacks
 from .grammar import Grammar, load_grammar
 from .lexer import Lexer, Token
 
-__all__ = ["Driver", "SyntaxFailure", "describe_token"]
+__all__ = ["Driver", "SyntaxFailure", "describe_token", "accelerator", "PURE_PYTHON_ENV"]
+
+PURE_PYTHON_ENV = "ALC_PURE_PYTHON"
+"""Set to 1 to parse in pure Python even where the compiled accelerator is built."""
 
 # Words that open an item at the top level of a file (used to resynchronise).
 _ITEM_WORDS = frozenset((
@@ -63,14 +68,36 @@ def describe_token(tok: Token) -> str:
     return f"`{text}`"
 
 
+def accelerator() -> Any:
+    """The compiled twin of the hot loop (alc/syntax/_accel.pyx), or None
+    where it was not built (no C compiler at install time) or where
+    ``ALC_PURE_PYTHON=1`` asks for pure Python."""
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+        return None
+    try:
+        from . import _accel
+    except ImportError:
+        return None
+    return _accel
+
+
 class Driver:
     """Runs the LALR table over a lexer, with rule callbacks from a transformer.
 
     One driver serves many files: it holds no per-file state between calls.
+    ``accelerated``: None uses the compiled loop where it is built, False
+    never, True insists (RuntimeError where it is not built).
     """
 
     def __init__(self, transformer: Any = None, grammar: Optional[Grammar] = None,
-                 simple_properties: bool = True, recognize_only: bool = False):
+                 simple_properties: bool = True, recognize_only: bool = False,
+                 accelerated: Optional[bool] = None):
+        accel = accelerator() if accelerated is not False else None
+        if accelerated and accel is None:
+            raise RuntimeError("the parser's compiled accelerator is not built (or ALC_PURE_PYTHON is set)")
+        self.accelerated = accel is not None
+        if accel is not None:  # the compiled loop, same steps (instance attribute shadows the method)
+            self._run = functools.partial(accel.run, self)
         self.grammar = grammar or load_grammar()
         self.transformer = transformer
         # The one-regex path for `Name = value;` properties (off: every property through the table).
@@ -83,6 +110,13 @@ class Driver:
         self.actions = g.actions
         self.rules = tuple((origin, size, None if is_passthrough(rule) else cb)
                            for (origin, size, rule), cb in zip(g.rules, self.callbacks))
+        if accel is not None:
+            self._word_kinds: dict = {}     # word as written -> its keyword terminal or None (a memo)
+            # The compiled loop takes the simple callbacks' steps itself (callbacks.fast_shape).
+            self.fast_rules = tuple(
+                (origin, size, cb) + ((0, 0, None, None, 0) if recognize_only or cb is None
+                                      else fast_shape(rule, transformer))
+                for (origin, size, rule), (_, _, cb) in zip(g.rules, self.rules))
         self.keywords = g.keywords
         self.punctuation = g.punctuation
         self._names = {v: k for k, v in g.punctuation.items()}

@@ -4,10 +4,11 @@ elements, which objects.py later types by their context."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple, Optional
 
 from ...ir import nodes as ir
-from ...source import Span
+from ...source import Span, new_span
 from ..lexer import ELEMENT_ARG_RE, SIMPLE_OPTION_RE, Lexer
 from .code import end_of, start_of, unquote_name, unquote_string
 
@@ -27,6 +28,9 @@ class QName(NamedTuple):
     @property
     def text(self) -> str:
         return ".".join(self.parts)
+
+
+_new_qname = functools.partial(tuple.__new__, QName)   # QName((parts, span)) without NamedTuple's __new__
 
 
 class RawElement:
@@ -69,7 +73,13 @@ class DeclLowering:
 
     # -- names ----------------------------------------------------------------
     def qualified_name(self, c):
-        return QName(tuple(unquote_name(t[1]) for t in c), Span(self.source, c[0][2], c[-1][3]))
+        if len(c) == 1:
+            tok = c[0]
+            text = tok[1]
+            if text[0] == '"':
+                text = text[1:-1].replace('""', '"')
+            return _new_qname(((text,), new_span((self.source, tok[2], tok[3]))))
+        return _new_qname((tuple(unquote_name(t[1]) for t in c), new_span((self.source, c[0][2], c[-1][3]))))
 
     def namespace_decl(self, c):
         return NamespaceDecl(c[0].text, c[0].span)
@@ -93,20 +103,22 @@ class DeclLowering:
             members, last = None, (args[1] if args is not None else kind_tok)
         groups = args[0] if args is not None else None
         return RawElement(kind_tok[1].lower(), kind_tok, groups, members,
-                          Span(self.source, kind_tok[2], end_of(last)))
+                          new_span((self.source, kind_tok[2], end_of(last))))
 
     def simple_element(self, c):
         """The ELEMENT_HEAD fast path: the RawElement `element` would give."""
         head, body = c
         m = head[1]
-        kind_tok = ("WORD", m.group(1), m.start(1), m.end(1))
+        kind = m.group(1)
+        start, stop = m.span(1)
         groups = self._simple_args(m)
         if body is not None:
             members, last = body
             end = last[3]
         else:
             members, end = None, m.end()
-        return RawElement(m.group(1).lower(), kind_tok, groups, members, Span(self.source, m.start(), end))
+        return RawElement(kind.lower(), ("WORD", kind, start, stop), groups, members,
+                          new_span((self.source, head[2], end)))
 
     def _simple_args(self, m) -> Optional[tuple]:
         text, base = m.group(2), m.start(2)
@@ -115,26 +127,26 @@ class DeclLowering:
         source = self.source
         groups, group = [], []
         for a in ELEMENT_ARG_RE.finditer(text):
-            if a.group(1) is not None:
-                if a.group(1) == ";":
+            separator, first, member, index = a.groups()
+            if separator is not None:
+                if separator == ";":
                     groups.append(tuple(group))
                     group = []
                 continue
             start = base + a.start(2)
-            first = a.group(2)
             node = self._atom(first, start, start + len(first))
-            if a.group(3) is not None:
-                node = ir.Member(node, unquote_name(a.group(3)),
-                                 span=Span(source, start, base + a.end(3)))
-            if a.group(4) is not None:
-                index = ir.Literal("integer", a.group(4), span=Span(source, base + a.start(4), base + a.end(4)))
-                node = ir.Index(node, (index,), span=Span(source, start, base + a.end(4) + 1))
+            if member is not None:
+                node = ir.Member(node, unquote_name(member), span=new_span((source, start, base + a.end(3))))
+            if index is not None:
+                low, high = a.span(4)
+                literal = ir.Literal("integer", index, span=new_span((source, base + low, base + high)))
+                node = ir.Index(node, (literal,), span=new_span((source, start, base + high + 1)))
             group.append(node)
         groups.append(tuple(group))
         return tuple(groups)
 
     def _atom(self, text: str, start: int, end: int):
-        span = Span(self.source, start, end)
+        span = new_span((self.source, start, end))
         if text[0] == '"':
             return ir.Name(unquote_name(text), span=span)
         if text[0].isdigit():
@@ -185,38 +197,40 @@ class DeclLowering:
         """The SIMPLE_PROPERTY fast path: the IR `property` would give."""
         m = c[0][1]
         source = self.source
-        value = self._simple_value(m)
+        name, string, quoted, number, word, options_text = m.groups()
+        if string is not None:
+            start, end = m.span(2)
+            value = ir.Literal("string", string[1:-1].replace("''", "'"), span=new_span((source, start, end)))
+        elif quoted is not None:
+            start, end = m.span(3)
+            value = ir.Name(unquote_name(quoted), span=new_span((source, start, end)))
+        elif number is not None:
+            start, end = m.span(4)
+            kind = _NUMBER_KINDS[Lexer._number_kind(number)]
+            value = ir.Literal(kind, number[:-1] if kind == "biginteger" else number,
+                               span=new_span((source, start, end)))
+        else:
+            start, end = m.span(5)
+            value = _word(word, new_span((source, start, end)))
         options = ()
-        if m.group(6):
-            options = tuple(self._simple_option(o, m.start(6)) for o in SIMPLE_OPTION_RE.finditer(m.group(6)))
-        last = options[-1] if options else value
-        values = ir.Values((value,), options, span=Span(source, value.span.start, last.span.end))
-        return ir.Property(m.group(1), values, span=Span(source, m.start(), m.end()))
-
-    def _simple_value(self, m):
-        source = self.source
-        i = m.lastindex if m.lastindex < 6 else next(g for g in (2, 3, 4, 5) if m.group(g) is not None)
-        text, span = m.group(i), Span(source, m.start(i), m.end(i))
-        if i == 2:
-            return ir.Literal("string", unquote_string(text), span=span)
-        if i == 3:
-            return ir.Name(unquote_name(text), span=span)
-        if i == 4:
-            kind = _NUMBER_KINDS[Lexer._number_kind(text)]
-            return ir.Literal(kind, text[:-1] if kind == "biginteger" else text, span=span)
-        return _word(text, span)
+        if options_text:
+            base = m.start(6)
+            options = tuple(self._simple_option(o, base) for o in SIMPLE_OPTION_RE.finditer(options_text))
+            end = options[-1].span.end
+        values = ir.Values((value,), options, span=new_span((source, start, end)))
+        return ir.Property(name, values, span=new_span((source, m.start(), m.end())))
 
     def _simple_option(self, o, base: int):
         source = self.source
         name, text = o.group(1), o.group(2)
-        span = Span(source, base + o.start(2), base + o.end(2))
+        span = new_span((source, base + o.start(2), base + o.end(2)))
         if text[0] == "'":
             value = ir.Literal("string", unquote_string(text), span=span)
         elif text[0].isdigit():
             value = ir.Literal("integer", text, span=span)
         else:
             value = ir.Literal("boolean", text.lower() == "true", span=span)
-        return ir.NamedValue(name, value, span=Span(source, base + o.start(1), base + o.end(2)))
+        return ir.NamedValue(name, value, span=new_span((source, base + o.start(1), base + o.end(2))))
 
     def pair(self, c):
         first, second = c
@@ -240,15 +254,15 @@ class DeclLowering:
         name_tok, semi = c[0], c[-1]
         perms = tuple(p for p in c[1:-1] if p is not None)
         value = ir.PermissionsValue(perms, span=self.span(perms[0], perms[-1]) if perms else
-                                    Span(self.source, semi[2], semi[2]))
+                                    new_span((self.source, semi[2], semi[2])))
         return ir.Property(name_tok[1], value, span=self.span(name_tok, semi))
 
     def keyword_string_property(self, c):
         """`Filters = 'Filters:';`: a report label named like a structured property."""
         name_tok, text, *options, semi = c
-        value = ir.Literal("string", unquote_string(text[1]), span=Span(self.source, text[2], text[3]))
+        value = ir.Literal("string", unquote_string(text[1]), span=new_span((self.source, text[2], text[3])))
         last = options[-1] if options else value
-        values = ir.Values((value,), tuple(options), span=Span(self.source, text[2], last.span.end))
+        values = ir.Values((value,), tuple(options), span=new_span((self.source, text[2], last.span.end)))
         return ir.Property(name_tok[1], values, span=self.span(name_tok, semi))
 
     def run_object_property(self, c):
@@ -282,7 +296,7 @@ class DeclLowering:
 
     def link(self, c):
         field, (kind, value, function, last) = c
-        return ir.Link(field.parts, kind, value, function, span=Span(self.source, field.span.start, end_of(last)))
+        return ir.Link(field.parts, kind, value, function, span=new_span((self.source, field.span.start, end_of(last))))
 
     def const_value(self, c):
         tok = c[0]
@@ -313,7 +327,7 @@ class DeclLowering:
             else:
                 where = value
         return ir.TableViewValue(sorting, order, where, tuple(x[0] for x in c),
-                                 span=Span(self.source, c[0][2], c[-1][3]))
+                                 span=new_span((self.source, c[0][2], c[-1][3])))
 
     def view_where(self, c):
         return ("where", c[1], c[0][2], c[2][3])
@@ -359,7 +373,7 @@ class DeclLowering:
     def variable(self, c):
         *names, type_ = c
         end = end_of(type_)
-        return tuple(ir.Variable(unquote_name(t[1]), type_, span=Span(self.source, t[2], end)) for t in names)
+        return tuple(ir.Variable(unquote_name(t[1]), type_, span=new_span((self.source, t[2], end))) for t in names)
 
     def parameters(self, c):
         return tuple(c)
@@ -406,7 +420,7 @@ class DeclLowering:
     def code_body(self, c):
         x = c[0]
         if type(x) is tuple:  # CODE_BODY: kept as text, parsed on demand
-            body = ir.LazyBody(Span(self.source, x[2], x[3]), x[1], self.file_symbols())
+            body = ir.LazyBody(new_span((self.source, x[2], x[3])), x[1], self.file_symbols())
             self.lazy_bodies.append(body)
             return body
         return x

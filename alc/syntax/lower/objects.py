@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from ...diagnostics import Diagnostic
 from ...ir import nodes as ir
-from ...source import Span
+from ...source import Span, new_span
 from .decl import RawElement, RawVarSection, _variables
 
 
@@ -439,7 +439,7 @@ class ObjectLowering:
             if len(pairs) != 1 or not all(_is_language_pair(v) for v in items):
                 self.report("`label` needs a name and language values: `label(Name; ENU = 'Text')`", x.span)
                 continue
-            value = ir.Values(items, span=Span(self.source, items[0].span.start, items[-1].span.end))
+            value = ir.Values(items, span=new_span((self.source, items[0].span.start, items[-1].span.end)))
             out.append(ir.Property(name or "", value, span=x.span))
         return tuple(sorted(out, key=lambda p: p.span.start))  # in source order
 
