@@ -339,14 +339,14 @@ class Binder:
             key = target.value.casefold()
             if key in ("database", "codeunit", "page", "report", "xmlport", "query"):
                 return OBJECT_ID   # `Codeunit::"Sales-Post"`, `Codeunit::Microsoft.Sales.Posting."Sales-Post"`
-            found = self.lookup(key)
+            found = self.lookup(key, judged=False)     # every candidate is weighed below
             enum = self.members.object_name("enum", target.value)
             if found is not None and found.known and found.name != "type":   # a variable or field
                 self.stats.references += 1
                 others = self.candidates_of(key)
                 if others is not None and all(self.has_value(t, e.name) is False for t in others):
                     self.enum_value(e, found, (enum,) if enum else ())
-                return found
+                return found if others is not None and all(t == found for t in others) else UNKNOWN
             if enum is not None:
                 self.stats.references += 1
                 ty = Ty("enum", enum)
@@ -382,11 +382,12 @@ class Binder:
             self.report("ALC0236", f"`{e.name}` is not a member of the option", e.span, e.name, list(ty.options))
 
     # ------------------------------------------------------------------ names --
-    def lookup(self, key: str) -> Optional[Ty]:
-        """The type a name binds to; UNKNOWN when it binds into an unknown scope; None when undeclared."""
+    def lookup(self, key: str, judged: bool = True) -> Optional[Ty]:
+        """The type a name binds to; UNKNOWN when it binds into an unknown scope (or, ``judged``, when the name
+        is declared twice along the chain, in a `with` record and elsewhere); None when undeclared."""
         found = self.locals.get(key)
         if found is not None:
-            if self.withs:      # a field of a `with` record of the same name: which one binds is not judged
+            if self.withs and judged:      # a field of a `with` record of the same name: which one binds is not judged
                 for table in self.withs:
                     if table is None:
                         return UNKNOWN
@@ -401,7 +402,7 @@ class Binder:
             if found is not None:
                 # The same name declared by the object too (an xmlport attribute, a field of Rec): which one
                 # binds is not judged.
-                other = self.self_member(key)
+                other = self.self_member(key) if judged else None
                 return found if other is None or other == found else UNKNOWN
         found = self.self_member(key)
         if found is not None:
