@@ -13,8 +13,19 @@ The rules (each skipped where a part of the scope is unknown, never guessed):
 - ALC0233: a call of a user procedure (or a documented built-in method) with a number of arguments no
   overload takes;
 - ALC0234: a call of a local procedure of another object;
-- ALC0235: a literal assigned or returned to a type it does not convert to;
-- ALC0236: `X::Value` where X is an enum or option that has no such value.
+- ALC0235: a value assigned or returned to a type it does not convert to (see ``types.convertible``);
+- ALC0236: `X::Value` where X is an enum or option that has no such value;
+- ALC0237: an argument that does not convert to its parameter's type (no overload of that count takes it);
+- ALC0238: a literal, operation or call passed to a `var` parameter;
+- ALC0239: a condition that is not a Boolean;
+- ALC0250: an operator applied to operands of types it does not apply to;
+- ALC0251: a case label of a type that does not meet the selector's;
+- ALC0252: `exit(Value)` in a procedure without a return type.
+
+Types come from declarations, fields, the return types of user procedures and
+documented built-in methods, and arithmetic; where any part is unknown
+(Variant, generic parameters, a name declared twice along the chain) the
+check is skipped.
 
 >>> from alc.syntax.api import parse_text
 >>> from alc.semantic.model import SymbolTable
@@ -453,7 +464,11 @@ class Binder:
             return found
         procs = scope.procedures.get(key)
         if procs:
-            return _returns(procs, None)
+            # A procedure named like a built-in method (a table's own `Get`): which one a call binds to
+            # depends on its arguments, so the type is not judged.
+            builtin = self.api.is_global(key) or (scope.record is not None and self.api.method("record", key)) \
+                or self.api.method(_OWN_TYPE.get(scope.obj.kind, scope.obj.kind), key)
+            return UNKNOWN if builtin else _returns(procs, None)
         if scope.record is not None:
             return self.record_member(scope.record, key)
         return None
@@ -464,7 +479,7 @@ class Binder:
             return f[1]
         procs = self.members.procedures("table", table).get(key)
         if procs:
-            return _returns(procs, None)
+            return UNKNOWN if self.api.method("record", key) else _returns(procs, None)
         overloads = self.api.method("record", key)
         if overloads:
             return _doc_returns(overloads, None)
@@ -555,7 +570,7 @@ class Binder:
                     self.local_access(e, procs, "table", table)
                     if args is not None:
                         self.arity(e, procs, args)
-                return _returns(procs, args)
+                return _returns(procs, args) if not overloads else UNKNOWN
             if overloads:
                 self.builtin_arity(e, e.name, overloads, args)
                 return _doc_returns(overloads, args)
@@ -581,7 +596,7 @@ class Binder:
                     self.local_access(e, procs, kind, name)
                     if args is not None:
                         self.arity(e, procs, args)
-                return _returns(procs, args)
+                return _returns(procs, args) if not overloads else UNKNOWN
             if overloads:
                 self.builtin_arity(e, e.name, overloads, args)
                 return _doc_returns(overloads, args)
