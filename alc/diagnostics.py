@@ -175,7 +175,8 @@ CODES: dict[str, Code] = _codes(
          "Arithmetic on operands it does not apply to (`*`, `/`, `div`, `mod` and unary `-` need numbers; `+` "
          "numbers, texts, or a date/time and a number; `-` numbers, or a date/time and a number or the same "
          "date/time type), `and`/`or`/`xor`/`not` on non-Booleans, or a comparison between types neither of "
-         "which converts to the other (Text and Integer, Boolean and Integer, Date and Time)."),
+         "which converts to the other (Text and Integer, Boolean and Integer, Date and Time), also between `X` and "
+         "the elements of `X in [...]`."),
     Code("ALC0251", "case label of the wrong type",
          "A label of `case X of` whose type neither converts to the selector's nor the selector's to it (a text "
          "label for an Integer selector, a Decimal label in `case true of`)."),

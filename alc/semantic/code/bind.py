@@ -795,9 +795,10 @@ class Binder:
         left = self.expr(e.left)
         if op in ("is", "as"):      # the right operand is a type (an interface)
             return BOOLEAN if op == "is" else UNKNOWN
-        right = self.expr(e.right)
         if op == "in":
+            self.in_set(e, left)
             return BOOLEAN
+        right = self.expr(e.right)
         lf, rf = family(left), family(right)
         if lf is None or rf is None:
             if op in _COMPARISON or op in _LOGICAL:
@@ -817,6 +818,21 @@ class Binder:
             self.operand_error(e, left, right)
             return UNKNOWN
         return _arithmetic_result(op, left, right)
+
+    def in_set(self, e: ir.Binary, left: Ty) -> None:
+        """ALC0250 for `X in [...]`: an element (or range end) whose type does not meet X's."""
+        if type(e.right) is not ir.ListExpr:
+            self.expr(e.right)
+            return
+        a = self.norm(left)
+        for item in e.right.items:
+            for x in ((item.low, item.high) if type(item) is ir.Range else (item,)):
+                if x is None:
+                    continue
+                b = self.norm(self.expr(x))
+                if not convertible(a, b) and not convertible(b, a):
+                    self.report("ALC0250", f"`{_describe(x)}` in the set is {_an(b)}; `{_describe(e.left)}` is "
+                                f"{_an(a)}", x.span, None, [], help_text=_conversion_help(a, b))
 
     def operand_error(self, e: ir.Binary, left: Ty, right: Ty) -> None:
         self.report("ALC0250", f"operator `{e.op}` cannot be applied to {_an(left)} (`{_describe(e.left)}`) and "

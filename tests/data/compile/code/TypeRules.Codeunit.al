@@ -109,6 +109,12 @@ codeunit 60910 "Type Rules"
             exit;
         if (Name = No) and (Id = Name) then
             exit;
+        if Count in [1, 2, 5 .. 9] then
+            exit;
+        if Count in [1, 'ab'] then // ALC0250
+            exit;
+        if Customer.Status in [Customer.Status::Open, Customer.Status::Released] then
+            exit;
     end;
 
     procedure Arguments()
