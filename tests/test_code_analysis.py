@@ -128,3 +128,24 @@ def test_type_rules_report_what_is_certainly_wrong():
             case I of 'ab': ; end; end; }""")]
     assert codes == ["ALC0235", "ALC0235", "ALC0235", "ALC0235", "ALC0239", "ALC0239", "ALC0250", "ALC0250",
                      "ALC0238", "ALC0237", "ALC0252", "ALC0251"]
+
+
+def test_mutation_generator_drops_only_arguments_no_overload_can_miss():
+    import random
+    from benchmarks.mutation import mutants
+    text = """codeunit 50100 A {
+        procedure P(A: Integer; B: Integer) var I: Integer; T: Text;
+        begin P(1, 2); T := CopyStr(T, 1, 2); I := StrLen(T); I := 5; Q(I, 2); end;
+        procedure Q(var X: Integer) begin end;
+        procedure Q(X: Integer; Y: Integer) begin end; }"""
+    objects = parse_text(text).unit.objects
+    trace: dict = {}
+    assert check_code(objects, SymbolTable([]), trace=trace)[0] == []
+    found = mutants("a.al", text, objects, random.Random(1), trace)
+    dropped = sorted(text[m.start - 12:m.end + 1] for m in found["argument"])
+    # `P(1, 2)` and `StrLen(T)` lose an argument no overload can miss; CopyStr's third is optional and
+    # Q has an overload with one parameter fewer.
+    assert [d.rsplit("(", 1)[0].split()[-1] for d in dropped] == ["P", "StrLen"]
+    texts = [m.apply(text) for m in found["text"]]
+    assert len(texts) == 2 and all("Format(" in t for t in texts)   # I := StrLen(T); I := 5 (T := ... is Text)
+    assert [check_code(parse_text(t).unit.objects, SymbolTable([]))[0][0].code for t in texts] == ["ALC0235"] * 2
