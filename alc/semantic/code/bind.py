@@ -684,16 +684,24 @@ class Binder:
             types = [self.expr(a) for a in args]
             self.arg_record = saved
             return types
-        self.withs.append(record)
         saved = self.arg_record
         types = []
         try:
             for i, a in enumerate(args):
-                # An unknown name there is reported as a field where the method takes fields.
-                self.arg_record = record if i == 0 or method in _FIELD_LIST_METHODS else None
-                types.append(self.expr(a))
+                # The record's members are in scope where the method takes a field (an unknown name there is
+                # reported as a field); the other arguments bind in the caller's scope:
+                # `Ctx.SetRange(Command, CommandType.NewSalesInvoice)` names the caller's `CommandType` even
+                # when the table has a procedure of that name.
+                field = i == 0 or method in _FIELD_LIST_METHODS
+                self.arg_record = record if field else None
+                if field:
+                    self.withs.append(record)
+                try:
+                    types.append(self.expr(a))
+                finally:
+                    if field:
+                        self.withs.pop()
         finally:
-            self.withs.pop()
             self.arg_record = saved
         return types
 
