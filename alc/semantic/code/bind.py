@@ -199,6 +199,7 @@ class Binder:
         self.arg_record: Optional[str] = None  # the record whose method's arguments are being bound
         # `with` records, innermost last: a table name, or None when unknown (an open scope).
         self.withs: list = list(records)
+        self.receivers: list = []            # records whose method's value arguments are being bound
         self.receiver: Ty = UNKNOWN          # the type of the last member's target
 
     def declare(self, name: str, ty: Ty) -> None:
@@ -442,7 +443,7 @@ class Binder:
         found = self.locals.get(key)
         if found is not None:
             out.append(found)
-        for table in self.withs:
+        for table in self.withs + self.receivers:
             if table is None:
                 return None
             found = self.record_member(table, key)
@@ -694,13 +695,13 @@ class Binder:
                 # when the table has a procedure of that name.
                 field = i == 0 or method in _FIELD_LIST_METHODS
                 self.arg_record = record if field else None
-                if field:
-                    self.withs.append(record)
+                # ... though `X::Value` there may name the receiver's field X (`Log.SetRange(Status,
+                # Status::Logged)`): the receiver stays a candidate for enum values.
+                (self.withs if field else self.receivers).append(record)
                 try:
                     types.append(self.expr(a))
                 finally:
-                    if field:
-                        self.withs.pop()
+                    (self.withs if field else self.receivers).pop()
         finally:
             self.arg_record = saved
         return types
