@@ -71,13 +71,14 @@ _TARGET = {
     "boolean": {"boolean"}, "date": {"date"}, "time": {"time"}, "datetime": {"datetime"},
     "guid": {"guid", "text"}, "record": {"record"},
 }
+_SOURCE = {k: frozenset(v) for k, v in _SOURCE.items()}
+_TARGET = {k: frozenset(v) for k, v in _TARGET.items()}
 NUMBERS = frozenset(("integer", "biginteger", "decimal", "char", "byte", "duration", "option"))
 
 
 def family(ty: Ty) -> Optional[frozenset]:
     """The families a value of ``ty`` converts to; None when not judged."""
-    found = _SOURCE.get(ty.name)
-    return frozenset(found) if found is not None else None
+    return _SOURCE.get(ty.name)
 
 
 def convertible(target: Ty, source: Ty) -> bool:
@@ -86,7 +87,7 @@ def convertible(target: Ty, source: Ty) -> bool:
     gives = _SOURCE.get(source.name)
     if accepts is None or gives is None:
         return True
-    if not accepts & gives:
+    if accepts.isdisjoint(gives):
         return False
     if target.name == "record" and target.subtype and source.subtype:
         return target.subtype.strip().casefold() == source.subtype.strip().casefold()
