@@ -40,6 +40,7 @@ check is skipped.
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import Iterable, Iterator, Optional
 
 import attrs
@@ -744,7 +745,7 @@ class Binder:
         if self.trace is not None and node.span is not None:
             self.trace[("arity", node.span.start)] = [(o[0], o[1]) for o in overloads]
         if matching:
-            self.sig = [[_doc_param(p) for p in _spread(o[3] if len(o) > 3 else (), n)] for o in matching]
+            self.sig = [_doc_params(tuple(o[3]) if len(o) > 3 else (), n) for o in matching]
             return
         ranges = sorted({(lo, hi) for lo, hi, *_ in overloads}, key=lambda r: (r[0], r[1] if r[1] is not None else 999))
         takes = " or ".join(str(lo) if lo == hi else f"{lo} or more" if hi is None else f"{lo} to {hi}"
@@ -977,6 +978,12 @@ def _spread(params, n: int) -> list:
 
 
 _GENERIC = frozenset(("any", "joker", "t", "tkey", "tvalue", "variant", "string", "array", "list", "dictionary"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _doc_params(params: tuple, n: int) -> tuple:
+    """(Ty, var) of each of ``n`` arguments of a documented overload."""
+    return tuple(_doc_param(p) for p in _spread(params, n))
 
 
 def _doc_param(text: str) -> tuple:
