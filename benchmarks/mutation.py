@@ -17,7 +17,8 @@ a seeded random generator from the code bodies of randomly chosen files:
 
 Each mutant is the file's text with one fault; it is parsed and bound alone
 (against the unchanged symbol table), and counts as found when an error is
-reported on the faulty line. The unmodified files must give no error at all.
+reported on the faulty line (for a dropped argument, the line of the call, where compilers report
+it). The unmodified files must give no error at all.
 Prints the rate per kind. Nothing is written into the project.
 """
 
@@ -43,6 +44,10 @@ class Mutant:
     start: int
     end: int
     replacement: str
+    at: int = -1        # where the faulty line is (default: ``start``): a dropped argument's call
+
+    def line(self, text: str) -> int:
+        return text.count("\n", 0, self.at if self.at >= 0 else self.start) + 1
 
     def apply(self, text: str) -> str:
         return text[:self.start] + self.replacement + text[self.end:]
@@ -133,7 +138,7 @@ def mutants(path: str, text: str, objects, rng: random.Random, trace: dict) -> d
                     else:
                         prev = n.arguments[-2].span
                         start = prev.end if prev is not None else last.start
-                    out["argument"].append(Mutant("argument", path, start, last.end, ""))
+                    out["argument"].append(Mutant("argument", path, start, last.end, "", n.target.span.start))
                 elif t is ir.Assignment and n.op == ":=" and type(n.value) is ir.Literal \
                         and n.value.kind == "integer" and n.value.span is not None:
                     v = n.value.span
@@ -148,7 +153,7 @@ def mutants(path: str, text: str, objects, rng: random.Random, trace: dict) -> d
 def _drop_is_fault(call, trace: dict) -> bool:
     """Whether dropping the last argument of ``call`` leaves a call no known overload takes."""
     span = call.target.span
-    ranges = trace.get(("arity", span.start)) if span is not None else None
+    ranges = trace.get(("arity", span.start, span.end)) if span is not None else None
     if not ranges:
         return False
     n = len(call.arguments) - 1
@@ -171,6 +176,7 @@ def main(argv=None) -> int:
     parser.add_argument("--count", type=int, default=100, help="mutants per kind")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json")
+    parser.add_argument("--show-missed", action="store_true", help="print every mutant alc did not report")
     args = parser.parse_args(argv)
     from alc.source import SourceFile
     from alc.syntax.api import parse_source
@@ -202,9 +208,15 @@ def main(argv=None) -> int:
         found = 0
         for m in chosen:
             text = m.apply(texts[m.path])
-            line = text.count("\n", 0, m.start) + 1
+            line = m.line(text)
             if any(d.span is not None and d.span.line == line for d in _errors(text, m.path, symbols, table)):
                 found += 1
+            elif args.show_missed:
+                original = texts[m.path]
+                start = original.rfind("\n", 0, m.start) + 1
+                end = original.find("\n", m.end)
+                print(f"missed {kind} {m.path}({line}): {original[start:end].strip()!r} -> "
+                      f"{text[start:end - (m.end - m.start) + len(m.replacement)].strip()!r}", file=sys.stderr)
         report["kinds"][kind] = {"mutants": len(chosen), "found": found,
                                  "rate": round(found / len(chosen), 3) if chosen else None}
     print(json.dumps(report, indent=1))

@@ -71,7 +71,7 @@ def check_code(objects: Iterable, table: SymbolTable, members: Optional[Members]
                seen: Optional[set] = None, trace: Optional[dict] = None) -> tuple[list, BindStats]:
     """Bind every code body of ``objects``; (diagnostics, counts). The ids of the bodies met go into ``seen``.
     ``trace`` (for the mutation test) receives, by source offset, the argument counts the calls' known
-    signatures take (`("arity", offset of the callee)`: [(min, max)]) and the types of assignment targets
+    signatures take (`("arity", start, end of the callee)`: [(min, max)]) and the types of assignment targets
     (`("assign", offset of the value)`: Ty)."""
     members = members or Members(table)
     diagnostics: list = []
@@ -156,6 +156,7 @@ _FAMILY = {"string": "text", "integer": "number", "decimal": "number", "biginteg
            "boolean": "boolean"}
 _ACCEPTS = {"integer": ("number",), "biginteger": ("number",), "decimal": ("number",), "boolean": ("boolean",),
             "text": ("text",), "code": ("text",), "date": (), "time": (), "datetime": (), "option": ("number",),
+            "char": ("number",),
             "enum": ()}
 # Data types whose members are not (all) in the method reference: objects (checked apart), test pages and
 # their parts (fields and actions are members), enums (their interfaces' methods), labels, DotNet.
@@ -169,7 +170,7 @@ _OBJECT_TYPES = frozenset(("codeunit", "page", "report", "query", "interface"))
 _OPEN_ARGUMENTS = frozenset(("query", "type", "testpage", "testpart", "testrequestpage", "filterpagebuilder"))
 # Record methods all of whose arguments are fields.
 _FIELD_LIST_METHODS = frozenset(("calcfields", "calcsums", "setcurrentkey", "setloadfields", "addloadfields",
-                                 "setautocalcfields", "arefieldsloaded"))
+                                 "loadfields", "setautocalcfields", "arefieldsloaded"))
 _OWN_TYPE = {"page": "page", "pageextension": "page", "pagecustomization": "page", "report": "report",
              "reportextension": "report", "xmlport": "xmlport", "query": "query"}
 
@@ -522,7 +523,8 @@ class Binder:
                 return found
             own = _OWN_TYPE.get(self.scope.obj.kind, self.scope.obj.kind)
             if self.scope.open or self.api.method(own, key) or self.scope.obj.kind not in ("codeunit", "page",
-                                                                                             "table", "report"):
+                                                                                             "table", "report",
+                                                                                             "xmlport"):
                 return UNKNOWN
             what = f"{self.scope.obj.kind} `{self.scope.obj.name}`"
             if args is not None:
@@ -618,6 +620,8 @@ class Binder:
                 self.report("ALC0232", f"page `{page}` has no control or method `{e.name}`", e.span, e.name,
                             [self.api.spelling.get(k, k) for k in self.api.methods("page")])
             return UNKNOWN
+        if ty.name in ("currreport", "currxmlport"):
+            return self.current_object_member(e, ty, key, args)
         if ty.name.startswith("test"):   # a test page's fields and actions share names with its methods (`Next`)
             return UNKNOWN
         if ty.known and ty.name not in ("array",):
@@ -630,6 +634,26 @@ class Binder:
                 shown = self.api.type_spelling.get(ty.name, ty.name)
                 self.report("ALC0232", f"`{e.name}` is not a method of `{shown}`", e.span, e.name,
                             [self.api.spelling.get(k, k) for k in self.api.methods(ty.name)])
+        return UNKNOWN
+
+    def current_object_member(self, e: ir.Member, ty: Ty, key: str, args: Optional[tuple]) -> Ty:
+        """`CurrReport.Skip()`, `CurrXMLport.Filename`: the built-in methods of a report or xmlport, or the
+        procedures of the object itself."""
+        kind = "report" if ty.name == "currreport" else "xmlport"
+        overloads = self.api.method(kind, key)
+        if overloads:
+            self.builtin_arity(e, e.name, overloads, args)
+            return _doc_returns(overloads, args)
+        procs = self.scope.procedures.get(key)
+        if procs:
+            if args is not None:
+                self.arity(e, procs, args)
+            return _returns(procs, args)
+        if self.scope.open or self.scope.obj.kind != kind:
+            return UNKNOWN
+        self.report("ALC0232", f"`{e.name}` is not a method of `Curr{'Report' if kind == 'report' else 'XMLport'}`",
+                    e.span, e.name, [self.api.spelling.get(k, k) for k in self.api.methods(kind)]
+                    + [p[0].name for p in self.scope.procedures.values()])
         return UNKNOWN
 
     def _method_names(self, kind: str, name: str, type_name: str) -> list:
@@ -743,7 +767,7 @@ class Binder:
         n = len(args)
         matching = [o for o in overloads if o[0] <= n and (o[1] is None or n <= o[1])]
         if self.trace is not None and node.span is not None:
-            self.trace[("arity", node.span.start)] = [(o[0], o[1]) for o in overloads]
+            self.trace[("arity", node.span.start, node.span.end)] = [(o[0], o[1]) for o in overloads]
         if matching:
             self.sig = [_doc_params(tuple(o[3]) if len(o) > 3 else (), n) for o in matching]
             return
@@ -896,7 +920,7 @@ class Binder:
     def arity(self, node, procs: list, args: tuple) -> None:
         counts = sorted({p.arity for p in procs})
         if self.trace is not None and node.span is not None:
-            self.trace[("arity", node.span.start)] = [(c, c) for c in counts]
+            self.trace[("arity", node.span.start, node.span.end)] = [(c, c) for c in counts]
         if len(args) in counts:
             self.sig = [p.params for p in procs if p.arity == len(args)]
             return

@@ -129,7 +129,8 @@ def read_docs(folder: str) -> dict:
 # (type, kind, method) -> overloads added.
 CORRECTIONS = {
     ("Codeunit", "instance", "Run"): [[0, 1, "Boolean", ["var Record"]]],   # `MyCodeunit.Run()` without a record
-    ("IsolatedStorage", "static", "Get"): [[4, 4, "Boolean", ["Text", "DataScope", "IsolationLevel", "var Text"]]],  # Get(Key, Scope, Level?, Value)
+    # Get(Key, Scope, Level?, Value)
+    ("IsolatedStorage", "static", "Get"): [[4, 4, "Boolean", ["Text", "DataScope", "IsolationLevel", "var Text"]]],
 }
 
 

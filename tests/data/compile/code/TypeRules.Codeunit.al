@@ -50,6 +50,9 @@ codeunit 60910 "Type Rules"
         Count := StrLen(Name) + Customer.Count();
         Name := CopyStr(Name, 1, 10) + Customer.Name + 'x';
         Count := Name + Name; // ALC0235
+        Letter := 'a';
+        Letter := 65;
+        Letter := 'ab'; // ALC0235
     end;
 
     procedure Returns(): Integer
