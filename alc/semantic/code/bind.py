@@ -640,6 +640,8 @@ class Binder:
         """`CurrReport.Skip()`, `CurrXMLport.Filename`: the built-in methods of a report or xmlport, or the
         procedures of the object itself."""
         kind = "report" if ty.name == "currreport" else "xmlport"
+        if key == "requestoptionspage":     # `CurrReport.RequestOptionsPage.Editable(...)`: not in the reference
+            return UNKNOWN
         overloads = self.api.method(kind, key)
         if overloads:
             self.builtin_arity(e, e.name, overloads, args)

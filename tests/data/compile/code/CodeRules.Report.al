@@ -19,6 +19,7 @@ report 60900 "Code Rules Report"
                     CurrReport.Break();
                 CurrReport.Tally(); // ALC0233
                 CurrReport.Tally(1);
+                CurrReport.RequestOptionsPage.Editable(false);
             end;
         }
     }
