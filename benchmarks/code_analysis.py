@@ -7,8 +7,8 @@ compile's workers; steadier than wall time on a shared machine), the medians and
 issue's target for the W1 Base Application: at most 1.4), the code counts
 (bodies, references bound) and the diagnostics by code of the compile with
 analysis. Packages go to a temporary folder. With ``--jobs 1`` the compile runs in this process and
-its CPU seconds are exact; with forked workers, a worker reaped only after the next compile has started
-is counted there (on a loaded machine the per-compile CPU figures then blur; the total stays right).
+its CPU seconds are exact; with forked workers, a worker reaped only after the next compile has started may be
+counted there (on a loaded machine the per-compile CPU figures then blur; the total stays right).
 """
 
 from __future__ import annotations
