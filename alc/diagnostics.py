@@ -151,13 +151,37 @@ CODES: dict[str, Code] = _codes(
          "`X.Proc(...)` where every procedure `Proc` of X's object is declared `local`: a local procedure can "
          "only be called from the object that declares it."),
     Code("ALC0235", "value of the wrong type",
-         "A literal assigned with `:=` (or returned with `exit`) whose type AL does not convert to the "
-         "target's: Text to Integer, Decimal, Boolean, Date, Time, DateTime, Option or Enum; a number to Text, "
-         "Code or Boolean; a Boolean to a number or Text. Only literals are judged yet."),
+         "A value assigned with `:=` (or returned with `exit`) whose type AL does not convert to the target's: "
+         "Text to a number, Boolean, Date, Time, DateTime, Option or Enum; a number, Boolean, date or Enum to Text "
+         "or Code; anything but a Boolean to a Boolean; DateTime to Date (and the other date/time pairs); a "
+         "Record of another table. Judged for literals and for every expression whose type alc knows (variables, "
+         "fields, calls of procedures and documented built-in methods, arithmetic); Variant and types alc does "
+         "not judge are never reported."),
     Code("ALC0236", "unknown enum value or option member",
          "`Enum::X::Value`, `X::Value` or `Rec.Field::Value` where X (or the field's type) is an enum whose "
          "values (with the enum extensions of this app and its dependencies) or an option whose members do "
          "not include Value."),
+    Code("ALC0237", "argument of the wrong type",
+         "An argument of a call whose type AL does not convert to its parameter's (the same conversions as "
+         "ALC0235), against the user procedure's declared parameters or the documented parameters of a built-in "
+         "method; where several overloads take that many arguments, reported only when none accepts them."),
+    Code("ALC0238", "value passed to a var parameter",
+         "A `var` parameter needs a variable, field or array element: a literal, an operation, a call or an "
+         "enum value passed to it has nowhere to be written back."),
+    Code("ALC0239", "condition is not a Boolean",
+         "The condition of `if`, `while`, `repeat ... until` or `?:` must be a Boolean; a number, text, date or "
+         "record is not converted (compare it: `X <> 0`, `X <> ''`)."),
+    Code("ALC0250", "operator on operands of the wrong type",
+         "Arithmetic on operands it does not apply to (`*`, `/`, `div`, `mod` and unary `-` need numbers; `+` "
+         "numbers, texts, or a date/time and a number; `-` numbers, or a date/time and a number or the same "
+         "date/time type), `and`/`or`/`xor`/`not` on non-Booleans, or a comparison between types neither of "
+         "which converts to the other (Text and Integer, Boolean and Integer, Date and Time), also between `X` and "
+         "the elements of `X in [...]`."),
+    Code("ALC0251", "case label of the wrong type",
+         "A label of `case X of` whose type neither converts to the selector's nor the selector's to it (a text "
+         "label for an Integer selector, a Decimal label in `case true of`)."),
+    Code("ALC0252", "exit with a value in a procedure without return type",
+         "`exit(Value)` in a procedure that declares no return type: it can only `exit;`."),
     Code("ALC0433", "no metadata in package",
          "Merging and checking need the complete object metadata alc writes into its packages; symbol-only "
          "packages made by a server and packages from other compilers carry only symbols."),

@@ -30,7 +30,7 @@ def test_no_code_analysis_binds_nothing_but_checks_syntax(cache, tmp_path):
     off = compile_project(CompileOptions(project=DATA, package_cache=(cache,), out=str(tmp_path / "b.app"), jobs=1,
                                          code_analysis=False))
     assert {d.code for d in on.diagnostics} >= {"ALC0230", "ALC0231", "ALC0232", "ALC0233"}
-    assert on.output is None and on.code["bodies"] == 15 and on.code["references"] > 100
+    assert on.output is None and on.code["bodies"] == 28 and on.code["references"] > 100
     assert not off.diagnostics and off.output and os.path.isfile(off.output) and off.code == {}
 
 
@@ -126,3 +126,52 @@ def test_arguments_after_a_field_bind_in_the_callers_scope(cache, tmp_path):
     assert codes(src) == []
     # ... while the field argument itself is the record's.
     assert codes(src.replace("C.SetRange(Command, Kind", "C.SetRange(Commnd, Kind")) == [("ALC0230", 6)]
+
+
+def test_type_rules_accept_the_conversions_al_allows():
+    # Implicit conversions AL performs, and types alc does not judge (Variant, unknown records, generics).
+    assert _bind("""codeunit 50100 A {
+        var I: Integer; D: Decimal; B: BigInteger; T: Text; C: Code[20]; Ch: Char; G: Guid; V: Variant;
+            O: Option A,B; Dt: Date; Tm: Time; Dtm: DateTime; Du: Duration; R: Record "Not Known"; L: List of [Text];
+            Lbl: Label 'x';
+        procedure P(var Q: Integer; S: Text): Boolean
+        begin I := D; D := I; B := I; I := Ch; T := Ch; T := C; C := T; T := Lbl; T := G; G := T; V := R; I := V;
+            I := O; O := I; Du := I; Dt := Today; Tm := Time; Dtm := CurrentDateTime; I := Dt - Dt; Dt := Dt + 1;
+            Dtm := Dtm + Du; T := T + Ch + C; D := I * D / 2; I := I div 2 mod 3; I := -I;
+            if (I = Ch) and (T = C) and (G = T) and (O = 1) and (V = I) then;
+            if V then; while R.Next() <> 0 do; repeat until L.Contains(T);
+            P(I, T); P(Q, 'x'); P(V, V); Evaluate(I, T); L.Add(T); L.Get(1, T); I := StrLen(T) + L.Count;
+            case I of 1, 2..3: ; O::B: ; Ch: ; end; case true of I > 1: ; V: ; end;
+            exit(I > 0); end; }""") == []
+
+
+def test_type_rules_report_what_is_certainly_wrong():
+    codes = [c for c, _ in _bind("""codeunit 50100 A {
+        var I: Integer; T: Text; Bo: Boolean; Dt: Date; Dtm: DateTime;
+        procedure P(var Q: Integer; S: Text)
+        begin I := T; T := I; Bo := I; Dt := Dtm; if I then; while T do; I := T * 2; Bo := Bo and I;
+            P(1, T); P(I, I); exit(1);
+            case I of 'ab': ; end; end; }""")]
+    assert codes == ["ALC0235", "ALC0235", "ALC0235", "ALC0235", "ALC0239", "ALC0239", "ALC0250", "ALC0250",
+                     "ALC0238", "ALC0237", "ALC0252", "ALC0251"]
+
+
+def test_mutation_generator_drops_only_arguments_no_overload_can_miss():
+    import random
+    from benchmarks.mutation import mutants
+    text = """codeunit 50100 A {
+        procedure P(A: Integer; B: Integer) var I: Integer; T: Text;
+        begin P(1, 2); T := CopyStr(T, 1, 2); I := StrLen(T); I := 5; Q(I, 2); end;
+        procedure Q(var X: Integer) begin end;
+        procedure Q(X: Integer; Y: Integer) begin end; }"""
+    objects = parse_text(text).unit.objects
+    trace: dict = {}
+    assert check_code(objects, SymbolTable([]), trace=trace)[0] == []
+    found = mutants("a.al", text, objects, random.Random(1), trace)
+    dropped = sorted(text[m.start - 12:m.end + 1] for m in found["argument"])
+    # `P(1, 2)` and `StrLen(T)` lose an argument no overload can miss; CopyStr's third is optional and
+    # Q has an overload with one parameter fewer.
+    assert [d.rsplit("(", 1)[0].split()[-1] for d in dropped] == ["P", "StrLen"]
+    texts = [m.apply(text) for m in found["text"]]
+    assert len(texts) == 2 and all("Format(" in t for t in texts)   # I := StrLen(T); I := 5 (T := ... is Text)
+    assert [check_code(parse_text(t).unit.objects, SymbolTable([]))[0][0].code for t in texts] == ["ALC0235"] * 2

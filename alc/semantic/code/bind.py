@@ -13,8 +13,19 @@ The rules (each skipped where a part of the scope is unknown, never guessed):
 - ALC0233: a call of a user procedure (or a documented built-in method) with a number of arguments no
   overload takes;
 - ALC0234: a call of a local procedure of another object;
-- ALC0235: a literal assigned or returned to a type it does not convert to;
-- ALC0236: `X::Value` where X is an enum or option that has no such value.
+- ALC0235: a value assigned or returned to a type it does not convert to (see ``types.convertible``);
+- ALC0236: `X::Value` where X is an enum or option that has no such value;
+- ALC0237: an argument that does not convert to its parameter's type (no overload of that count takes it);
+- ALC0238: a literal, operation or call passed to a `var` parameter;
+- ALC0239: a condition that is not a Boolean;
+- ALC0250: an operator applied to operands of types it does not apply to;
+- ALC0251: a case label of a type that does not meet the selector's;
+- ALC0252: `exit(Value)` in a procedure without a return type.
+
+Types come from declarations, fields, the return types of user procedures and
+documented built-in methods, and arithmetic; where any part is unknown
+(Variant, generic parameters, a name declared twice along the chain) the
+check is skipped.
 
 >>> from alc.syntax.api import parse_text
 >>> from alc.semantic.model import SymbolTable
@@ -29,6 +40,7 @@ The rules (each skipped where a part of the scope is unknown, never guessed):
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import Iterable, Iterator, Optional
 
 import attrs
@@ -39,7 +51,8 @@ from ...syntax.api import parse_body
 from ..model import SymbolTable, fold
 from .builtins import Builtins, builtins
 from .scope import Members, ObjectScope, node_table, object_scope
-from .types import BOOLEAN, UNKNOWN, Ty, from_doc, from_ref, literal
+from .types import BOOLEAN, DECIMAL, INTEGER, TEXT, UNKNOWN, Ty, convertible, family, from_doc, from_ref, literal, \
+    shown
 
 __all__ = ["check_code", "BindStats"]
 
@@ -55,8 +68,11 @@ class BindStats:
 
 
 def check_code(objects: Iterable, table: SymbolTable, members: Optional[Members] = None,
-               seen: Optional[set] = None) -> tuple[list, BindStats]:
-    """Bind every code body of ``objects``; (diagnostics, counts). The ids of the bodies met go into ``seen``."""
+               seen: Optional[set] = None, trace: Optional[dict] = None) -> tuple[list, BindStats]:
+    """Bind every code body of ``objects``; (diagnostics, counts). The ids of the bodies met go into ``seen``.
+    ``trace`` (for the mutation test) receives, by source offset, the argument counts the calls' known
+    signatures take (`("arity", start, end of the callee)`: [(min, max)]) and the types of assignment targets
+    (`("assign", offset of the value)`: Ty)."""
     members = members or Members(table)
     diagnostics: list = []
     stats = BindStats()
@@ -82,7 +98,7 @@ def check_code(objects: Iterable, table: SymbolTable, members: Optional[Members]
             stats.bodies += 1
             found: list = []
             try:
-                Binder(scope, members, api, body_owner, records, found, stats).block(block)
+                Binder(scope, members, api, body_owner, records, found, stats, trace).block(block)
             except RecursionError:     # nested deeper than the binder walks: the body is not checked
                 stats.skipped += 1
                 continue
@@ -140,6 +156,7 @@ _FAMILY = {"string": "text", "integer": "number", "decimal": "number", "biginteg
            "boolean": "boolean"}
 _ACCEPTS = {"integer": ("number",), "biginteger": ("number",), "decimal": ("number",), "boolean": ("boolean",),
             "text": ("text",), "code": ("text",), "date": (), "time": (), "datetime": (), "option": ("number",),
+            "char": ("number",),
             "enum": ()}
 # Data types whose members are not (all) in the method reference: objects (checked apart), test pages and
 # their parts (fields and actions are members), enums (their interfaces' methods), labels, DotNet.
@@ -162,7 +179,8 @@ class Binder:
     """Binds one code body. (Names in the IR are unquoted: a plain casefold is their lookup key.)"""
 
     def __init__(self, scope: ObjectScope, members: Members, api: Builtins, owner, records: tuple,
-                 diagnostics: list, stats: BindStats):
+                 diagnostics: list, stats: BindStats, trace: Optional[dict] = None):
+        self.trace = trace
         self.scope = scope
         self.members = members
         self.api = api
@@ -173,6 +191,9 @@ class Binder:
         for p in owner.parameters:
             self.declare(p.name, from_ref(p.type))
         self.returns = from_ref(owner.return_type) if owner.return_type is not None else UNKNOWN
+        self.returns_nothing = owner.return_type is None and type(owner) is ir.Procedure
+        self.owner_name = owner.name
+        self.sig = None                      # the overloads the last call checked by count, for its argument types
         if owner.return_name:
             self.declare(owner.return_name, from_ref(owner.return_type))
         for v in owner.variables:
@@ -180,6 +201,7 @@ class Binder:
         self.arg_record: Optional[str] = None  # the record whose method's arguments are being bound
         # `with` records, innermost last: a table name, or None when unknown (an open scope).
         self.withs: list = list(records)
+        self.receivers: list = []            # records whose method's value arguments are being bound
         self.receiver: Ty = UNKNOWN          # the type of the last member's target
 
     def declare(self, name: str, ty: Ty) -> None:
@@ -198,9 +220,11 @@ class Binder:
         t = type(s)
         if t is ir.Assignment:
             target = self.expr(s.target)
-            self.expr(s.value)
+            value = self.expr(s.value)
             if s.op == ":=":
-                self.assignable(target, s.value, s.value.span or s.span)
+                self.assignable(target, s.value, value, s.value.span or s.span, s.target)
+                if self.trace is not None and s.value.span is not None:
+                    self.trace[("assign", s.value.span.start)] = target
         elif t is ir.CallStatement:
             e = s.expression
             if type(e) in (ir.Name, ir.Member):
@@ -209,27 +233,27 @@ class Binder:
                 self.expr(e)
         elif t is ir.If:
             while type(s) is ir.If:      # `else if` chains run long: a loop, not recursion
-                self.expr(s.condition)
+                self.condition(s.condition)
                 self.stmt(s.then)
                 s = s.otherwise
             self.stmt(s)
         elif t is ir.Block:
             self.block(s)
         elif t is ir.Case:
-            self.expr(s.expression)
+            selector = self.expr(s.expression)
             for b in s.branches:
                 for label in b.labels:
-                    self.expr(label)
+                    self.case_label(s.expression, selector, label, self.expr(label))
                 self.stmt(b.body)
             for x in s.otherwise or ():
                 self.stmt(x)
         elif t is ir.While:
-            self.expr(s.condition)
+            self.condition(s.condition)
             self.stmt(s.body)
         elif t is ir.Repeat:
             for x in s.body:
                 self.stmt(x)
-            self.expr(s.condition)
+            self.condition(s.condition)
         elif t is ir.For:
             self.expr(s.variable)
             self.expr(s.start)
@@ -248,8 +272,13 @@ class Binder:
                 self.withs.pop()
         elif t is ir.Exit:
             if s.value is not None:
-                self.expr(s.value)
-                self.assignable(self.returns, s.value, s.value.span or s.span)
+                value = self.expr(s.value)
+                if self.returns_nothing:
+                    self.report("ALC0252", f"`{self.owner_name}` returns no value; `exit` cannot return one",
+                                s.value.span or s.span, None, [],
+                                help_text=f"declare a return type on `{self.owner_name}` or write `exit;`")
+                else:
+                    self.assignable(self.returns, s.value, value, s.value.span or s.span, None)
         elif t is ir.AssertError:
             self.stmt(s.body)
 
@@ -261,20 +290,27 @@ class Binder:
         if t is ir.Name:
             return self.name(e)
         if t is ir.Literal:
+            if e.kind == "string" and len(e.value) == 1:    # a one-character text literal is a Char
+                return _CHAR
             return literal(e.kind)
         if t is ir.Member:
             return self.member(e, None)
         if t is ir.Call:
             return self.call(e.target, e.arguments, e)
         if t is ir.Binary:
-            self.expr(e.left)
-            if e.op in ("is", "as"):      # the right operand is a type (an interface)
-                return BOOLEAN if e.op == "is" else UNKNOWN
-            self.expr(e.right)
-            return BOOLEAN if e.op in ("=", "<>", "<", ">", "<=", ">=", "in", "and", "or", "xor") else UNKNOWN
+            return self.binary(e)
         if t is ir.Unary:
             ty = self.expr(e.operand)
-            return BOOLEAN if e.op == "not" else ty
+            fam = family(ty)
+            if e.op == "not":
+                if fam is not None and "boolean" not in fam and "number" not in fam:
+                    self.report("ALC0250", f"operator `not` cannot be applied to {_an(ty)} (`{_describe(e.operand)}`)",
+                                e.span, None, [])
+                return BOOLEAN if fam is None or "boolean" in fam else UNKNOWN
+            if fam is not None and "number" not in fam:
+                self.report("ALC0250", f"operator `{e.op}` cannot be applied to {_an(ty)} (`{_describe(e.operand)}`)",
+                            e.span, None, [])
+            return ty if ty.name in _ARITHMETIC_RESULT else UNKNOWN
         if t is ir.Scope:
             return self.scope_expr(e)
         if t is ir.Index:
@@ -285,10 +321,10 @@ class Binder:
         if t is ir.This:
             return self.scope.self_ty
         if t is ir.Ternary:
-            self.expr(e.condition)
+            self.condition(e.condition)
             a = self.expr(e.then)
-            self.expr(e.otherwise)
-            return a
+            b = self.expr(e.otherwise)
+            return a if a == b else UNKNOWN
         if t is ir.ListExpr:
             for i in e.items:
                 self.expr(i)
@@ -317,14 +353,14 @@ class Binder:
             key = target.value.casefold()
             if key in ("database", "codeunit", "page", "report", "xmlport", "query"):
                 return OBJECT_ID   # `Codeunit::"Sales-Post"`, `Codeunit::Microsoft.Sales.Posting."Sales-Post"`
-            found = self.lookup(key)
+            found = self.lookup(key, judged=False)     # every candidate is weighed below
             enum = self.members.object_name("enum", target.value)
             if found is not None and found.known and found.name != "type":   # a variable or field
                 self.stats.references += 1
                 others = self.candidates_of(key)
                 if others is not None and all(self.has_value(t, e.name) is False for t in others):
                     self.enum_value(e, found, (enum,) if enum else ())
-                return found
+                return found if others is not None and all(t == found for t in others) else UNKNOWN
             if enum is not None:
                 self.stats.references += 1
                 ty = Ty("enum", enum)
@@ -360,17 +396,28 @@ class Binder:
             self.report("ALC0236", f"`{e.name}` is not a member of the option", e.span, e.name, list(ty.options))
 
     # ------------------------------------------------------------------ names --
-    def lookup(self, key: str) -> Optional[Ty]:
-        """The type a name binds to; UNKNOWN when it binds into an unknown scope; None when undeclared."""
+    def lookup(self, key: str, judged: bool = True) -> Optional[Ty]:
+        """The type a name binds to; UNKNOWN when it binds into an unknown scope (or, ``judged``, when the name
+        is declared twice along the chain, in a `with` record and elsewhere); None when undeclared."""
         found = self.locals.get(key)
         if found is not None:
+            if self.withs and judged:      # a field of a `with` record of the same name: which one binds is not judged
+                for table in self.withs:
+                    if table is None:
+                        return UNKNOWN
+                    member = self.record_member(table, key)
+                    if member is not None and member != found:
+                        return UNKNOWN
             return found
         for table in reversed(self.withs):
             if table is None:
                 return UNKNOWN
             found = self.record_member(table, key)
             if found is not None:
-                return found
+                # The same name declared by the object too (an xmlport attribute, a field of Rec): which one
+                # binds is not judged.
+                other = self.self_member(key) if judged else None
+                return found if other is None or other == found else UNKNOWN
         found = self.self_member(key)
         if found is not None:
             return found
@@ -381,10 +428,10 @@ class Binder:
         if own is not None:       # a page's, report's... own methods: `SetSelectionFilter(Rec)`, `Open()`
             overloads = self.api.method(own, key)
             if overloads:
-                return from_doc(overloads[0][2])
+                return _doc_returns(overloads, None)
         overloads = self.api.globals.get(key)
         if overloads is not None:
-            return from_doc(overloads[0][2])
+            return _doc_returns(overloads, None)
         if self.api.is_type_name(key):
             return Ty("type", key)
         if self.members.object_name("enum", key) is not None:   # `"My Enum".FromInteger(1)`
@@ -398,7 +445,7 @@ class Binder:
         found = self.locals.get(key)
         if found is not None:
             out.append(found)
-        for table in self.withs:
+        for table in self.withs + self.receivers:
             if table is None:
                 return None
             found = self.record_member(table, key)
@@ -420,7 +467,11 @@ class Binder:
             return found
         procs = scope.procedures.get(key)
         if procs:
-            return procs[0].returns
+            # A procedure named like a built-in method (a table's own `Get`): which one a call binds to
+            # depends on its arguments, so the type is not judged.
+            builtin = self.api.is_global(key) or (scope.record is not None and self.api.method("record", key)) \
+                or self.api.method(_OWN_TYPE.get(scope.obj.kind, scope.obj.kind), key)
+            return UNKNOWN if builtin else _returns(procs, None)
         if scope.record is not None:
             return self.record_member(scope.record, key)
         return None
@@ -431,10 +482,10 @@ class Binder:
             return f[1]
         procs = self.members.procedures("table", table).get(key)
         if procs:
-            return procs[0].returns
+            return UNKNOWN if self.api.method("record", key) else _returns(procs, None)
         overloads = self.api.method("record", key)
         if overloads:
-            return from_doc(overloads[0][2])
+            return _doc_returns(overloads, None)
         return None
 
     def name(self, e: ir.Name) -> Ty:
@@ -472,7 +523,8 @@ class Binder:
                 return found
             own = _OWN_TYPE.get(self.scope.obj.kind, self.scope.obj.kind)
             if self.scope.open or self.api.method(own, key) or self.scope.obj.kind not in ("codeunit", "page",
-                                                                                             "table", "report"):
+                                                                                             "table", "report",
+                                                                                             "xmlport"):
                 return UNKNOWN
             what = f"{self.scope.obj.kind} `{self.scope.obj.name}`"
             if args is not None:
@@ -505,7 +557,7 @@ class Binder:
                 shown = self.api.type_spelling.get(ty.subtype, ty.subtype)
                 self.report("ALC0232", f"`{e.name}` is not a method of `{shown}`", e.span, e.name,
                             [self.api.spelling.get(k, k) for k in self.api.types[ty.subtype]["static"]])
-            return from_doc(overloads[0][2]) if overloads else UNKNOWN
+            return _doc_returns(overloads, args) if overloads else UNKNOWN
         if ty.name == "record" and ty.subtype:
             table = self.members.table_name(ty.subtype)
             if table is None:
@@ -522,10 +574,10 @@ class Binder:
                     self.local_access(e, procs, "table", table)
                     if args is not None:
                         self.arity(e, procs, args)
-                return procs[0].returns
+                return _returns(procs, args) if not overloads else UNKNOWN
             if overloads:
                 self.builtin_arity(e, e.name, overloads, args)
-                return from_doc(overloads[0][2])
+                return _doc_returns(overloads, args)
             if f is not None:
                 return f[1]
             if args is None:
@@ -548,10 +600,10 @@ class Binder:
                     self.local_access(e, procs, kind, name)
                     if args is not None:
                         self.arity(e, procs, args)
-                return procs[0].returns
+                return _returns(procs, args) if not overloads else UNKNOWN
             if overloads:
                 self.builtin_arity(e, e.name, overloads, args)
-                return from_doc(overloads[0][2])
+                return _doc_returns(overloads, args)
             if kind == "query" and key in self.members.query_columns(name):
                 return UNKNOWN
             self.report("ALC0232", f"{kind} `{name}` has no procedure or method `{e.name}`", e.span, e.name,
@@ -561,13 +613,15 @@ class Binder:
             overloads = self.api.method("page", key)
             if overloads:
                 self.builtin_arity(e, e.name, overloads, args)
-                return from_doc(overloads[0][2])
+                return _doc_returns(overloads, args)
             page = self.members.object_name("page", ty.subtype) if ty.subtype else None
             table = self.members.table
             if page is not None and key not in table.page_controls(page) and key not in table.page_actions(page):
                 self.report("ALC0232", f"page `{page}` has no control or method `{e.name}`", e.span, e.name,
                             [self.api.spelling.get(k, k) for k in self.api.methods("page")])
             return UNKNOWN
+        if ty.name in ("currreport", "currxmlport"):
+            return self.current_object_member(e, ty, key, args)
         if ty.name.startswith("test"):   # a test page's fields and actions share names with its methods (`Next`)
             return UNKNOWN
         if ty.known and ty.name not in ("array",):
@@ -575,11 +629,33 @@ class Binder:
             if overloads:
                 if ty.subtype is None or ty.name not in ("record", "codeunit", "page", "report", "query"):
                     self.builtin_arity(e, e.name, overloads, args)
-                return from_doc(overloads[0][2])
+                return _doc_returns(overloads, args)
             if ty.name in self.api.types and ty.name not in _OPEN_TYPES:
                 shown = self.api.type_spelling.get(ty.name, ty.name)
                 self.report("ALC0232", f"`{e.name}` is not a method of `{shown}`", e.span, e.name,
                             [self.api.spelling.get(k, k) for k in self.api.methods(ty.name)])
+        return UNKNOWN
+
+    def current_object_member(self, e: ir.Member, ty: Ty, key: str, args: Optional[tuple]) -> Ty:
+        """`CurrReport.Skip()`, `CurrXMLport.Filename`: the built-in methods of a report or xmlport, or the
+        procedures of the object itself."""
+        kind = "report" if ty.name == "currreport" else "xmlport"
+        if key == "requestoptionspage":     # `CurrReport.RequestOptionsPage.Editable(...)`: not in the reference
+            return UNKNOWN
+        overloads = self.api.method(kind, key)
+        if overloads:
+            self.builtin_arity(e, e.name, overloads, args)
+            return _doc_returns(overloads, args)
+        procs = self.scope.procedures.get(key)
+        if procs:
+            if args is not None:
+                self.arity(e, procs, args)
+            return _returns(procs, args)
+        if self.scope.open or self.scope.obj.kind != kind:
+            return UNKNOWN
+        self.report("ALC0232", f"`{e.name}` is not a method of `Curr{'Report' if kind == 'report' else 'XMLport'}`",
+                    e.span, e.name, [self.api.spelling.get(k, k) for k in self.api.methods(kind)]
+                    + [p[0].name for p in self.scope.procedures.values()])
         return UNKNOWN
 
     def _method_names(self, kind: str, name: str, type_name: str) -> list:
@@ -589,8 +665,12 @@ class Binder:
     def call(self, target, args: tuple, node) -> Ty:
         t = type(target)
         if t is ir.Member:
+            self.sig = None
             ty = self.member(target, args)
-            self.arguments(args, self._receiver_record(target, self.receiver), target.name.casefold())
+            sig, self.sig = self.sig, None
+            types = self.arguments(args, self._receiver_record(target, self.receiver), target.name.casefold())
+            if sig is not None:
+                self.argument_types(target.name, sig, args, types)
             return ty
         if t is ir.Name:
             key = target.value.casefold()
@@ -601,8 +681,12 @@ class Binder:
                 self.arguments(args, None)
                 return UNKNOWN
             self.stats.references += 1
+            self.sig = None
             self.check_unqualified_arity(key, target, args)
-            self.arguments(args, False)
+            sig, self.sig = self.sig, None
+            types = self.arguments(args, False)
+            if sig is not None:
+                self.argument_types(target.value, sig, args, types)
             return found
         self.expr(target)
         self.arguments(args, None)
@@ -621,33 +705,35 @@ class Binder:
             return False
         return self.members.table_name(ty.subtype) if ty.subtype else None
 
-    def arguments(self, args: tuple, record, method: str = "") -> None:
+    def arguments(self, args: tuple, record, method: str = "") -> list:
         """Bind arguments; ``record`` (a table name, or None for an unknown one) is in scope for them."""
         if record is False:
             saved, self.arg_record = self.arg_record, None
-            for a in args:
-                self.expr(a)
+            types = [self.expr(a) for a in args]
             self.arg_record = saved
-            return
+            return types
         saved = self.arg_record
+        types = []
         try:
             for i, a in enumerate(args):
                 # The record's members are in scope where the method takes a field (an unknown name there is
                 # reported as a field); an argument whose first name the caller declares binds in the caller's
                 # scope: `Ctx.SetRange(Command, CommandType.NewSalesInvoice)` names the caller's `CommandType`
                 # even when the table has a procedure of that name. Other names still find the record's members
-                # (methods whose later arguments are fields too, `LoadFields(A, B)`).
+                # (methods whose later arguments are fields too), and in the caller's scope `X::Value` may still
+                # name the receiver's field X (`Log.SetRange(Status, Status::Logged)`): the receiver stays a
+                # candidate for enum values.
                 field = i == 0 or method in _FIELD_LIST_METHODS
                 self.arg_record = record if field else None
-                if field or not self._callers_name(a):
-                    self.withs.append(record)
+                stack = self.withs if field or not self._callers_name(a) else self.receivers
+                stack.append(record)
                 try:
-                    self.expr(a)
+                    types.append(self.expr(a))
                 finally:
-                    if field or not self._callers_name(a):
-                        self.withs.pop()
+                    stack.pop()
         finally:
             self.arg_record = saved
+        return types
 
     def _callers_name(self, e) -> bool:
         """Whether the name an argument starts with (`X`, `X.Y`, `X[1]`, `X(...)`) is the caller's own: a
@@ -701,27 +787,147 @@ class Binder:
         if args is None:
             return
         n = len(args)
-        if any(lo <= n and (hi is None or n <= hi) for lo, hi, _ in overloads):
+        matching = [o for o in overloads if o[0] <= n and (o[1] is None or n <= o[1])]
+        if self.trace is not None and node.span is not None:
+            self.trace[("arity", node.span.start, node.span.end)] = [(o[0], o[1]) for o in overloads]
+        if matching:
+            self.sig = [_doc_params(tuple(o[3]) if len(o) > 3 else (), n) for o in matching]
             return
-        ranges = sorted({(lo, hi) for lo, hi, _ in overloads}, key=lambda r: (r[0], r[1] if r[1] is not None else 999))
+        ranges = sorted({(lo, hi) for lo, hi, *_ in overloads}, key=lambda r: (r[0], r[1] if r[1] is not None else 999))
         takes = " or ".join(str(lo) if lo == hi else f"{lo} or more" if hi is None else f"{lo} to {hi}"
                             for lo, hi in ranges)
         self.report("ALC0233", f"`{name}` takes {takes} argument{'s' if takes != '1' else ''}, not {n}",
                     node.span, None, [])
 
-    def assignable(self, target: Ty, value, span) -> None:
-        """ALC0235: a literal of one type family assigned to (or returned as) a variable of another that AL
-        does not convert to implicitly (`Integer := 'abc'`, `Text := 5`). Only literals are judged yet."""
-        if type(value) is not ir.Literal or not target.known:
+    def assignable(self, target: Ty, value, value_ty: Ty, span, target_expr) -> None:
+        """ALC0235: a value assigned to (or returned as) a type AL does not convert it to implicitly:
+        a literal of another family (`Integer := 'abc'`, `Text := 5`, `Enum := 1`), or any expression whose
+        type is known and certainly not convertible (`Counter := Customer.Name`, `Date := CurrentDateTime`)."""
+        if not target.known:
             return
-        if value.kind == "string" and len(value.value) == 1:   # a Char literal: it converts to numbers
+        what = f"`{_describe(target_expr)}`" if target_expr is not None else f"`{self.owner_name}`"
+        verb = "assigned to" if target_expr is not None else "returned by"
+        kind = "is" if target_expr is not None else "returns"
+        if type(value) is ir.Literal and not (value.kind == "string" and len(value.value) == 1):
+            fam = _FAMILY.get(value.kind)
+            accepts = _ACCEPTS.get(target.name)
+            if fam is not None and accepts is not None and fam not in accepts:
+                source = literal(value.kind)
+                self.report("ALC0235", f"{what} {kind} {_an(target)}; {_an(source, 'value')} cannot be {verb} it",
+                            span, None, [], help_text=_conversion_help(target, source))
+                return
+        target, value_ty = self.norm(target), self.norm(value_ty)
+        if not convertible(target, value_ty):
+            self.report("ALC0235", f"{what} {kind} {_an(target)}; {_an(value_ty, 'value')} cannot be {verb} it",
+                        span, None, [], help_text=_conversion_help(target, value_ty))
+
+    def norm(self, ty: Ty) -> Ty:
+        """A record type with its table's declared name (None when unknown), so that two spellings compare."""
+        if ty.name == "record" and ty.subtype:
+            return Ty("record", self.members.table_name(ty.subtype))
+        return ty
+
+    def condition(self, e) -> None:
+        """ALC0239: the condition of `if`, `while`, `until` (or `?:`) must be a Boolean."""
+        ty = self.expr(e)
+        fam = family(ty)
+        if fam is not None and "boolean" not in fam:
+            self.report("ALC0239", f"the condition `{_describe(e)}` is {_an(ty)}, not a Boolean", e.span, None, [],
+                        help_text=_condition_help(ty))
+
+    def case_label(self, selector_expr, selector: Ty, label, label_ty: Ty) -> None:
+        """ALC0251: a case label whose type neither converts to the selector's nor the selector's to it."""
+        if type(label) in (ir.Range, ir.ListExpr):
             return
-        family = _FAMILY.get(value.kind)
-        accepts = _ACCEPTS.get(target.name)
-        if family is None or accepts is None or family in accepts:
+        a, b = self.norm(selector), self.norm(label_ty)
+        if not convertible(a, b) and not convertible(b, a):
+            self.report("ALC0251", f"the case label `{_describe(label)}` is {_an(b)}; the selector "
+                        f"`{_describe(selector_expr)}` is {_an(a)}", label.span, None, [],
+                        help_text=_conversion_help(a, b))
+
+    def binary(self, e: ir.Binary) -> Ty:
+        """The type of `a op b`; ALC0250 where the operator does not apply to the operands' types."""
+        op = e.op
+        left = self.expr(e.left)
+        if op in ("is", "as"):      # the right operand is a type (an interface)
+            return BOOLEAN if op == "is" else UNKNOWN
+        if op == "in":
+            self.in_set(e, left)
+            return BOOLEAN
+        right = self.expr(e.right)
+        lf, rf = family(left), family(right)
+        if lf is None or rf is None:
+            if op in _COMPARISON or op in _LOGICAL:
+                return BOOLEAN
+            return _arithmetic_result(op, left, right)
+        if op in _COMPARISON:
+            a, b = self.norm(left), self.norm(right)
+            if not convertible(a, b) and not convertible(b, a) and not (a.name == b.name == "record"):
+                self.operand_error(e, left, right)
+            return BOOLEAN
+        if op in _LOGICAL:
+            if "boolean" not in lf or "boolean" not in rf:
+                self.operand_error(e, left, right)
+            return BOOLEAN
+        allowed = _ARITHMETIC.get(op)
+        if allowed is not None and not any((x, y) in allowed for x in lf for y in rf):
+            self.operand_error(e, left, right)
+            return UNKNOWN
+        return _arithmetic_result(op, left, right)
+
+    def in_set(self, e: ir.Binary, left: Ty) -> None:
+        """ALC0250 for `X in [...]`: an element (or range end) whose type does not meet X's."""
+        if type(e.right) is not ir.ListExpr:
+            self.expr(e.right)
             return
-        shown = {"string": "Text", "integer": "Integer", "decimal": "Decimal", "boolean": "Boolean"}[value.kind]
-        self.report("ALC0235", f"a {shown} value cannot be assigned to a `{target.name.title()}`", span, None, [])
+        a = self.norm(left)
+        for item in e.right.items:
+            for x in ((item.low, item.high) if type(item) is ir.Range else (item,)):
+                if x is None:
+                    continue
+                b = self.norm(self.expr(x))
+                if not convertible(a, b) and not convertible(b, a):
+                    self.report("ALC0250", f"`{_describe(x)}` in the set is {_an(b)}; `{_describe(e.left)}` is "
+                                f"{_an(a)}", x.span, None, [], help_text=_conversion_help(a, b))
+
+    def operand_error(self, e: ir.Binary, left: Ty, right: Ty) -> None:
+        self.report("ALC0250", f"operator `{e.op}` cannot be applied to {_an(left)} (`{_describe(e.left)}`) and "
+                    f"{_an(right)} (`{_describe(e.right)}`)", e.span, None, [], help_text=_operand_help(left, right))
+
+    def argument_types(self, name: str, sig: list, args: tuple, types: list) -> None:
+        """ALC0237 / ALC0238: the arguments of a call against the parameters of the overloads that take their
+        number (each a sequence of (Ty, var)); reported only when no such overload accepts them all."""
+        failures = []
+        for params in sig:
+            problems = []
+            for i, (arg, ty) in enumerate(zip(args, types)):
+                if i >= len(params):
+                    break
+                pty, var = params[i]
+                if var and type(arg) in _VALUES:
+                    problems.append(("ALC0238", i, pty, ty))
+                elif not convertible(self.norm(pty), self.norm(ty)):
+                    problems.append(("ALC0237", i, pty, ty))
+            if not problems:
+                return
+            failures.append(problems)
+        if not failures:
+            return
+        if len(failures) > 1:
+            shown_args = ", ".join(shown(t) if t.known else "?" for t in types)
+            self.report("ALC0237", f"no overload of `{name}` takes arguments ({shown_args})",
+                        args[failures[0][0][1]].span, None, [])
+            return
+        for code, i, pty, ty in failures[0]:
+            arg = args[i]
+            if code == "ALC0238":
+                self.report(code, f"argument {i + 1} of `{name}` (`{_describe(arg)}`) is passed to a `var` "
+                            f"parameter, so it must be a variable, field or array element", arg.span, None, [],
+                            help_text="assign the value to a variable and pass the variable")
+            else:
+                self.report(code, f"argument {i + 1} of `{name}` (`{_describe(arg)}`) is {_an(self.norm(ty))}; the "
+                            f"parameter is {_an(self.norm(pty))}", arg.span, None, [],
+                            help_text=_conversion_help(self.norm(pty), self.norm(ty)))
 
     def local_access(self, node, procs: list, kind: str, name: str) -> None:
         """ALC0234: every procedure of that name is local to an object other than this one."""
@@ -735,7 +941,10 @@ class Binder:
 
     def arity(self, node, procs: list, args: tuple) -> None:
         counts = sorted({p.arity for p in procs})
+        if self.trace is not None and node.span is not None:
+            self.trace[("arity", node.span.start, node.span.end)] = [(c, c) for c in counts]
         if len(args) in counts:
+            self.sig = [p.params for p in procs if p.arity == len(args)]
             return
         name = procs[0].name
         takes = " or ".join(str(c) for c in counts)
@@ -743,11 +952,159 @@ class Binder:
                     node.span, None, [])
 
     # ------------------------------------------------------------ diagnostics --
-    def report(self, code: str, message: str, span, name: Optional[str], candidates: list) -> None:
-        help_text = None
+    def report(self, code: str, message: str, span, name: Optional[str], candidates: list,
+               help_text: Optional[str] = None) -> None:
         if name:
             spelled = {fold(c): c for c in candidates if c}
             close = difflib.get_close_matches(fold(name), list(spelled), n=1, cutoff=0.75)
             if close:
                 help_text = f"did you mean `{spelled[close[0]]}`?"
         self.diagnostics.append(Diagnostic.error(code, message, span, help=help_text))
+
+
+_CHAR = Ty("char")
+_VALUES = (ir.Literal, ir.Binary, ir.Unary, ir.Call, ir.Ternary, ir.Scope, ir.ListExpr, ir.Range)
+_COMPARISON = frozenset(("=", "<>", "<", ">", "<=", ">="))
+_LOGICAL = frozenset(("and", "or", "xor"))
+_DATES = ("date", "time", "datetime")
+# The pairs of operand families each arithmetic operator applies to.
+_ARITHMETIC = {
+    "+": {("number", "number"), ("text", "text")} | {(d, "number") for d in _DATES} | {("number", d) for d in _DATES},
+    "-": {("number", "number")} | {(d, "number") for d in _DATES} | {(d, d) for d in _DATES},
+    "*": {("number", "number")}, "/": {("number", "number")},
+    "div": {("number", "number")}, "mod": {("number", "number")},
+}
+_ARITHMETIC_RESULT = frozenset(("integer", "biginteger", "decimal"))
+_TEXTS = frozenset(("text", "code", "label", "textconst"))
+
+
+def _arithmetic_result(op: str, left: Ty, right: Ty) -> Ty:
+    """The type of an arithmetic expression where it is certain (numbers, text, dates), else unknown."""
+    a, b = left.name, right.name
+    if a in _ARITHMETIC_RESULT and b in _ARITHMETIC_RESULT:
+        if op == "/" or "decimal" in (a, b):
+            return DECIMAL if op not in ("div", "mod") else UNKNOWN
+        return Ty("biginteger") if "biginteger" in (a, b) else INTEGER
+    if op == "+" and a in _TEXTS and b in _TEXTS:
+        return TEXT
+    if a in _DATES and b in _ARITHMETIC_RESULT and op in ("+", "-"):
+        return left
+    if op == "-" and a == b == "date":
+        return INTEGER
+    if op == "-" and a == b == "datetime":
+        return Ty("duration")
+    return UNKNOWN
+
+
+def _returns(procs: list, args: Optional[tuple]) -> Ty:
+    """The return type of a call of user procedures: the one the overloads taking ``args`` agree on."""
+    if args is not None:
+        procs = [p for p in procs if p.arity == len(args)] or procs
+    first = procs[0].returns
+    return first if all(p.returns == first for p in procs) else UNKNOWN
+
+
+def _doc_returns(overloads: list, args: Optional[tuple]) -> Ty:
+    """The documented return type the overloads taking ``args`` agree on (unknown where they differ)."""
+    if args is not None:
+        n = len(args)
+        overloads = [o for o in overloads if o[0] <= n and (o[1] is None or n <= o[1])] or overloads
+    first = overloads[0][2]
+    return from_doc(first) if all(o[2] == first for o in overloads) else UNKNOWN
+
+
+def _spread(params, n: int) -> list:
+    """A documented parameter list for ``n`` arguments (`...` repeats the parameter before it)."""
+    params = list(params)
+    if params and params[-1] == "...":
+        params = params[:-1]
+        if params:
+            params += [params[-1]] * max(0, n - len(params))
+    return params[:n]
+
+
+_GENERIC = frozenset(("any", "joker", "t", "tkey", "tvalue", "variant", "string", "array", "list", "dictionary"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _doc_params(params: tuple, n: int) -> tuple:
+    """(Ty, var) of each of ``n`` arguments of a documented overload."""
+    return tuple(_doc_param(p) for p in _spread(params, n))
+
+
+def _doc_param(text: str) -> tuple:
+    """(Ty, var) of a documented parameter type (`var Text`, `Integer`, `Any`)."""
+    var = text.startswith("var ")
+    name = (text[4:] if var else text).strip().casefold()
+    return (UNKNOWN if name in _GENERIC else Ty(name)), var
+
+
+def _an(ty: Ty, noun: str = "") -> str:
+    """`an Integer`, `a Text value`."""
+    article = "an" if shown(ty)[:1].casefold() in "aeiou" else "a"
+    return f"{article} `{shown(ty)}`" + (f" {noun}" if noun else "")
+
+
+def _describe(e) -> str:
+    """Short AL text of an expression for a message (`Customer.Name`, `Count(...)`)."""
+    t = type(e)
+    if t is ir.Name:
+        return e.value if e.value.replace("_", "").isalnum() else f'"{e.value}"'
+    if t is ir.Member:
+        name = e.name if e.name.replace("_", "").isalnum() else f'"{e.name}"'
+        return f"{_describe(e.target)}.{name}"
+    if t is ir.This:
+        return "this"
+    if t is ir.Call:
+        return f"{_describe(e.target)}(...)"
+    if t is ir.Literal:
+        if e.kind == "string":
+            return "'" + e.value.replace("'", "''") + "'" if len(e.value) <= 30 else "'...'"
+        return str(e.value).lower() if e.kind == "boolean" else str(e.value)
+    if t is ir.Scope:
+        return f"{_describe(e.target)}::{e.name}"
+    if t is ir.Index:
+        return f"{_describe(e.target)}[...]"
+    if t is ir.Unary:
+        return f"{e.op} {_describe(e.operand)}" if e.op == "not" else f"{e.op}{_describe(e.operand)}"
+    if t is ir.Binary:
+        return f"{_describe(e.left)} {e.op} {_describe(e.right)}"
+    return "..."
+
+
+def _conversion_help(target: Ty, source: Ty) -> Optional[str]:
+    """The likely fix for a value of ``source`` where ``target`` is wanted."""
+    tf, sf = family(target) or frozenset(), family(source) or frozenset()
+    if "text" in tf and "number" not in tf and sf & {"number", "boolean", "date", "time", "datetime", "enum",
+                                                      "option"}:
+        return "convert it with `Format(...)`"
+    if "text" in sf and tf & {"number", "boolean", "date", "time", "datetime", "option", "enum"}:
+        return "convert the text with `Evaluate(Variable, Text)`"
+    if source.name == "enum" and "number" in tf:
+        return "use `.AsInteger()`"
+    if target.name == "date" and source.name == "datetime":
+        return "use `DT2Date(...)`"
+    if target.name == "datetime" and source.name == "date":
+        return "use `CreateDateTime(Date, Time)`"
+    if target.name == "record" and source.name == "record":
+        return "use a record variable of the same table"
+    return None
+
+
+def _condition_help(ty: Ty) -> str:
+    if "number" in (family(ty) or ()):
+        return "compare it: `... <> 0`"
+    if "text" in (family(ty) or ()):
+        return "compare it: `... <> ''`"
+    if ty.name == "record":
+        return "call a method that returns a Boolean, such as `FindFirst()` or `IsEmpty()`"
+    return "compare it with a value of its type"
+
+
+def _operand_help(left: Ty, right: Ty) -> Optional[str]:
+    fams = (family(left) or frozenset()) | (family(right) or frozenset())
+    if "text" in fams and "number" in fams:
+        return "convert the number with `Format(...)` or the text with `Evaluate(...)`"
+    if "boolean" in fams:
+        return "use `and`, `or`, `xor` or `not` with Booleans"
+    return None

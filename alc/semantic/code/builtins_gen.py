@@ -5,8 +5,9 @@
 The input is the `methods-auto` folder of MicrosoftDocs/dynamics365smb-devitpro-pb
 (one folder per data type: `<type>-data-type.md`, one page per method,
 `<type>-option.md` for the system option types). For every method the data
-file keeps its overloads as ``[min, max, returns]`` (``max`` null for a
-variadic one, ``returns`` null when the method returns nothing) and whether
+file keeps its overloads as ``[min, max, returns, parameters]`` (``max`` null
+for a variadic one, ``returns`` null when the method returns nothing,
+``parameters`` the documented parameter types, `var ` kept) and whether
 it can be called without its type's name (`Message(...)` for
 `Dialog.Message`); for every option type its members.
 
@@ -60,6 +61,15 @@ def _arity(params: str) -> tuple:
     return low, None if variadic else count
 
 
+def _params(params: str) -> list:
+    """The parameter types of a signature in order (`var ` kept; `...` repeats the one before it).
+
+    >>> _params("var Text [, Integer]"), _params("Text [, Any,...]"), _params("var Array of [Any]")
+    (['var Text', 'Integer'], ['Text', 'Any', '...'], ['var Array'])
+    """
+    return [p.strip() for p in re.split(r"[,\[\]]", _strip_of(params)) if p.strip()]
+
+
 def _sections(path: str) -> dict:
     """page file name -> `static` or `instance`, from the type's `<type>-data-type.md` tables."""
     out: dict = {}
@@ -103,7 +113,7 @@ def read_docs(folder: str) -> dict:
             kind = sections.get(name, "instance")
             ret = _RETURN.search(text)
             low, high = _arity(params)
-            overload = [low, high, ret.group(1).strip() if ret else None]
+            overload = [low, high, ret.group(1).strip() if ret else None, _params(params)]
             methods = types.setdefault(type_name, {}).setdefault(kind, {})
             methods.setdefault(method, [])
             if overload not in methods[method]:
@@ -118,8 +128,9 @@ def read_docs(folder: str) -> dict:
 # Overloads the reference does not list, which Microsoft's own code uses (and its compiler accepts):
 # (type, kind, method) -> overloads added.
 CORRECTIONS = {
-    ("Codeunit", "instance", "Run"): [[0, 1, "Boolean"]],           # `MyCodeunit.Run()` without a record
-    ("IsolatedStorage", "static", "Get"): [[4, 4, "Boolean"]],      # Get(Key, DataScope, IsolationLevel?, Value)
+    ("Codeunit", "instance", "Run"): [[0, 1, "Boolean", ["var Record"]]],   # `MyCodeunit.Run()` without a record
+    # Get(Key, Scope, Level?, Value)
+    ("IsolatedStorage", "static", "Get"): [[4, 4, "Boolean", ["Text", "DataScope", "IsolationLevel", "var Text"]]],
 }
 
 

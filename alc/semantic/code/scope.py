@@ -29,6 +29,7 @@ class Proc:
     returns: Ty
     access: str = "public"
     owner: tuple = ()        # (kind, folded name) of the object that declares it
+    params: tuple = ()       # (Ty, var) per parameter
 
 
 class Members:
@@ -90,7 +91,8 @@ class Members:
                 for m in getattr(entry.obj, "methods", ()):
                     out.setdefault(fold(m.name), []).append(
                         Proc(m.name, len(m.parameters), from_def(m.return_type), m.access,
-                             (entry.obj.kind, fold(entry.obj.name))))
+                             (entry.obj.kind, fold(entry.obj.name)),
+                             tuple((from_def(p.type), p.by_ref) for p in m.parameters)))
             self._procs[key] = out
         return out
 
@@ -159,6 +161,8 @@ def _field_type(f) -> Ty:
     """A field's type; an Option field's members come from its OptionMembers property (written without
     quotes: a member holding a comma is split, and `X::"A, B"` is never judged)."""
     ty = from_def(f.type)
+    if any(p.name.casefold() == "fieldclass" and p.value.casefold() == "flowfilter" for p in f.properties):
+        return UNKNOWN      # a FlowFilter field stands for its filter text where a Text is taken
     if ty.name == "option" and ty.options is None:
         members = next((p.value for p in f.properties if p.name.casefold() == "optionmembers"), None)
         if members is not None:
@@ -193,7 +197,7 @@ def object_scope(obj, members: Members) -> ObjectScope:
     for v in obj.variables:
         names[fold(v.name)] = from_ref(v.type)
     for p in obj.procedures:
-        scope.procedures.setdefault(fold(p.name), []).append(Proc(p.name, len(p.parameters), from_ref(p.return_type)))
+        scope.procedures.setdefault(fold(p.name), []).append(_proc(p))
     target = getattr(obj, "target", None)
     base_kind = _EXTENDS.get(kind)
     if base_kind and target:
@@ -262,9 +266,13 @@ def object_scope(obj, members: Members) -> ObjectScope:
         for v in rp.variables:
             names.setdefault(fold(v.name), from_ref(v.type))
         for p in rp.procedures:
-            scope.procedures.setdefault(fold(p.name), []).append(
-                Proc(p.name, len(p.parameters), from_ref(p.return_type)))
+            scope.procedures.setdefault(fold(p.name), []).append(_proc(p))
     return scope
+
+
+def _proc(p: ir.Procedure) -> Proc:
+    return Proc(p.name, len(p.parameters), from_ref(p.return_type),
+                params=tuple((from_ref(q.type), q.by_ref) for q in p.parameters))
 
 
 _SELF_KIND = {"tableextension": "record", "table": "record"}

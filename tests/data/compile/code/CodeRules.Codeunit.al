@@ -39,6 +39,8 @@ codeunit 60900 "Code Rules"
         Customer.Validate("Loyalty Points", 5);
         Customer.Validate("Loyalty Pts", 5); // ALC0230
         Customer.SetRange("No.", 'C1');
+        Customer.LoadFields("No.", Name, Balance);
+        Customer.SetLoadFields("No.", Nmae); // ALC0230
         Customer.SetFilter(Balance, '>%1', 0);
         Customer.SystemId := CreateGuid();
         Customer.Status := Customer.Status::Released;

@@ -14,7 +14,38 @@ report 60900 "Code Rules Report"
                     CurrReport.Skip();
                 Cust.CalcFields(Balance);
                 "Loyalty Pts" := 1; // ALC0231
+                CurrReport.Skipp(); // ALC0232
+                if CurrReport.PageNo() > 1 then
+                    CurrReport.Break();
+                CurrReport.Tally(); // ALC0233
+                CurrReport.Tally(1);
+                CurrReport.RequestOptionsPage.Editable(false);
             end;
+        }
+    }
+
+    procedure Tally(Count: Integer)
+    begin
+    end;
+}
+
+xmlport 60904 "Code Rules Port"
+{
+    schema
+    {
+        textelement(Root)
+        {
+            textattribute(Kind)
+            {
+                trigger OnBeforePassVariable()
+                begin
+                    Kind := 'x';
+                    this.Kind := 'y';
+                    this.Knd := 'z'; // ALC0231
+                    currXMLport.Skip();
+                    currXMLport.Skipp(); // ALC0232
+                end;
+            }
         }
     }
 }
