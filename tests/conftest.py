@@ -31,12 +31,12 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
-@pytest.fixture(scope="session")
-def pg_server():
-    """The session's throwaway PostgreSQL server, stopped at the end (also after failures).
-    Unavailable: the run fails in CI (CI=true), the test is skipped elsewhere, with the reason."""
+def serve_pg(settings=None):
+    """A throwaway PostgreSQL server for a fixture to yield (``yield from serve_pg(...)``), stopped at the end
+    (also after failures). Unavailable: the run fails in CI (CI=true), the test is skipped elsewhere, with the
+    reason."""
     try:
-        server = PgServer().start()
+        server = PgServer(settings=settings).start() if settings else PgServer().start()
         atexit.register(server.stop)          # also when the session ends without finalizers
     except PgUnavailable as e:
         if _in_ci():
@@ -46,6 +46,12 @@ def pg_server():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's throwaway PostgreSQL server."""
+    yield from serve_pg()
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import pytest
 from alc.build.compiler import CompileOptions, compile_project
 from alc.deploy import open_server
 from alc.deploy.errors import DeployError
-from conftest import _in_ci
-from pgserver import PgServer, PgUnavailable
+from conftest import serve_pg
+from pgserver import PgServer
 from schemakit import TenantSql
 
 TABLES = 150
@@ -40,16 +40,7 @@ def _wide_app(folder: str) -> str:
 
 @pytest.fixture(scope="module")
 def small_pg():
-    try:
-        server = PgServer(settings=SMALL).start()
-    except PgUnavailable as e:
-        if _in_ci():
-            pytest.fail(f"PostgreSQL is required in CI (CI=true) and unavailable: {e}", pytrace=False)
-        pytest.skip(f"PostgreSQL unavailable: {e}")
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from serve_pg(SMALL)
 
 
 def test_a_sync_beyond_the_lock_table_is_refused_whole(small_pg, tmp_path):
