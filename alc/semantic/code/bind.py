@@ -567,17 +567,9 @@ class Binder:
             f = fields.get(key)
             if f is not None and args is None:
                 return f[1]
-            procs = self.members.procedures("table", table).get(key)
-            overloads = self.api.method("record", key)
-            if procs:
-                if not overloads:
-                    self.local_access(e, procs, "table", table)
-                    if args is not None:
-                        self.arity(e, procs, args)
-                return _returns(procs, args) if not overloads else UNKNOWN
-            if overloads:
-                self.builtin_arity(e, e.name, overloads, args)
-                return _doc_returns(overloads, args)
+            found = self._procedure_or_method(e, "table", table, "record", key, args)
+            if found is not None:
+                return found
             if f is not None:
                 return f[1]
             if args is None:
@@ -593,17 +585,9 @@ class Binder:
             if name is None:
                 return UNKNOWN
             self.stats.references += 1
-            procs = self.members.procedures(kind, name).get(key)
-            overloads = self.api.method(kind, key)
-            if procs:
-                if not overloads:
-                    self.local_access(e, procs, kind, name)
-                    if args is not None:
-                        self.arity(e, procs, args)
-                return _returns(procs, args) if not overloads else UNKNOWN
-            if overloads:
-                self.builtin_arity(e, e.name, overloads, args)
-                return _doc_returns(overloads, args)
+            found = self._procedure_or_method(e, kind, name, kind, key, args)
+            if found is not None:
+                return found
             if kind == "query" and key in self.members.query_columns(name):
                 return UNKNOWN
             self.report("ALC0232", f"{kind} `{name}` has no procedure or method `{e.name}`", e.span, e.name,
@@ -657,6 +641,23 @@ class Binder:
                     e.span, e.name, [self.api.spelling.get(k, k) for k in self.api.methods(kind)]
                     + [p[0].name for p in self.scope.procedures.values()])
         return UNKNOWN
+
+    def _procedure_or_method(self, e, kind: str, name: str, type_name: str, key: str, args) -> Optional[Ty]:
+        """A member call's type when ``key`` names a procedure of the object (``kind`` ``name``: its access and
+        arity checked, unless a built-in method of ``type_name`` shares the name) or a built-in method of
+        ``type_name`` (its arity checked); None when it names neither."""
+        procs = self.members.procedures(kind, name).get(key)
+        overloads = self.api.method(type_name, key)
+        if procs:
+            if not overloads:
+                self.local_access(e, procs, kind, name)
+                if args is not None:
+                    self.arity(e, procs, args)
+            return _returns(procs, args) if not overloads else UNKNOWN
+        if overloads:
+            self.builtin_arity(e, e.name, overloads, args)
+            return _doc_returns(overloads, args)
+        return None
 
     def _method_names(self, kind: str, name: str, type_name: str) -> list:
         names = [p.name for procs in self.members.procedures(kind, name).values() for p in procs]
