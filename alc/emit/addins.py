@@ -80,7 +80,7 @@ def _glob(project: str, rel: str) -> list:
         found = _find(project, rel)
         return [] if found is None else [os.path.relpath(found, project).replace(os.sep, "/")]
     folder, _, pattern = rel.rpartition("/")
-    here = _find_dir(project, folder)
+    here = _find(project, folder, folder=True)
     if here is None:
         return []
     try:
@@ -91,24 +91,6 @@ def _glob(project: str, rel: str) -> list:
     prefix = "" if rel_dir == "." else rel_dir + "/"
     return [prefix + n for n in names
             if fnmatch.fnmatch(n.casefold(), pattern.casefold()) and os.path.isfile(os.path.join(here, n))]
-
-
-def _find_dir(project: str, rel: str) -> Optional[str]:
-    """The folder ``rel`` under ``project`` (segments matched without regard to case when needed)."""
-    here = project
-    for part in (p for p in rel.split("/") if p):
-        exact = os.path.join(here, part)
-        if os.path.isdir(exact):
-            here = exact
-            continue
-        try:
-            match = next((n for n in sorted(os.listdir(here)) if n.casefold() == part.casefold()), None)
-        except OSError:
-            return None
-        if match is None or not os.path.isdir(os.path.join(here, match)):
-            return None
-        here = os.path.join(here, match)
-    return here
 
 
 def _source_folder(project: str, ref) -> Optional[str]:

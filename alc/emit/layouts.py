@@ -118,15 +118,18 @@ def report_layouts(objects: Iterable) -> list[LayoutRef]:
     return out
 
 
-def _find(project: str, rel: str) -> Optional[str]:
-    """The file ``rel`` (`/`-separated) under ``project``, matching each
-    segment without regard to case when no exact match exists (projects
-    come from Windows, where `Layouts/X.RDL` finds `layouts/x.rdl`)."""
-    exact = os.path.join(project, *rel.split("/"))
-    if os.path.isfile(exact):
+def _find(project: str, rel: str, folder: bool = False) -> Optional[str]:
+    """The file (or, with ``folder``, the folder) ``rel`` (`/`-separated)
+    under ``project``, matching each segment without regard to case when no
+    exact match exists (projects come from Windows, where `Layouts/X.RDL`
+    finds `layouts/x.rdl`)."""
+    is_kind = os.path.isdir if folder else os.path.isfile
+    parts = [p for p in rel.split("/") if p]
+    exact = os.path.join(project, *parts)
+    if is_kind(exact):
         return exact
     here = project
-    for part in rel.split("/"):
+    for part in parts:
         try:
             names = sorted(os.listdir(here))
         except OSError:
@@ -135,7 +138,7 @@ def _find(project: str, rel: str) -> Optional[str]:
         if match is None:
             return None
         here = os.path.join(here, match)
-    return here if os.path.isfile(here) else None
+    return here if is_kind(here) else None
 
 
 def read_layouts(project: str, refs: Iterable[LayoutRef]) -> tuple[dict, list]:
