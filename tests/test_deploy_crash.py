@@ -96,10 +96,10 @@ def prepared(server_db, kit_apps, tmp_path, request):
     copies.drop()
 
 
-@pytest.mark.parametrize("operation", sorted(OPERATIONS))
-def test_kill_9_leaves_the_state_before_or_after(prepared, forker, operation):
-    rng = random.Random(f"{SEED}-{operation}-{prepared.backend}")
-    args = OPERATIONS[operation](prepared.apps)
+def kill_loop(prepared, forker, args: list, rng: random.Random) -> list:
+    """Run ``alc server ARGS`` on fresh copies of the prepared database: to completion (the after state), then
+    killed at statement boundaries and at random moments, each copy left in the state before or after; then a
+    copy killed halfway runs again to completion. The outcomes, one per kill."""
     before = snapshot(prepared.pristine)
 
     # a plain `alc` process runs the command to completion: the after state
@@ -140,4 +140,12 @@ def test_kill_9_leaves_the_state_before_or_after(prepared, forker, operation):
     (code, output, _), = forker.run([["server", *args, "--db", db]])
     assert code == 0, output
     assert snapshot(db) == after
+    return outcomes
+
+
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+def test_kill_9_leaves_the_state_before_or_after(prepared, forker, operation):
+    rng = random.Random(f"{SEED}-{operation}-{prepared.backend}")
+    args = OPERATIONS[operation](prepared.apps)
+    outcomes = kill_loop(prepared, forker, args, rng)
     print(operation, prepared.backend, outcomes)

@@ -10,15 +10,13 @@ from __future__ import annotations
 import json
 import os
 import random
-import subprocess
-import sys
 
 import pytest
 
 from alc.deploy import open_server
-from deploykit import describe, forker, snapshot, statements  # noqa: F401  (fixtures)
+from deploykit import forker  # noqa: F401  (a fixture)
 from schemakit import IDS, shop_apps, tenant_sql  # noqa: F401
-from test_deploy_crash import ROUNDS, SEED, TIMED, Copies
+from test_deploy_crash import SEED, Copies, kill_loop
 
 OPERATIONS = {
     "forcesync": ["sync", "Shop", "--tenant", "one", "--mode", "forcesync", "--version", "2.0.0.0"],
@@ -73,33 +71,5 @@ def prepared(server_db, shop_apps, tmp_path, request):
 def test_kill_9_in_a_sync_leaves_the_state_before_or_after(prepared, forker, operation):
     rng = random.Random(f"{SEED}-schema-{operation}-{prepared.backend}")
     args = _args(operation, str(prepared.tmp_path))
-    before = snapshot(prepared.pristine)
-    full = prepared.new()
-    done = subprocess.run([sys.executable, "-m", "alc", "server", *args, "--db", full], capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    after = snapshot(full)
-    assert after != before
-    (code, output, seconds), = forker.run([["server", *args, "--db", prepared.new()]])
-    assert code == 0, output
-    count = statements(output)
-
-    def killed(**how) -> str:
-        db = prepared.new()
-        forker.run([["server", *args, "--db", db]], **how)
-        state = snapshot(db)
-        assert state in (before, after), f"killed ({how}): {describe(before, after, state)}"
-        return "after" if state == after else "before"
-
-    points = sorted({1, count - 1, count} | set(rng.sample(range(2, count - 1), min(ROUNDS - 3, count - 3))))
-    outcomes = [(f"{point}/{count}", killed(crash_at=point)) for point in points]
-    assert outcomes[0][1] == "before" and outcomes[-1][1] == "after", outcomes
-    for _ in range(TIMED):
-        delay = rng.uniform(0.0, seconds)
-        outcomes.append((f"{delay:.3f}/{seconds:.3f} s", killed(kill_after=delay)))
-    db = prepared.new()
-    forker.run([["server", *args, "--db", db]], crash_at=count // 2)
-    (code, output, _), = forker.run([["server", *args, "--db", db]])
-    assert code == 0, output
-    assert snapshot(db) == after
+    outcomes = kill_loop(prepared, forker, args, rng)
     print(operation, prepared.backend, outcomes)
