@@ -200,12 +200,18 @@ def upgrade_triggers(env: Env, app: PublishedApp, companies: Sequence[str], data
 
 # --------------------------------------------------------------- uninstall --
 
+def _dependencies_of(cat: Catalog, rows) -> dict:
+    """App id -> the ids of the apps it depends on, for installed or synced ``rows`` (by their package)."""
+    deps_of = {}
+    for row in rows:
+        published = cat.by_package.get(row.package_id)
+        deps_of[row.app_id] = {d.id for d in published.dependencies} if published is not None else set()
+    return deps_of
+
+
 def dependents_installed(cat: Catalog, state: TenantState, app_id: str) -> list[Installed]:
     """Installed apps that depend on ``app_id``, directly or not, dependents of dependents first."""
-    deps_of = {}
-    for i in state.installed.values():
-        published = cat.by_package.get(i.package_id)
-        deps_of[i.app_id] = {d.id for d in published.dependencies} if published is not None else set()
+    deps_of = _dependencies_of(cat, state.installed.values())
     found: list = []
 
     def visit(target: str) -> None:
@@ -269,10 +275,7 @@ def uninstall(cat: Catalog, tenant: str, state: TenantState, app_id: str, label:
 
 def _synced_dependents(cat: Catalog, state: TenantState, app_id: str) -> list[str]:
     """The synced apps that depend on ``app_id``, directly or not (by their synced package)."""
-    deps_of = {}
-    for t in state.synced.values():
-        published = cat.by_package.get(t.package_id)
-        deps_of[t.app_id] = {d.id for d in published.dependencies} if published is not None else set()
+    deps_of = _dependencies_of(cat, state.synced.values())
     found: list = []
     todo = [app_id]
     while todo:
