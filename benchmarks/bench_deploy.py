@@ -219,9 +219,8 @@ def bench_deploy_publish(benchmark, compiled_10k):
            apps_per_s=round(len(paths) / benchmark.stats.stats.median, 1))
 
 
-def bench_deploy_tenant_add(benchmark, compiled_10k, tmp_path_factory, size):
-    """A new tenant with the base installed, on a server running ``size``."""
-    d = get_deployment(compiled_10k, tmp_path_factory, _tenants(size))
+def _tenant_add(benchmark, d) -> None:
+    """New tenants, each with the base installed, on the deployment ``d``."""
     counter = iter(range(1, 1000))
 
     def add():
@@ -233,6 +232,12 @@ def bench_deploy_tenant_add(benchmark, compiled_10k, tmp_path_factory, size):
     benchmark.group = "deploy tenant_add"
     benchmark.pedantic(clock.wrap(add), rounds=5, iterations=1)
     finish(benchmark, clock, tenants=len(d.server.tenants()), apps=d.installed_apps(), **d.setup)
+
+
+def bench_deploy_tenant_add(benchmark, compiled_10k, tmp_path_factory, size):
+    """A new tenant with the base installed, on a server running ``size``."""
+    d = get_deployment(compiled_10k, tmp_path_factory, _tenants(size))
+    _tenant_add(benchmark, d)
 
 
 def bench_deploy_tenant(benchmark, compiled_10k, tmp_path_factory, size):
@@ -331,17 +336,7 @@ def pg_deployment(compiled_10k, tmp_path_factory):
 def bench_deploy_tenant_add_postgresql(benchmark, pg_deployment, size):
     """*tenant_add* on PostgreSQL: a new tenant schema with the base installed."""
     d = pg_deployment
-    counter = iter(range(1, 1000))
-
-    def add():
-        tenant = f"new{next(counter):03d}"
-        d.server.add_tenant(tenant)
-        return d.server.install(d.ids["base"], tenant)
-
-    clock = CpuClock()
-    benchmark.group = "deploy tenant_add"
-    benchmark.pedantic(clock.wrap(add), rounds=5, iterations=1)
-    finish(benchmark, clock, tenants=len(d.server.tenants()), apps=d.installed_apps(), **d.setup)
+    _tenant_add(benchmark, d)
 
 
 @pytest.mark.parametrize("size", [f"{TENANTS[0]} tenants"])
