@@ -109,6 +109,27 @@ def test_remove_tenant(server, packages):
     assert not any(i.installed for i in server.info(tenant="t1"))
 
 
+def test_temporary_files_of_killed_runs_are_removed_by_the_next_tenant_add(packages, tmp_path):
+    """A run killed between copying the template and renaming the copy leaves `.new-*.db` behind;
+    the next tenant add removes the stale ones (older than an hour), never a live one or a tenant's."""
+    folder = str(tmp_path / "db")
+    server = open_server(folder, platform=Version.parse(PLATFORM))
+    try:
+        server.add_tenant("t1")
+        tenants = os.path.join(folder, "tenants")
+        stale, live, user = (os.path.join(tenants, n) for n in (".new-killed.db", ".new-live.db", "kept.db"))
+        for path in (stale, live, user):
+            with open(path, "wb") as f:
+                f.write(b"SQLite format 3\x00")
+        os.utime(stale, (1, 1))
+        os.utime(user, (1, 1))
+        server.add_tenant("t2")
+        assert sorted(os.listdir(tenants)) == [".new-live.db", "kept.db", "t1.db", "t2.db"]
+        assert [t.tenant for t in server.tenants()] == ["t1", "t2"]
+    finally:
+        server.close()
+
+
 # --------------------------------------------------------- dismount, mount --
 
 def test_dismount_and_mount_again(server, packages):

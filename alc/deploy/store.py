@@ -18,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
+import time
 import uuid
 from typing import Iterator, Optional
 
@@ -34,6 +36,11 @@ __all__ = ["Store", "open_store", "is_url"]
 APPLICATION_DB = "application.db"
 TEMPLATE_DB = "template-tenant.db"
 TENANTS = "tenants"
+# Temporary files this module makes (a template being built, a tenant file being copied): a run
+# killed before its rename leaves one behind; the next run that makes one removes those older
+# than STALE_SECONDS (no live run keeps one that long: each is renamed within one file copy).
+TEMP_PREFIXES = (".template-", ".new-", ".mount-")
+STALE_SECONDS = 3600
 
 
 def is_url(db: str) -> bool:
@@ -127,6 +134,7 @@ class SqliteStore(Store):
     def _create_template(self) -> None:
         if os.path.isfile(self.template):
             return
+        sweep_temporaries(self.folder)
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".template-", suffix=".db")
         os.close(fd)
         try:
@@ -162,6 +170,7 @@ class SqliteStore(Store):
     def new_tenant_db(self, tenant: str) -> str:
         """A copy of the template: `<T>.db`, or `<T>.<random>.db` when a file of that name
         exists (a leftover, or another process adding the same tenant); never overwritten."""
+        sweep_temporaries(self.tenants)
         fd, tmp = tempfile.mkstemp(dir=self.tenants, prefix=".new-", suffix=".db")
         os.close(fd)
         try:
@@ -200,6 +209,7 @@ class SqliteStore(Store):
         if os.path.abspath(source) == os.path.abspath(self.tenant_path(f"{tenant}.db")):
             return f"{tenant}.db", None
         name = f"{tenant}.{uuid.uuid4().hex[:8]}.db"
+        sweep_temporaries(self.tenants)
         fd, tmp = tempfile.mkstemp(dir=self.tenants, prefix=".mount-", suffix=".db")
         os.close(fd)
         try:
@@ -219,6 +229,37 @@ class SqliteStore(Store):
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
+
+
+def sweep_temporaries(folder: str, now: Optional[float] = None) -> list:
+    """Remove this module's temporary files in ``folder`` older than STALE_SECONDS (left by
+    killed runs); return their names. Only regular files with our prefixes and `.db` are touched.
+
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> for name in (".new-a.db", ".new-b.db", "t.db"):
+    ...     open(os.path.join(d, name), "w").close()
+    >>> os.utime(os.path.join(d, ".new-a.db"), (0, 0))
+    >>> sweep_temporaries(d)
+    ['.new-a.db']
+    >>> sorted(os.listdir(d))
+    ['.new-b.db', 't.db']
+    """
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in sorted(entries, key=lambda e: e.name):
+        if not (entry.name.startswith(TEMP_PREFIXES) and entry.name.endswith(".db")):
+            continue
+        with contextlib.suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_SECONDS:
+                os.unlink(entry.path)
+                removed.append(entry.name)
+    return removed
 
 
 TENANT_CACHE_KIB = 512 * 1024   # the most the tenant file's page cache may take (grows as needed)
