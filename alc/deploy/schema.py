@@ -26,7 +26,10 @@ __all__ = ["APP", "TENANT", "TENANT_SCHEMA", "nav_app", "dependencies", "capabil
            "permission_set", "permission", "schema_tracking", "uninstalled_app", "company", "version_columns",
            "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 1
+# The version of these tables' shape, kept in `$ndo$dbproperty` (`Schema Version`): 2 added
+# `NAV App Resource`. A database of an earlier version gets the tables added since when opened
+# (Server.upgrade_schema); one of a later alc is refused.
+SCHEMA_VERSION = 2
 TENANT_SCHEMA = "tenant"
 GUID = String(36)
 

@@ -58,7 +58,9 @@ def open_server(db: str, *, create: bool = True, platform: Optional[Version] = N
         if not create:
             raise DeployUsageError(f"no server database at {db} (create one with `alc server init`)")
         server.init(platform)
-    elif platform is not None:
+        return server
+    server.upgrade_schema()
+    if platform is not None:
         server.init(platform)
     return server
 
@@ -102,6 +104,29 @@ class Server:
                     conn.execute(sa.insert(schema.dbproperty).values(Key=key, Value=value))
         self._platform = None
         return self.platform
+
+    def upgrade_schema(self) -> None:
+        """Bring a database made by an earlier alc to this alc's system tables (those added since
+        its `Schema Version`, in one transaction); a database of a later alc is refused."""
+        def version(conn) -> int:
+            value = conn.execute(sa.select(schema.dbproperty.c.Value)
+                                 .where(schema.dbproperty.c.Key == "Schema Version")).scalar()
+            if value is None or not str(value).isascii() or not str(value).isdigit() or len(str(value)) > 6:
+                raise DeployUsageError(f"not a server database of alc: {self.db} (its schema version is {value!r})")
+            return int(value)
+
+        with self.store.begin(False) as conn:
+            current = version(conn)
+        if current == schema.SCHEMA_VERSION:
+            return
+        if current > schema.SCHEMA_VERSION:
+            raise DeployUsageError(f"the server database {self.db} has schema version {current}, made by a later "
+                                   f"alc; this alc knows versions up to {schema.SCHEMA_VERSION}")
+        with self.store.begin(True) as conn:
+            if version(conn) < schema.SCHEMA_VERSION:     # another process may have done it meanwhile
+                schema.APP.create_all(conn)                # checkfirst: only the tables that are missing
+                conn.execute(sa.update(schema.dbproperty).where(schema.dbproperty.c.Key == "Schema Version")
+                             .values(Value=str(schema.SCHEMA_VERSION)))
 
     @property
     def platform(self) -> Version:
