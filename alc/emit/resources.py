@@ -1,6 +1,6 @@
 """The entries of a package besides manifest, symbols, metadata and sources:
 what Microsoft's compiler adds from the project and its objects. Report
-layouts (``layout/``, emit.layouts), control add-in files (``addin/src/``,
+layouts (``layout/``, emit.layouts), control add-ins (``addin/``,
 emit.addins), translations (``Translations/``: the
 generated `<App name>.g.xlf` with the `TranslationFile` feature, emit.xliff,
 and the project's translated `.xlf` files), `DocComments.xml`
@@ -20,7 +20,7 @@ import attrs
 
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
-from .addins import addin_files, read_addin_files
+from .addins import addin_specs, read_addin_files
 from .appfiles import (MEDIA_ID_LISTING, entitlement_name, entitlement_xml, logo_id, media_id_listing_xml,
                        object_entitlements, permission_set_files, resource_files)
 from .doccomments import DOC_COMMENTS, doc_comments_xml, object_members
@@ -44,7 +44,7 @@ class ShareResources:
     docs: tuple = ()            # ((file, offset), DocMember)
     entitlements: tuple = ()    # ((type, file, offset), id, value)
     navigation: tuple = ()      # (NavItems, NavChanges)
-    addins: tuple = ()          # files control add-ins name
+    addins: tuple = ()          # control add-ins (AddinSpec)
 
 
 def share_resources(objects: Iterable, manifest) -> ShareResources:
@@ -57,7 +57,7 @@ def share_resources(objects: Iterable, manifest) -> ShareResources:
     items, changes = navigation_items(objects)
     return ShareResources(layouts=tuple(report_layouts(objects)), translations=translation_units(objects, manifest),
                           docs=tuple(docs), entitlements=tuple(object_entitlements(objects)),
-                          navigation=(tuple(items), tuple(changes)), addins=tuple(addin_files(objects)))
+                          navigation=(tuple(items), tuple(changes)), addins=tuple(addin_specs(objects)))
 
 
 def _feature(manifest, name: str) -> bool:
@@ -164,7 +164,7 @@ def project_resources(project: str, manifest, shares: Iterable[ShareResources] =
     shares = [s for s in shares if s is not None]
     layouts = [r for s in shares for r in s.layouts]
     entries, diagnostics = read_layouts(project, layouts)
-    addins, diags = read_addin_files(project, [r for s in shares for r in s.addins])
+    addins, diags = read_addin_files(project, [a for s in shares for a in s.addins], manifest.name)
     entries.update(addins)
     diagnostics.extend(diags)
     docs = [m for _, m in sorted((d for s in shares for d in s.docs), key=lambda d: d[0])]

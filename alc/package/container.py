@@ -131,17 +131,22 @@ def _printable(text: str) -> str:
 
 
 _RANKS = (("NavxManifest.xml", 0), ("src/", 1), ("DocComments.xml", 2), ("entitlement/", 3), ("perm/", 4),
-          ("SymbolReference.json", 5), ("MediaIdListing.xml", 6), ("Translations/", 7), ("navigation.xml", 8),
-          ("layout/", 9), ("logo/", 10))
+          ("SymbolReference.json", 5), ("MediaIdListing.xml", 6), ("logo/", 7), ("Translations/", 8), ("addin/", 9),
+          ("navigation.xml", 10), ("layout/", 11))
+_GIVEN_ORDER = ("layout/", "addin/")
 
 
 def entry_order(name: str) -> tuple:
     """Sort key giving real alc output's entry order: the manifest, sources,
-    doc comments, entitlements, permissions, symbols, media, translations,
-    navigation, layouts, logo, anything else, and `[Content_Types].xml` last;
-    names sorted (ordinally) within each group, except layouts, which keep
-    the order they are given in (the reports' declaration order, as real
-    packages have them).
+    doc comments, entitlements, permissions, symbols, media, logo,
+    translations, control add-ins, navigation, layouts, anything else, and
+    `[Content_Types].xml` last (Microsoft_System Application 21: logo,
+    addin/, navigation.xml; Business Foundation 24-25, MayBeCloud WebEP,
+    Kuara Campos Servitec: logo, Translations/, navigation.xml, layout/;
+    translations before add-ins is INFERRED: no real package has both);
+    names sorted (ordinally) within each group, except layouts and add-ins,
+    which keep the order they are given in (the reports' and the add-ins'
+    declaration order, as real packages have them).
 
     >>> sorted(["SymbolReference.json", "[Content_Types].xml", "src/b.al", "NavxManifest.xml", "src/a.al"],
     ...        key=entry_order)
@@ -151,7 +156,7 @@ def entry_order(name: str) -> tuple:
         return (99, name)
     for prefix, rank in _RANKS:
         if name == prefix or (prefix.endswith("/") and name.startswith(prefix)):
-            return (rank, "" if prefix == "layout/" else name)
+            return (rank, "" if prefix in _GIVEN_ORDER else name)
     return (50, name)
 
 
@@ -228,6 +233,13 @@ def _zip_bytes(entries: list) -> bytes:
         count, size, start = 0xFFFF, min(size, 0xFFFFFFFF), min(start, 0xFFFFFFFF)
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, size, start, 0))
     return out.getvalue()
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of ``entries`` (names as given, in the order given) as the
+    package writer writes one: deflate, fixed metadata (a control add-in's
+    zip inside a package)."""
+    return _zip_bytes(list(entries))
 
 
 def package_guid(payload: bytes) -> uuid.UUID:
