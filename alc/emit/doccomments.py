@@ -12,6 +12,25 @@ Each documented element is a `<member>` named like .NET's documentation ids
                                                     types, `@` for var, `:` return type
     O:.Email Connector / M:.Email Connector.Send(...)   interfaces (no kind)
     EV:.OAuthControlAddIn.ControlAddInReady         a control add-in event
+    C:Query::Sent Emails.SentEmail.Id               a query column (QF: a filter),
+                                                    by its path of data items
+    M:Codeunit::Uri.GetUri(.System#Uri@)            a DotNet type: `.` and the .NET
+                                                    type's full name, `.` as `#`
+
+A DotNet type is named by the full .NET name its `dotnet` declaration gives
+the alias (System Application 21: `DotNet UserInfo`, declared
+`type("Microsoft.Dynamics.Nav.LicensingService.Model.UserInfo"; "UserInfo")`,
+gives `.Microsoft#Dynamics#Nav#LicensingService#Model#UserInfo`;
+`System.String[]` gives `.System#String[]`), an open generic type with
+`System#Object` for each parameter (`List`1` gives
+`.System#Collections#Generic#List{System#Object}`, `Dictionary`2` gives
+`{System#Object, System#Object}`). A nested type's `+` is written `#`
+(INFERRED: no real sample). As the declarations may lie in any file of the
+project, a member's DotNet types are first written as markers
+(:func:`dotnet_marker`) and named once the whole project's declarations are
+known (:func:`name_dotnet`); an alias the project does not declare (one a
+dependency declares) is written `.<alias>` (INFERRED: alc does not read the
+DotNet declarations of dependencies).
 
 In names (and types) of objects other than interfaces and control add-ins a
 `.` is written `#` (`O:Table::Reten# Pol# Deleting Param`). The comment's
@@ -27,13 +46,15 @@ lines are copied, each indented by 12 spaces, in the member.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Optional
 
 import attrs
 
 from ..ir import nodes as ir
 
-__all__ = ["DocMember", "object_members", "doc_comments_xml", "doc_lines", "DOC_COMMENTS"]
+__all__ = ["DocMember", "object_members", "doc_comments_xml", "doc_lines", "DOC_COMMENTS", "dotnet_types",
+           "dotnet_marker", "name_dotnet", "dotnet_text"]
 
 DOC_COMMENTS = "DocComments.xml"
 
@@ -73,12 +94,18 @@ class DocMember:
 
 
 def doc_lines(text: str, start: int) -> tuple:
-    """The `///` lines right above offset ``start`` (attribute lines and
-    preprocessor lines in between are skipped), without the `///` and one
-    following space.
+    """The `///` lines right above offset ``start``, without the `///`.
+    Between them and the declaration, attribute lines, preprocessor lines,
+    blank lines and `//` comment lines are passed over (System Application
+    21: a blank line or a `//` line after the comment keeps it). As for C#
+    doc comments, the space after `///` is dropped only when every line has
+    one (a `///<summary>` line or an empty `///` line keeps the others'
+    spaces, as the real package shows); trailing spaces are kept.
 
-    >>> doc_lines("/// <summary>\\n///  X</summary>\\n[Foo]\\nprocedure P", 31)
+    >>> doc_lines("/// <summary>\\n///  X</summary>\\n\\n// note\\n[Foo]\\nprocedure P", 46)
     ('<summary>', ' X</summary>')
+    >>> doc_lines("///<summary>\\n/// X\\n///\\n/// </summary>\\nprocedure P", 38)
+    ('<summary>', ' X', '', ' </summary>')
     """
     line_start = text.rfind("\n", 0, start) + 1
     out: list[str] = []
@@ -88,15 +115,34 @@ def doc_lines(text: str, start: int) -> tuple:
         line = text[begin:end].rstrip("\r").lstrip()   # trailing spaces are kept, as the compiler keeps them
         end = begin - 1
         if line.startswith("///"):
-            body = line[3:]
-            out.append(body[1:] if body.startswith(" ") else body)
+            out.append(line[3:])
         elif out:
             break
-        elif line.startswith(("[", "#")):
+        elif not line or line.startswith(("[", "#")) or (line.startswith("//") and not line.startswith("///")):
             continue
         else:
             break
+    if out and all(body.startswith(" ") for body in out):
+        out = [body[1:] for body in out]
     return tuple(reversed(out))
+
+
+def well_formed(lines: Iterable[str]) -> bool:
+    """Whether a comment's lines are well-formed XML content; the compiler
+    leaves out a member whose comment is not (System Application 21: a
+    `<example>` with a bare `&` in a URL).
+
+    >>> well_formed(["<summary>a &amp; b</summary>"]), well_formed(["<summary>a & b</summary>"])
+    (True, False)
+    """
+    from xml.etree.ElementTree import ParseError
+    import defusedxml
+    import defusedxml.ElementTree as SafeET
+    try:
+        SafeET.fromstring("<doc>" + "\n".join(lines) + "</doc>")
+    except (ParseError, defusedxml.DefusedXmlException):
+        return False
+    return True
 
 
 def _esc(name: str, plain: bool) -> str:
@@ -122,7 +168,67 @@ def type_text(t: Optional[ir.TypeRef], plain: bool = False) -> str:
         return "." + (t.subtype or "")
     if key == "array" and t.element is not None:
         return type_text(t.element, plain) + "[]"
+    if key == "dotnet" and t.subtype:
+        return dotnet_marker(t.subtype)
     return _BUILTIN.get(key, t.name) + _length(t)
+
+
+_MARK = "\x00"
+_MARKED = re.compile("\x00([^\x00]*)\x00")
+
+
+def dotnet_marker(alias: str) -> str:
+    """Where a member name holds the DotNet type ``alias`` until the project's declarations are known."""
+    return _MARK + alias.replace(_MARK, "") + _MARK
+
+
+def dotnet_text(full_name: str) -> str:
+    """A .NET type's full name as member names write it.
+
+    >>> dotnet_text("System.Uri"), dotnet_text("System.String[]")
+    ('.System#Uri', '.System#String[]')
+    >>> dotnet_text("System.Collections.Generic.Dictionary`2")
+    '.System#Collections#Generic#Dictionary{System#Object, System#Object}'
+    """
+    parts = []
+    for segment in full_name.replace("+", ".").split("."):
+        name, tick, count = segment.partition("`")
+        digits = count[:len(count) - len(count.lstrip("0123456789"))]
+        if tick and digits:
+            segment = name + "{" + ", ".join(["System#Object"] * int(digits)) + "}" + count[len(digits):]
+        parts.append(segment)
+    return "." + "#".join(parts)
+
+
+def dotnet_types(objects: Iterable) -> list:
+    """(alias casefolded, full .NET name) of every type the `dotnet` declarations among ``objects``
+    declare; a type is also known by its full name, and one without an alias by its last segment."""
+    out = []
+    for obj in objects:
+        if not isinstance(obj, ir.DotNet):
+            continue
+        for assembly in obj.assemblies:
+            for t in getattr(assembly, "types", ()):
+                if not isinstance(t, ir.DotNetType) or not t.name:
+                    continue
+                alias = t.alias or t.name.replace("+", ".").rsplit(".", 1)[-1]
+                out.append((alias.casefold(), t.name))
+                out.append((t.name.casefold(), t.name))
+    return out
+
+
+def name_dotnet(members: Iterable[DocMember], declared: Iterable[tuple]) -> list:
+    """``members`` with their DotNet markers replaced by the .NET names ``declared`` ((alias casefolded,
+    full name), first declaration wins) gives them, or `.<alias>` for an alias it does not know."""
+    known: dict = {}
+    for alias, full in declared:
+        known.setdefault(alias, full)
+
+    def name(m: re.Match) -> str:
+        full = known.get(m.group(1).casefold())
+        return dotnet_text(full) if full else "." + m.group(1)
+
+    return [attrs.evolve(m, name=_MARKED.sub(name, m.name)) if _MARK in m.name else m for m in members]
 
 
 def _signature(m, plain: bool) -> str:
@@ -137,9 +243,36 @@ def _signature(m, plain: bool) -> str:
     return text
 
 
+_QUERY_PREFIXES = {"column": "C", "filter": "QF"}
+
+
+def _query_members(obj, head: str, plain: bool) -> list:
+    """(prefix, name, node) of a query's columns (`C:`) and filters (`QF:`), named by the path of data
+    items down to them, in the order the real package has them (System Application 21, query Sent
+    Emails): a data item's nested data items first, then its own columns and filters in source order."""
+    out: list = []
+
+    def visit(node, path: str) -> None:
+        here = f"{path}.{_esc(node.name, plain)}"
+        children = [c for c in getattr(node, "children", ()) if isinstance(c, ir.DataNode)]
+        for child in children:
+            if child.kind == "dataitem":
+                visit(child, here)
+        for child in children:
+            if child.kind in _QUERY_PREFIXES:
+                out.append((_QUERY_PREFIXES[child.kind], f"{here}.{_esc(child.name, plain)}", child))
+
+    if isinstance(obj, ir.Query):
+        for element in obj.elements:
+            if isinstance(element, ir.DataNode) and element.kind == "dataitem":
+                visit(element, head)
+    return out
+
+
 def object_members(obj) -> list[DocMember]:
-    """The documented members of one object: the object, then its fields,
-    enum values, procedures, triggers and events in source order."""
+    """The documented members of one object: the object, a query's columns
+    and filters, then its fields, enum values, procedures, triggers and
+    events in source order."""
     span = getattr(obj, "span", None)
     if span is None or span.source is None or obj.kind not in _KINDS or not obj.name:
         return []
@@ -154,10 +287,12 @@ def object_members(obj) -> list[DocMember]:
         if node_span is None:
             return
         lines = doc_lines(text, node_span.start)
-        if lines:
+        if lines and well_formed(lines):
             out.append(DocMember(f"{prefix}:{name}", lines))
 
     add("O", head, obj)
+    for prefix, name, node in _query_members(obj, head, plain):
+        add(prefix, name, node)
     members = []
     for f in getattr(obj, "fields", ()):
         if isinstance(f, ir.TableField):

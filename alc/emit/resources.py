@@ -23,7 +23,7 @@ from ..source import SourceFile, Span
 from .addins import addin_specs, read_addin_files
 from .appfiles import (MEDIA_ID_LISTING, entitlement_name, entitlement_xml, logo_id, media_id_listing_xml,
                        object_entitlements, permission_set_files, resource_files)
-from .doccomments import DOC_COMMENTS, doc_comments_xml, object_members
+from .doccomments import DOC_COMMENTS, doc_comments_xml, dotnet_types, name_dotnet, object_members
 from .layouts import _find, read_layouts, report_layouts
 from .navigation import NAVIGATION, navigation_items, navigation_xml
 from .xliff import generated_name, keyed_units, merge_units, xliff_document
@@ -45,6 +45,7 @@ class ShareResources:
     entitlements: tuple = ()    # ((type, file, offset), id, value)
     navigation: tuple = ()      # (NavItems, NavChanges)
     addins: tuple = ()          # control add-ins (AddinSpec)
+    dotnet: tuple = ()          # (alias casefolded, full .NET name) of the DotNet types declared
 
 
 def share_resources(objects: Iterable, manifest) -> ShareResources:
@@ -57,7 +58,8 @@ def share_resources(objects: Iterable, manifest) -> ShareResources:
     items, changes = navigation_items(objects)
     return ShareResources(layouts=tuple(report_layouts(objects)), translations=translation_units(objects, manifest),
                           docs=tuple(docs), entitlements=tuple(object_entitlements(objects)),
-                          navigation=(tuple(items), tuple(changes)), addins=tuple(addin_specs(objects)))
+                          navigation=(tuple(items), tuple(changes)), addins=tuple(addin_specs(objects)),
+                          dotnet=tuple(dotnet_types(objects)))
 
 
 def _feature(manifest, name: str) -> bool:
@@ -168,6 +170,7 @@ def project_resources(project: str, manifest, shares: Iterable[ShareResources] =
     entries.update(addins)
     diagnostics.extend(diags)
     docs = [m for _, m in sorted((d for s in shares for d in s.docs), key=lambda d: d[0])]
+    docs = name_dotnet(docs, [t for s in shares for t in s.dotnet])
     entries[DOC_COMMENTS] = doc_comments_xml(manifest, docs)
     perms = [(t, i, v) for (t, *_), i, v in sorted((e for s in shares for e in s.entitlements), key=lambda e: e[0])]
     entries[entitlement_name(manifest.id)] = entitlement_xml(manifest.id, perms)
