@@ -5,9 +5,16 @@ real packages (Coval BC18, ALProject1):
 - one `ActionDefinition` per page or report with a `UsageCategory` (other
   than `None`), in an `ActionGroupDefinition` captioned with the app's name:
   the object's id and name, caption (its name when it has none), application
-  area, additional search terms (its name when it has none), department
-  (`DepartmentCategory`, UsageCategory spelled as words), the id of a page's
-  source table, and the translation keys of the caption and search terms;
+  area, additional search terms (when it has none: its name, or nothing in
+  an app with the `GenerateCaptions` feature, as the System Application 21
+  and Business Foundation 24-27 packages show; partner apps without the
+  feature show the name), department (`DepartmentCategory`, UsageCategory
+  spelled as words), the id of a page's source table, the object's
+  `AccessByPermission` (`AccessByObjectType` after the name,
+  `AccessByObjectID` and `AccessByPermissionMask`, R=1 I=2 M=4 D=8 X=16,
+  after the caption, as in the System Application 21 package; left out when
+  the object's id is unknown, such as a `System` permission named by its
+  name: INFERRED), and the translation keys of the caption and search terms;
 - one `ActionChange` per page a page extension changes.
 
 Real compilers draw the `ControlGUID`s at random on every build; alc derives
@@ -52,6 +59,7 @@ class NavItem:
     search_terms: str
     category: str
     source_table: Optional[str] = None
+    access: Optional[tuple] = None     # AccessByPermission: (object kind, target, rights)
 
 
 @attrs.frozen
@@ -89,15 +97,39 @@ def navigation_items(objects: Iterable) -> tuple[list, list]:
         area = _prop(obj, "ApplicationArea")
         terms = _prop(obj, "AdditionalSearchTerms")
         source = _prop(obj, "SourceTable") if isinstance(obj, ir.Page) else None
+        access = _prop(obj, "AccessByPermission")
+        perms = getattr(getattr(access, "value", None), "permissions", ())
         items.append(NavItem(order, obj.kind, obj.id, obj.name, _text(caption) if caption else obj.name,
-                             _text(area) if area else "", _text(terms) if terms else obj.name, category,
-                             _text(source) if source else None))
+                             _text(area) if area else "", _text(terms) if terms else None, category,
+                             _text(source) if source else None,
+                             (perms[0].kind, perms[0].target, perms[0].rights) if perms else None))
     return items, changes
 
 
 def _attr(text: str) -> str:
     return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\r", "&#xD;").replace("\n", "&#xA;"))
+
+
+_ACCESS_KINDS = {"tabledata": ("TableData", "table"), "table": ("Table", "table"), "page": ("Page", "page"),
+                 "report": ("Report", "report"), "codeunit": ("Codeunit", "codeunit"), "query": ("Query", "query"),
+                 "xmlport": ("XmlPort", "xmlport"), "system": ("System", None)}
+_RIGHTS = {"r": 1, "i": 2, "m": 4, "d": 8, "x": 16}
+
+
+def _access(access: Optional[tuple], resolve) -> Optional[tuple]:
+    """(AccessByObjectType, AccessByObjectID, AccessByPermissionMask) of an AccessByPermission, or None."""
+    if access is None:
+        return None
+    kind, target, rights = access
+    spelled, lookup = _ACCESS_KINDS.get(str(kind).casefold(), (None, None))
+    if spelled is None:
+        return None
+    target = str(target)
+    oid = int(target) if is_id_text(target) else (resolve(lookup, target) if lookup else None)
+    if oid is None:
+        return None
+    return spelled, oid, sum(_RIGHTS.get(c, 0) for c in set(str(rights).casefold()))
 
 
 def _guid(app_id: str, what: str) -> str:
@@ -124,8 +156,11 @@ def navigation_xml(app, items: Iterable[NavItem], changes: Iterable[NavChange],
         lines.append('  <ActionContainers ActionContainerType="Departments">')
         lines.append(f'    <Actions xsi:type="ActionGroupDefinition" Caption="{_attr(app.name)}" '
                      f'ControlGUID="{_guid(app.id, "departments")}">')
+        captions = any(f.casefold() == "generatecaptions" for f in getattr(app, "features", ()))
         for i in items:
             kind = "Page" if i.kind == "page" else "Report"
+            terms = i.search_terms if i.search_terms is not None else ("" if captions else i.name)
+            access = _access(i.access, resolve)
             source = 0
             if i.source_table:
                 source = int(i.source_table) if is_id_text(i.source_table) else (resolve("table", i.source_table) or 0)
@@ -134,9 +169,12 @@ def navigation_xml(app, items: Iterable[NavItem], changes: Iterable[NavChange],
             lines.append(
                 f'      <Actions xsi:type="ActionDefinition" PushAction="RunObject" RunObjectType="{kind}" '
                 f'TargetID="{i.id}" DepartmentCategory="{i.category}" RunObjectSrcTable="{source}" '
-                f'ControlGUID="{_guid(app.id, f"{i.kind}/{i.id}")}" Name="{_attr(i.name)}" '
-                f'CaptionML="ENU={_attr(i.caption)}" ' + (f'ApplicationArea="{_attr(area)}" ' if area else "") +
-                f'AdditionalSearchTermsML="ENU={_attr(i.search_terms)}" '
+                f'ControlGUID="{_guid(app.id, f"{i.kind}/{i.id}")}" Name="{_attr(i.name)}" ' +
+                (f'AccessByObjectType="{access[0]}" ' if access else "") +
+                f'CaptionML="ENU={_attr(i.caption)}" ' +
+                (f'AccessByObjectID="{access[1]}" AccessByPermissionMask="{access[2]}" ' if access else "") +
+                (f'ApplicationArea="{_attr(area)}" ' if area else "") +
+                f'AdditionalSearchTermsML="ENU={_attr(terms)}" '
                 f'CaptionTranslationKey="{key} - Property {_CAPTION_KEY}" '
                 f'AdditionalSearchTermsTranslationKey="{key} - Property {_SEARCH_KEY}" />')
         lines += ["    </Actions>", "  </ActionContainers>"]
