@@ -109,10 +109,10 @@ table 50902 "Demo Mail"
 """
 
 
-def _compile(tmp_path, sources, jobs=1, name="p"):
+def _compile(tmp_path, sources, jobs=1, name="p", app=APP):
     root = tmp_path / name
     root.mkdir()
-    (root / "app.json").write_text(json.dumps(APP))
+    (root / "app.json").write_text(json.dumps(app))
     for rel, text in sources.items():
         (root / rel).write_text(text)
     out = tmp_path / f"{name}.app"
@@ -161,3 +161,83 @@ def test_query_columns_and_filters(tmp_path):
     assert _members(docs) == ["O:Query::Demo Mails", "C:Query::Demo Mails.Mail.Link.Link_Id",
                               "C:Query::Demo Mails.Mail.Id", "QF:Query::Demo Mails.Mail.Account_Id",
                               "C:Query::Demo Mails.Mail.Sent"]
+
+
+MODERN = {
+    "Codes.Table.al": """namespace Demo.Foundation.Codes;
+
+/// <summary>Reason codes.</summary>
+table 50910 "Demo Reason Code"
+{
+    fields
+    {
+        /// <summary>The code.</summary>
+        field(1; "Code"; Code[10]) { }
+        /// <summary>The text.</summary>
+        field(2; Description; Text[100]) { }
+        /// <summary>A count.</summary>
+        field(3; Count; Integer) { }
+    }
+}
+""",
+    "Codes.Page.al": """namespace Demo.Foundation.Codes;
+
+/// <summary>The list.</summary>
+page 50910 "Demo Reason Codes"
+{
+    SourceTable = "Demo Reason Code";
+    layout
+    {
+        area(content)
+        {
+            repeater(Control1)
+            {
+                /// <summary>Specifies the code.</summary>
+                field("Code"; Rec.Code) { }
+                field(Description; Rec.Description) { }
+            }
+        }
+    }
+}
+""",
+    "Single.Interface.al": """namespace Demo.Foundation.Series;
+
+/// <summary>One series.</summary>
+interface "Demo Series - Single"
+{
+    /// <summary>Peeks.</summary>
+    procedure PeekNextNo(var Line: Record "Demo Reason Code"; Names: List of [Text]): Dictionary of [Text, Integer];
+}
+""",
+    "Plain.Codeunit.al": """/// <summary>No namespace.</summary>
+codeunit 50911 "Demo Plain"
+{
+}
+""",
+}
+
+
+def test_current_compilers_names_from_runtime_12(tmp_path):
+    # As Business Foundation 24.0-27.2 (runtimes 13-16) show: namespaces in object names, interfaces with their
+    # kind, Text and Code fields with their length, page controls by their path, List/Dictionary with types.
+    _, docs = _compile(tmp_path, MODERN, app=dict(APP, runtime="14.0"))
+    assert _members(docs) == [
+        "O:Page::Demo#Foundation#Codes#Demo Reason Codes",
+        "C:Page::Demo#Foundation#Codes#Demo Reason Codes.content.Control1.Code",
+        "O:Table::Demo#Foundation#Codes#Demo Reason Code",
+        "F:Table::Demo#Foundation#Codes#Demo Reason Code.Code[10]",
+        "F:Table::Demo#Foundation#Codes#Demo Reason Code.Description[100]",
+        "F:Table::Demo#Foundation#Codes#Demo Reason Code.Count",
+        "O:Codeunit::Demo Plain",
+        "O:Interface::Demo#Foundation#Series#Demo Series - Single",
+        "M:Interface::Demo#Foundation#Series#Demo Series - Single.PeekNextNo(Demo Reason Code@,List of [Text])"
+        ":Dictionary of [Text,Integer]"]
+
+
+def test_older_compilers_names_before_runtime_12(tmp_path):
+    sources = {"Plain.Codeunit.al": MODERN["Plain.Codeunit.al"]}
+    sources["Single.Interface.al"] = MODERN["Single.Interface.al"].split("\n", 2)[2]   # no namespace before 12
+    _, docs = _compile(tmp_path, sources)
+    assert _members(docs) == [
+        "O:Codeunit::Demo Plain", "O:.Demo Series - Single",
+        "M:.Demo Series - Single.PeekNextNo(Demo Reason Code@,List):Dictionary"]

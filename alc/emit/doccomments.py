@@ -36,6 +36,20 @@ In names (and types) of objects other than interfaces and control add-ins a
 `.` is written `#` (`O:Table::Reten# Pol# Deleting Param`). The comment's
 lines are copied, each indented by 12 spaces, in the member.
 
+That is the older compilers' form (System Application 21, runtime 10).
+Current compilers (Business Foundation 24.0 to 27.2, runtimes 13 to 16)
+write, for an app whose runtime is 12.0 or later (the runtime that brought
+namespaces; where between 10 and 13 the form changed is INFERRED)::
+
+    O:Table::Microsoft#Foundation#AuditCodes#Reason Code     the namespace too, `.` as `#`
+    O:Interface::Microsoft#Foundation#NoSeries#No# Series - Single
+                                                    interfaces (and control add-ins,
+                                                    INFERRED) with their kind
+    F:Table::...#Reason Code.Description[100]       a Text or Code field with its length
+    C:Page::...#Reason Codes.content.Control1.Code  a page control, by its path of controls
+    M:...Build(JsonObject@):Dictionary of [Text,Integer]
+                                                    List and Dictionary with their types
+
 >>> from alc import parse_text
 >>> objs = parse_text("/// <summary>Converts.</summary>\\ncodeunit 50100 \\"My Conv.\\" {\\n"
 ...                   "    /// <returns>The text.</returns>\\n"
@@ -54,7 +68,7 @@ import attrs
 from ..ir import nodes as ir
 
 __all__ = ["DocMember", "object_members", "doc_comments_xml", "doc_lines", "DOC_COMMENTS", "dotnet_types",
-           "dotnet_marker", "name_dotnet", "dotnet_text"]
+           "dotnet_marker", "name_dotnet", "dotnet_text", "modern_runtime"]
 
 DOC_COMMENTS = "DocComments.xml"
 
@@ -154,12 +168,15 @@ def _length(t: ir.TypeRef) -> str:
     return f"[{value}]" if value is not None else ""
 
 
-def type_text(t: Optional[ir.TypeRef], plain: bool = False) -> str:
+def type_text(t: Optional[ir.TypeRef], plain: bool = False, modern: bool = False) -> str:
     """A type as member names write it: `Text[30]`, a record by its table's
-    name, `Codeunit::Name`, `.Interface`, `List`."""
+    name, `Codeunit::Name`, `.Interface`, `List` (``modern``: `List of [Text]`)."""
     if t is None:
         return ""
     key = t.name.casefold()
+    if modern and key in ("list", "dictionary") and t.arguments:
+        inner = ",".join(type_text(a, plain, modern) for a in t.arguments)
+        return f"{_BUILTIN.get(key, t.name)} of [{inner}]"
     if key == "record":
         return _esc(t.subtype or "", plain)
     if key in _OBJECT_TYPES and t.subtype:
@@ -167,7 +184,7 @@ def type_text(t: Optional[ir.TypeRef], plain: bool = False) -> str:
     if key == "interface":
         return "." + (t.subtype or "")
     if key == "array" and t.element is not None:
-        return type_text(t.element, plain) + "[]"
+        return type_text(t.element, plain, modern) + "[]"
     if key == "dotnet" and t.subtype:
         return dotnet_marker(t.subtype)
     return _BUILTIN.get(key, t.name) + _length(t)
@@ -231,13 +248,13 @@ def name_dotnet(members: Iterable[DocMember], declared: Iterable[tuple]) -> list
     return [attrs.evolve(m, name=_MARKED.sub(name, m.name)) if _MARK in m.name else m for m in members]
 
 
-def _signature(m, plain: bool) -> str:
+def _signature(m, plain: bool, modern: bool = False) -> str:
     params = getattr(m, "parameters", ())
     text = ""
     if params:
-        text = "(" + ",".join(type_text(p.type, plain) + ("@" if p.by_ref else "") for p in params) + ")"
+        text = "(" + ",".join(type_text(p.type, plain, modern) + ("@" if p.by_ref else "") for p in params) + ")"
     if getattr(m, "return_type", None) is not None:
-        text += ":" + type_text(m.return_type, plain)
+        text += ":" + type_text(m.return_type, plain, modern)
     elif isinstance(m, ir.Procedure) and m.attribute("TryFunction") is not None:
         text += ":Boolean"   # a try function returns whether it succeeded
     return text
@@ -269,17 +286,50 @@ def _query_members(obj, head: str, plain: bool) -> list:
     return out
 
 
-def object_members(obj) -> list[DocMember]:
+_MODERN_KINDS = {"interface": "Interface", "controladdin": "ControlAddIn"}
+
+
+def modern_runtime(runtime: Optional[str]) -> bool:
+    """Whether an app's `runtime` gets the current compilers' member names (12.0 and later).
+
+    >>> modern_runtime("14.0"), modern_runtime("10.0"), modern_runtime(None)
+    (True, False, False)
+    """
+    try:
+        return int(str(runtime or "").split(".")[0]) >= 12
+    except ValueError:
+        return False
+
+
+def _controls(controls: Iterable, path: str) -> list:
+    """(name, node) of a page's controls, named by their path of controls."""
+    out = []
+    for c in controls:
+        if isinstance(c, ir.Control) and c.name:
+            here = f"{path}.{_esc(c.name, False)}"
+            out.append((here, c))
+            out.extend(_controls(c.controls, here))
+    return out
+
+
+def object_members(obj, modern: bool = False) -> list[DocMember]:
     """The documented members of one object: the object, a query's columns
     and filters, then its fields, enum values, procedures, triggers and
-    events in source order."""
+    events (and, ``modern``, a page's controls) in source order. ``modern``:
+    the current compilers' names (:func:`modern_runtime`)."""
     span = getattr(obj, "span", None)
     if span is None or span.source is None or obj.kind not in _KINDS or not obj.name:
         return []
     text = span.source.text
     kind = _KINDS[obj.kind]
-    plain = kind == ""
-    head = f"{kind}::{_esc(obj.name, plain)}" if kind else f".{obj.name}"
+    if modern:
+        kind = kind or _MODERN_KINDS[obj.kind]
+        namespace = getattr(obj, "namespace", None)
+        plain = False
+        head = f"{kind}::{_esc((namespace + '.' if namespace else '') + obj.name, False)}"
+    else:
+        plain = kind == ""
+        head = f"{kind}::{_esc(obj.name, plain)}" if kind else f".{obj.name}"
     out: list[DocMember] = []
 
     def add(prefix: str, name: str, node) -> None:
@@ -296,13 +346,16 @@ def object_members(obj) -> list[DocMember]:
     members = []
     for f in getattr(obj, "fields", ()):
         if isinstance(f, ir.TableField):
-            members.append(("F", f"{head}.{_esc(f.name, plain)}", f))
+            length = _length(f.type) if modern and getattr(f, "type", None) is not None else ""
+            members.append(("F", f"{head}.{_esc(f.name, plain)}{length}", f))
+    if modern and isinstance(obj, ir.Page):
+        members.extend(("C", name, c) for name, c in _controls(obj.layout, head))
     for v in getattr(obj, "values", ()):
         if isinstance(v, ir.EnumValue):
             members.append(("E", f"{head}.{_esc(v.name, plain)}", v))
     for m in tuple(obj.procedures) + tuple(obj.triggers):
         if isinstance(m, (ir.Procedure, ir.Trigger)):
-            members.append(("M", f"{head}.{_esc(m.name, plain)}{_signature(m, plain)}", m))
+            members.append(("M", f"{head}.{_esc(m.name, plain)}{_signature(m, plain, modern)}", m))
     for e in getattr(obj, "events", ()):
         if isinstance(e, ir.Event):
             members.append(("EV", f"{head}.{e.name}", e))

@@ -23,7 +23,8 @@ from ..source import SourceFile, Span
 from .addins import addin_specs, read_addin_files
 from .appfiles import (MEDIA_ID_LISTING, entitlement_name, entitlement_xml, logo_id, media_id_listing_xml,
                        object_entitlements, permission_set_files, resource_files)
-from .doccomments import DOC_COMMENTS, doc_comments_xml, dotnet_types, name_dotnet, object_members
+from .doccomments import (DOC_COMMENTS, doc_comments_xml, dotnet_types, modern_runtime, name_dotnet,
+                          object_members)
 from .layouts import _find, read_layouts, report_layouts
 from .navigation import NAVIGATION, navigation_items, navigation_xml
 from .xliff import generated_name, keyed_units, merge_units, xliff_document
@@ -50,11 +51,12 @@ class ShareResources:
 
 def share_resources(objects: Iterable, manifest) -> ShareResources:
     objects = list(objects)
+    modern = modern_runtime(getattr(manifest, "runtime", None))
     docs = []
     for obj in objects:
         span = getattr(obj, "span", None)
         key = (span.file, span.start) if span is not None else ("", 0)
-        docs.extend(((key, i), m) for i, m in enumerate(object_members(obj)))
+        docs.extend(((key, i), m) for i, m in enumerate(object_members(obj, modern)))
     items, changes = navigation_items(objects)
     return ShareResources(layouts=tuple(report_layouts(objects)), translations=translation_units(objects, manifest),
                           docs=tuple(docs), entitlements=tuple(object_entitlements(objects)),
