@@ -121,3 +121,45 @@ def test_search_terms_default_to_the_name_without_generated_captions(tmp_path):
     text = _navigation(tmp_path, [])
     assert 'Name="Nav Setup List" AccessByObjectType="TableData"' in text
     assert 'AdditionalSearchTermsML="ENU=Nav Setup List"' in text
+
+
+def _xlf(language, units):
+    body = "".join(f'<trans-unit id="{i}"><source>x</source><target>{t}</target></trans-unit>' for i, t in units)
+    return ('<?xml version="1.0" encoding="utf-8"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+            f'<file datatype="xml" source-language="en-US" target-language="{language}" original="Nav Demo">'
+            f'<body><group id="body">{body}</group></body></file></xliff>')
+
+
+def test_translated_captions_and_own_pages_changed(tmp_path):
+    # Business Foundation 25.2: CaptionML and AdditionalSearchTermsML carry the translations of the project's
+    # .xlf files by Windows language code, sorted; a page extension of the app's own page gives its ActionChange
+    # the page's CaptionML and AdditionalSearchTermsML.
+    import json
+    from alc.build.compiler import CompileOptions, compile_project
+    root = tmp_path / "p"
+    (root / "Translations").mkdir(parents=True)
+    app = {"id": "5a1b2c3d-0000-4000-8000-00000000ab02", "name": "Nav Demo", "publisher": "alc tests",
+           "version": "1.0.0.0", "idRanges": [{"from": 50970, "to": 50979}], "runtime": "14.0"}
+    (root / "app.json").write_text(json.dumps(app))
+    (root / "Series.Page.al").write_text("""page 50970 "Nav Series"
+{
+    Caption = 'Series';
+    UsageCategory = Administration;
+    AdditionalSearchTerms = 'numbering';
+}
+""")
+    (root / "SeriesExt.PageExt.al").write_text('pageextension 50971 "Nav Series Ext" extends "Nav Series" { }')
+    key = f"Page {name_hash('Nav Series')}"
+    caption, terms = f"{key} - Property 2879900210", f"{key} - Property 3863440606"
+    (root / "Translations" / "Nav Demo.da-DK.xlf").write_text(
+        _xlf("da-DK", [(caption, "Serier"), (terms, "nummerering")]), encoding="utf-8")
+    (root / "Translations" / "Nav Demo.cs-CZ.xlf").write_text(_xlf("cs-CZ", [(caption, "Řady")]), encoding="utf-8")
+    (root / "Translations" / "Nav Demo.xx-XX.xlf").write_text(_xlf("xx-XX", [(caption, "?")]), encoding="utf-8")
+    out = tmp_path / "p.app"
+    assert compile_project(CompileOptions(project=str(root), package_cache=(), out=str(out), jobs=1)).ok
+    text = read_package(str(out)).read("navigation.xml").decode("utf-8-sig")
+    (action,) = _actions(text)
+    assert action["CaptionML"] == "CSY=Řady;DAN=Serier;ENU=Series"          # an unknown culture is left out
+    assert action["AdditionalSearchTermsML"] == "DAN=nummerering;ENU=numbering"
+    assert ('<ActionChange TargetID="50970" TargetType="Page" CaptionML="CSY=Řady;DAN=Serier;ENU=Series" '
+            'AdditionalSearchTermsML="DAN=nummerering;ENU=numbering" />') in text

@@ -26,7 +26,7 @@ from .appfiles import (MEDIA_ID_LISTING, entitlement_name, entitlement_xml, logo
 from .doccomments import (DOC_COMMENTS, doc_comments_xml, dotnet_types, modern_runtime, name_dotnet,
                           object_members)
 from .layouts import _find, read_layouts, report_layouts
-from .navigation import NAVIGATION, navigation_items, navigation_xml
+from .navigation import NAVIGATION, navigation_items, navigation_xml, page_captions, translated_texts
 from .xliff import generated_name, keyed_units, merge_units, xliff_document
 
 __all__ = ["ShareResources", "share_resources", "project_resources", "translation_units", "translation_files",
@@ -47,6 +47,7 @@ class ShareResources:
     navigation: tuple = ()      # (NavItems, NavChanges)
     addins: tuple = ()          # control add-ins (AddinSpec)
     dotnet: tuple = ()          # (alias casefolded, full .NET name) of the DotNet types declared
+    pages: tuple = ()           # (name, id, caption) of the pages (navigation.xml)
 
 
 def share_resources(objects: Iterable, manifest) -> ShareResources:
@@ -61,7 +62,7 @@ def share_resources(objects: Iterable, manifest) -> ShareResources:
     return ShareResources(layouts=tuple(report_layouts(objects)), translations=translation_units(objects, manifest),
                           docs=tuple(docs), entitlements=tuple(object_entitlements(objects)),
                           navigation=(tuple(items), tuple(changes)), addins=tuple(addin_specs(objects)),
-                          dotnet=tuple(dotnet_types(objects)))
+                          dotnet=tuple(dotnet_types(objects)), pages=tuple(page_captions(objects)))
 
 
 def _feature(manifest, name: str) -> bool:
@@ -186,15 +187,17 @@ def project_resources(project: str, manifest, shares: Iterable[ShareResources] =
     files, problems = resource_files(project, manifest.resource_folders)
     entries.update(files)
     diagnostics.extend(Diagnostic.error("ALC0466", p, _file_span(os.path.join(project, "app.json"))) for p in problems)
-    navigation = navigation_xml(manifest, [i for s in shares if s.navigation for i in s.navigation[0]],
-                                [c for s in shares if s.navigation for c in s.navigation[1]],
-                                resolve or (lambda kind, name: None))
-    if navigation is not None:
-        entries[NAVIGATION] = navigation
-    entries.update(logo)
     generate = _feature(manifest, "TranslationFile")
     files, diags = translation_files(project, generated_name(manifest.name) if generate else None)
     diagnostics.extend(diags)
+    items = [i for s in shares if s.navigation for i in s.navigation[0]]
+    changes = [c for s in shares if s.navigation for c in s.navigation[1]]
+    texts = translated_texts(files) if items or changes else None
+    navigation = navigation_xml(manifest, items, changes, resolve or (lambda kind, name: None), texts,
+                                [p for s in shares for p in s.pages])
+    if navigation is not None:
+        entries[NAVIGATION] = navigation
+    entries.update(logo)
     if generate and not _feature(manifest, "ExcludeGeneratedTranslations"):
         name, data = generated_translation(manifest, [t for s in shares for t in s.translations])
         files[name] = data
