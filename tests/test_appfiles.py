@@ -2,6 +2,7 @@
 permission sets in packages, in the shape real packages show; unpack gives
 them back."""
 
+import io
 import json
 import re
 import uuid
@@ -141,14 +142,17 @@ def test_package_files(tmp_path):
     entitlement = f"entitlement/{APP['id']}.xml"
     # The order real packages have: sources, DocComments, entitlement, symbols, MediaIdListing.
     order = [n for n in names if not n.startswith(("src/", "metadata/"))]
+    # The add-in's scripts, style sheets and images, its zip, then the docket (Microsoft_System Application 21);
+    # the startup script is only inlined in the zip's manifest.
     assert order == ["NavxManifest.xml", "DocComments.xml", entitlement, "SymbolReference.json", "MediaIdListing.xml",
-                     "addin/src/css/style.css", "addin/src/img/logo.png", "addin/src/js/main.js",
-                     "addin/src/js/start.js", "[Content_Types].xml"]   # add-in files: by name (no real sample)
-    assert pkg.read("addin/src/js/start.js") == ADDIN_FILES["js/start.js"]
+                     "addin/src/js/main.js", "addin/src/css/style.css", "addin/src/img/logo.png",
+                     "addin/DemoAddIn.zip", "addin/controladdins.dock", "[Content_Types].xml"]
+    assert pkg.read("addin/src/js/main.js") == ADDIN_FILES["js/main.js"]
     docs = pkg.read("DocComments.xml").decode("utf-8")
     assert docs.startswith('<?xml version="1.0"?>\r\n<doc>\r\n    <application>\r\n        <id>' + APP["id"])
     assert docs.endswith("    </members>\r\n</doc>\r\n")
-    assert ('        <member name="F:Table::Demo Cust#.No#">\r\n            <summary>The number.</summary>\r\n'
+    # Runtime 14: current compilers' names (a Code field with its length).
+    assert ('        <member name="F:Table::Demo Cust#.No#[20]">\r\n            <summary>The number.</summary>\r\n'
             '        </member>\r\n') in docs
     assert docs.count("<member ") == 9
     ent = pkg.read(entitlement).decode("utf-8-sig")
@@ -232,9 +236,11 @@ def test_add_in_files_beside_the_source_file_and_wildcards(tmp_path):
     assert not [d for d in result.diagnostics if d.is_error], result.diagnostics
     with zipfile.ZipFile(tmp_path / "p.app") as z:
         names = [n for n in z.namelist() if n.startswith("addin/")]
-        assert names == ["addin/src/img/logo.png", "addin/src/lib/a.js", "addin/src/lib/b.js",
-                         "addin/src/src/addin/start.js"]
+        assert names == ["addin/src/lib/a.js", "addin/src/lib/b.js", "addin/src/img/logo.png", "addin/Beside.zip",
+                         "addin/controladdins.dock"]
         assert z.read("addin/src/img/logo.png") == b"png"        # the project folder comes first
+        with zipfile.ZipFile(io.BytesIO(z.read("addin/Beside.zip"))) as inner:
+            assert b"<Script><![CDATA[go();]]></Script>" in inner.read("manifest.xml")   # found beside the source
     (project / "src" / "addin" / "start.js").unlink()
     for f in ("a.js", "b.js"):
         (project / "lib" / f).unlink()

@@ -160,6 +160,9 @@ def test_symbols_and_metadata_record_each_layout(tmp_path):
     raw = json.loads(pkg.read("SymbolReference.json").decode("utf-8-sig"))
     layouts = raw["Reports"][0]["Layouts"]
     assert layouts[0]["Name"] == "Summary"
+    # Properties, then Name, as in real symbol files (Business Foundation 24/25, ALProject12's report extension).
+    assert all(list(x) == ["Properties", "Name"] for x in layouts + raw["ReportExtensions"][0]["Layouts"])
+    assert [p["Name"] for p in layouts[1]["Properties"]] == ["Type", "LayoutFile"]
     assert {"Name": "Type", "Value": "RDLC"} in layouts[0]["Properties"]
     irs = {o.kind: o for o in pkg.ir_objects()}
     assert [x.name for x in irs["report"].rendering] == ["Summary", "Letter", "Custom"]

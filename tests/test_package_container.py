@@ -57,8 +57,9 @@ def test_write_and_read_back():
                        "logo/Logo.png", "[Content_Types].xml")
     for name, content in ENTRIES.items():
         assert c.read(name) == content
-    assert c.raw_names[1] == "src/50%25%20off/%C3%A9t%C3%A9.al"
-    assert c.raw_names[3] == "src/Table%20Extension/Customer.TableExt.al"
+    # Source paths are encoded twice, as in real packages (a space is `%2520`).
+    assert c.raw_names[1] == "src/50%2525%2520off/%25C3%25A9t%25C3%25A9.al"
+    assert c.raw_names[3] == "src/Table%2520Extension/Customer.TableExt.al"
     assert c.header.package_id == uuid.UUID(bytes_le=data[12:28])
     assert c.header.signed is False
 

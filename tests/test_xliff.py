@@ -442,3 +442,93 @@ def test_generate_captions_captions_objects_without_one():
     assert [u.note for u in units if u.note.endswith("Demo Item - Property Caption")] == [
         "Table Demo Item - Property Caption"]                   # it has one: not doubled
     assert not any(u.note.startswith("Page Plain") for u in project_units(objs))
+
+
+ENUM_EXT = """enumextension 50403 "Demo Size Ext" extends "Demo Size"
+{
+    value(50400; Huge) { Caption = 'Huge'; }
+}
+"""
+
+MOVED_EXT = """tableextension 50404 "Demo Item Moved" extends "Demo Item"
+{
+    fields
+    {
+        field(50401; Gone; Code[10])
+        {
+            Caption = 'Gone';
+            ObsoleteState = Moved;
+            MovedTo = '437dbf0e-84ff-417a-965d-ed2bb9650972';
+        }
+        field(50402; Stays; Code[10]) { Caption = 'Stays'; ObsoleteState = Pending; }
+        field(50403; Removed; Code[10]) { Caption = 'Removed'; ObsoleteState = Removed; }
+    }
+}
+"""
+
+
+def test_extension_ids_start_at_their_target():
+    # Current compilers (Business Foundation 24.0-27.2): a table or page extension's ids start at its target,
+    # its notes at itself; an enum extension's ids keep the extension.
+    units = {u.note: u for u in _units(TABLE_EXT, PAGE_EXT, ENUM_EXT)}
+    table, page = f"Table {name_hash('Demo Item')}", f"Page {name_hash('Demo Items')}"
+    field = units["TableExtension Demo Item Ext - Field Note - Property Caption"]
+    assert field.id == f"{table} - Field {name_hash('Note')} - Property 2879900210" and field.target == table
+    label = units["TableExtension Demo Item Ext - Field Note - Method OnValidate - NamedType NoteLbl"]
+    assert label.id.startswith(f"{table} - Field ") and label.target == f"TableExtension {name_hash('Demo Item Ext')}"
+    action = units["PageExtension Demo Items Ext - Action Print - Property Caption"]
+    assert action.id == f"{page} - Action {name_hash('Print')} - Property 2879900210" and action.target == page
+    value = units["EnumExtension Demo Size Ext - EnumValue Huge - Property Caption"]
+    own = f"EnumExtension {name_hash('Demo Size Ext')}"
+    assert value.id == f"{own} - EnumValue {name_hash('Huge')} - Property 2879900210"
+    assert value.target == f"Enum {name_hash('Demo Size')}"
+
+
+def test_moved_and_removed_elements_have_no_units():
+    notes = [u.note for u in _units(MOVED_EXT)]
+    assert notes == ["TableExtension Demo Item Moved - Field Stays - Property Caption"]
+
+
+ACTIONS = """page 50406 "Demo Actions"
+{
+    actions
+    {
+        area(Processing)
+        {
+            action(Run) { ToolTip = 'Runs it.'; }
+            systemaction(Cancel) { ToolTip = 'Discards it.'; }
+            systemaction(Ok) { Caption = 'Keep it'; }
+        }
+        area(Promoted)
+        {
+            group(View_Promoted) { actionref(Run_Promoted; Run) { } }
+        }
+    }
+}
+"""
+
+
+def test_generate_captions_captions_groups_and_system_actions():
+    # Business Foundation 25.2: a promoted group and a system action without a caption get their name,
+    # after their tooltip; actionrefs and areas get nothing.
+    notes = [(u.note, u.source) for u in project_units(_objects(ACTIONS), captions=True)]
+    assert notes == [("Page Demo Actions - Property Caption", "Demo Actions"),
+                     ("Page Demo Actions - Action Cancel - Property ToolTip", "Discards it."),
+                     ("Page Demo Actions - Action Cancel - Property Caption", "Cancel"),
+                     ("Page Demo Actions - Action Ok - Property Caption", "Keep it"),
+                     ("Page Demo Actions - Action Run - Property ToolTip", "Runs it."),
+                     ("Page Demo Actions - Action Run - Property Caption", "Run"),
+                     ("Page Demo Actions - Action View_Promoted - Property Caption", "View_Promoted")]
+    assert [n for n, _ in notes if "Cancel" in n or "View_Promoted" in n] and not any(
+        "Cancel - Property Caption" in u.note for u in project_units(_objects(ACTIONS)))
+
+
+def test_objects_by_namespace_nested_namespaces_first():
+    # Business Foundation 25.2: Microsoft.Foundation.AuditCodes, Microsoft.Foundation.NoSeries, then the
+    # objects of Microsoft.Foundation itself.
+    texts = ["namespace Demo.Foundation;\ntable 50410 Top { Caption = 'Top'; }",
+             "namespace Demo.Foundation.NoSeries;\ntable 50411 Alpha { Caption = 'Alpha'; }",
+             "namespace Demo.Foundation.AuditCodes;\npage 50412 Zulu { Caption = 'Zulu'; }",
+             "namespace Demo.Foundation.AuditCodes;\ntable 50413 Yankee { Caption = 'Yankee'; }"]
+    heads = [u.note.split(" - ")[0] for u in _units(*texts)]
+    assert heads == ["Table Yankee", "Page Zulu", "Table Alpha", "Table Top"]

@@ -1,6 +1,6 @@
 """The entries of a package besides manifest, symbols, metadata and sources:
 what Microsoft's compiler adds from the project and its objects. Report
-layouts (``layout/``, emit.layouts), control add-in files (``addin/src/``,
+layouts (``layout/``, emit.layouts), control add-ins (``addin/``,
 emit.addins), translations (``Translations/``: the
 generated `<App name>.g.xlf` with the `TranslationFile` feature, emit.xliff,
 and the project's translated `.xlf` files), `DocComments.xml`
@@ -20,12 +20,13 @@ import attrs
 
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span
-from .addins import addin_files, read_addin_files
+from .addins import addin_specs, read_addin_files
 from .appfiles import (MEDIA_ID_LISTING, entitlement_name, entitlement_xml, logo_id, media_id_listing_xml,
                        object_entitlements, permission_set_files, resource_files)
-from .doccomments import DOC_COMMENTS, doc_comments_xml, object_members
+from .doccomments import (DOC_COMMENTS, doc_comments_xml, dotnet_types, modern_runtime, name_dotnet,
+                          object_members)
 from .layouts import _find, read_layouts, report_layouts
-from .navigation import NAVIGATION, navigation_items, navigation_xml
+from .navigation import NAVIGATION, navigation_items, navigation_xml, page_captions, translated_texts
 from .xliff import generated_name, keyed_units, merge_units, xliff_document
 
 __all__ = ["ShareResources", "share_resources", "project_resources", "translation_units", "translation_files",
@@ -44,20 +45,24 @@ class ShareResources:
     docs: tuple = ()            # ((file, offset), DocMember)
     entitlements: tuple = ()    # ((type, file, offset), id, value)
     navigation: tuple = ()      # (NavItems, NavChanges)
-    addins: tuple = ()          # files control add-ins name
+    addins: tuple = ()          # control add-ins (AddinSpec)
+    dotnet: tuple = ()          # (alias casefolded, full .NET name) of the DotNet types declared
+    pages: tuple = ()           # (name, id, caption) of the pages (navigation.xml)
 
 
 def share_resources(objects: Iterable, manifest) -> ShareResources:
     objects = list(objects)
+    modern = modern_runtime(getattr(manifest, "runtime", None))
     docs = []
     for obj in objects:
         span = getattr(obj, "span", None)
         key = (span.file, span.start) if span is not None else ("", 0)
-        docs.extend(((key, i), m) for i, m in enumerate(object_members(obj)))
+        docs.extend(((key, i), m) for i, m in enumerate(object_members(obj, modern)))
     items, changes = navigation_items(objects)
     return ShareResources(layouts=tuple(report_layouts(objects)), translations=translation_units(objects, manifest),
                           docs=tuple(docs), entitlements=tuple(object_entitlements(objects)),
-                          navigation=(tuple(items), tuple(changes)), addins=tuple(addin_files(objects)))
+                          navigation=(tuple(items), tuple(changes)), addins=tuple(addin_specs(objects)),
+                          dotnet=tuple(dotnet_types(objects)), pages=tuple(page_captions(objects)))
 
 
 def _feature(manifest, name: str) -> bool:
@@ -164,10 +169,11 @@ def project_resources(project: str, manifest, shares: Iterable[ShareResources] =
     shares = [s for s in shares if s is not None]
     layouts = [r for s in shares for r in s.layouts]
     entries, diagnostics = read_layouts(project, layouts)
-    addins, diags = read_addin_files(project, [r for s in shares for r in s.addins])
+    addins, diags = read_addin_files(project, [a for s in shares for a in s.addins], manifest.name)
     entries.update(addins)
     diagnostics.extend(diags)
     docs = [m for _, m in sorted((d for s in shares for d in s.docs), key=lambda d: d[0])]
+    docs = name_dotnet(docs, [t for s in shares for t in s.dotnet])
     entries[DOC_COMMENTS] = doc_comments_xml(manifest, docs)
     perms = [(t, i, v) for (t, *_), i, v in sorted((e for s in shares for e in s.entitlements), key=lambda e: e[0])]
     entries[entitlement_name(manifest.id)] = entitlement_xml(manifest.id, perms)
@@ -181,15 +187,17 @@ def project_resources(project: str, manifest, shares: Iterable[ShareResources] =
     files, problems = resource_files(project, manifest.resource_folders)
     entries.update(files)
     diagnostics.extend(Diagnostic.error("ALC0466", p, _file_span(os.path.join(project, "app.json"))) for p in problems)
-    navigation = navigation_xml(manifest, [i for s in shares if s.navigation for i in s.navigation[0]],
-                                [c for s in shares if s.navigation for c in s.navigation[1]],
-                                resolve or (lambda kind, name: None))
-    if navigation is not None:
-        entries[NAVIGATION] = navigation
-    entries.update(logo)
     generate = _feature(manifest, "TranslationFile")
     files, diags = translation_files(project, generated_name(manifest.name) if generate else None)
     diagnostics.extend(diags)
+    items = [i for s in shares if s.navigation for i in s.navigation[0]]
+    changes = [c for s in shares if s.navigation for c in s.navigation[1]]
+    texts = translated_texts(files) if items or changes else None
+    navigation = navigation_xml(manifest, items, changes, resolve or (lambda kind, name: None), texts,
+                                [p for s in shares for p in s.pages])
+    if navigation is not None:
+        entries[NAVIGATION] = navigation
+    entries.update(logo)
     if generate and not _feature(manifest, "ExcludeGeneratedTranslations"):
         name, data = generated_translation(manifest, [t for s in shares for t in s.translations])
         files[name] = data

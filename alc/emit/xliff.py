@@ -14,13 +14,19 @@ and its `Xliff Generator` note is the same path with the names themselves
 (`Table Translate example - Field CustomerNo - Property Caption`). The
 `Developer` note holds the text's `Comment`, `maxwidth` its `MaxLength`;
 `Locked = true` texts are left out (kept as `translate="no"` with the
-`GenerateLockedTranslations` feature). Units of what an extension object
-adds to its target name that target (`al-object-target="Table <hash>"`).
+`GenerateLockedTranslations` feature). A table or page extension's unit ids
+start at its target (`Table <hash of the target> - Field ...`, as current
+compilers write them), its notes at itself (`TableExtension <name> - ...`);
+units of what it adds to its target name that target
+(`al-object-target="Table <hash>"`), the others the extension.
 
-Order: objects by kind (tables, codeunits, pages, reports, ... extension
-objects after), by name within a kind, as the compiler orders them in the
-files it generates; within an object, the source order (object properties,
-members and what they hold, global labels, then methods).
+Order: objects by namespace (:func:`_namespace_order`), then by kind
+(tables, codeunits, pages, reports, ... extension objects after), by name
+within a kind, as the compiler orders them in the files it generates;
+within an object, the source order (object properties, members and what
+they hold, global labels, then methods). Checked against the generated
+files of four Business Foundation packages (24.0, 25.2, 25.5, 27.2; 258 to
+365 units each): `alc xliff` on their source gives byte-identical files.
 
 >>> from alc import parse_text
 >>> objs = parse_text("table 50101 \\"Translate example\\" { fields { field(1; CustomerNo; Code[20]) "
@@ -61,6 +67,8 @@ _KINDS = {"table": "Table", "tableextension": "TableExtension", "page": "Page", 
 _BASE = {"tableextension": "Table", "pageextension": "Page", "pagecustomization": "Page", "reportextension": "Report",
          "enumextension": "Enum", "permissionsetextension": "PermissionSet", "profileextension": "Profile"}
 
+_FOLDED = frozenset(("tableextension", "pageextension", "pagecustomization"))
+
 KIND_ORDER = ("table", "codeunit", "page", "report", "query", "xmlport", "controladdin", "pageextension",
               "tableextension", "pagecustomization", "profile", "profileextension", "enum", "enumextension",
               "reportextension", "interface", "permissionset", "permissionsetextension", "entitlement")
@@ -99,10 +107,12 @@ class TransUnit:
     maxwidth: Optional[int] = None
     target: Optional[str] = None       # al-object-target
     translate: bool = True
+    id_root: Optional[tuple] = None    # (token, name) the id starts with, when not the note's first step
 
     @property
     def id(self) -> str:
-        return " - ".join(f"{token} {name_hash(name)}" for token, name in self.path)
+        path = ((self.id_root,) + tuple(self.path[1:])) if self.id_root and self.path else self.path
+        return " - ".join(f"{token} {name_hash(name)}" for token, name in path)
 
     @property
     def note(self) -> str:
@@ -158,15 +168,24 @@ class _Walker:
     level: its properties, global labels, methods (by name), report labels,
     then its members."""
 
-    def __init__(self, obj, locked: bool):
+    def __init__(self, obj, locked: bool, captions: bool = False):
         self.obj = obj
         self.locked = locked
+        self.captions = captions
         self.units: list[TransUnit] = []
         kind = obj.kind
         self.root = ((_KINDS.get(kind, kind), obj.name),)
         self.own_target = f"{_KINDS.get(kind, kind)} {name_hash(obj.name)}" if kind in _BASE else None
         target = getattr(obj, "target", None)
         self.base_target = f"{_BASE[kind]} {name_hash(_plain(target))}" if kind in _BASE and target else None
+        # Current compilers root a table or page extension's unit ids at its target (Business Foundation
+        # 24.0-27.2, compilers 13.0-16.2: `Table <hash of No. Series Line> - Field ...` for
+        # NoSeriesLineObsolete's fields and label, the note keeping `TableExtension NoSeriesLineObsolete - ...`;
+        # `Page <hash> - Action ...` for a page extension's action), but not an enum extension's
+        # (`EnumExtension <hash> - EnumValue ...` there). Page customizations as pages, report extensions
+        # as enum extensions: INFERRED. Older compilers (the Xliff-test app of jwikman/nab-al-tools) rooted
+        # every extension's ids at the extension itself.
+        self.id_root = (_BASE[kind], _plain(target)) if kind in _FOLDED and target else None
 
     def add(self, path: tuple, text: str, options) -> None:
         comment, locked, maxwidth = _options(options)
@@ -181,7 +200,7 @@ class _Walker:
                 target = self.base_target
             else:
                 target = self.own_target
-        self.units.append(TransUnit(self.root + path, text, comment, maxwidth, target, not locked))
+        self.units.append(TransUnit(self.root + path, text, comment, maxwidth, target, not locked, self.id_root))
 
     def properties(self, path: tuple, props: Iterable, implicit_caption: Optional[str] = None) -> None:
         """The translatable properties among ``props``, in the compiler's
@@ -221,7 +240,8 @@ class _Walker:
         """Elements (token, name, node, children-callback) sorted by name, depth first."""
         for token, name, node, children in sorted(elements, key=lambda e: _key(e[1])):
             here = path + ((token, name),)
-            implicit = name if token == "Field" else None
+            implicit = name if token == "Field" or (
+                token == "Action" and self.captions and getattr(node, "kind", "") in CAPTIONED_ACTIONS) else None
             self.properties(here, getattr(node, "properties", ()), implicit)
             self.methods(here, getattr(node, "triggers", ()))
             if children is not None:
@@ -229,10 +249,13 @@ class _Walker:
 
 
 def _removed(node) -> bool:
-    """`ObsoleteState = Removed`: the element is gone, and so are its texts."""
+    """`ObsoleteState = Removed` or `Moved`: the element is gone (or lives in
+    another app now), and so are its texts (Business Foundation 25.2: the
+    moved fields of ObsoleteSourceCodeSetupExt have no units)."""
     for p in getattr(node, "properties", ()):
         if isinstance(p, ir.Property) and p.name.casefold() == "obsoletestate" and isinstance(p.value, ir.Values):
-            return any(getattr(i, "value", None) and str(i.value).casefold() == "removed" for i in p.value.items)
+            return any(getattr(i, "value", None) and str(i.value).casefold() in ("removed", "moved")
+                       for i in p.value.items)
     return False
 
 
@@ -373,11 +396,18 @@ caption (documented in devenv-json-files.md for "objects"; no reference
 file with the feature was at hand, so the list of kinds is INFERRED)."""
 
 
+CAPTIONED_ACTIONS = frozenset(("group", "systemaction", "action"))
+"""The actions `GenerateCaptions` captions with their name when they have no
+caption: groups and system actions (Business Foundation 25.2: the promoted
+group `View_Promoted` and `systemaction(Cancel)` get units, its actionrefs
+and areas do not); plain actions: INFERRED."""
+
+
 def object_units(obj, locked: bool = False, captions: bool = False) -> list[TransUnit]:
     """The trans-units of one object, in the compiler's order within it.
     ``locked``: keep locked texts (as `translate="no"`); ``captions``: the
     `GenerateCaptions` feature."""
-    w = _Walker(obj, locked)
+    w = _Walker(obj, locked, captions)
     w.properties((), obj.properties, obj.name if captions and obj.kind in CAPTIONED_KINDS else None)
     w.labels((), obj.variables, by_name=True)
     w.methods((), tuple(obj.triggers) + tuple(obj.procedures))
@@ -385,10 +415,24 @@ def object_units(obj, locked: bool = False, captions: bool = False) -> list[Tran
     return w.units
 
 
+def _namespace_order(namespace: Optional[str]) -> tuple:
+    """Where a namespace's objects go: namespaces by name, each namespace's
+    nested namespaces before its own objects (Business Foundation 25.2:
+    Microsoft.Foundation.AuditCodes, then Microsoft.Foundation.NoSeries, then
+    the permission set of Microsoft.Foundation itself; objects of no
+    namespace last: INFERRED).
+
+    >>> sorted(["A.B", "A", None, "A.C"], key=_namespace_order)
+    ['A.B', 'A.C', 'A', None]
+    """
+    parts = [p for p in (namespace or "").split(".") if p]
+    return tuple((0, _key(p)) for p in parts) + ((1, ""),)
+
+
 def _object_order(obj) -> tuple:
     kind = obj.kind
     rank = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
-    return (rank, _key(obj.name or ""), obj.name or "")
+    return (_namespace_order(getattr(obj, "namespace", None)), rank, _key(obj.name or ""), obj.name or "")
 
 
 def keyed_units(objects: Iterable, locked: bool = False, captions: bool = False) -> tuple:

@@ -16,7 +16,7 @@ names, compression methods. Each failure is one ``PackageError``.
 >>> c.names
 ('NavxManifest.xml', 'src/Table Extension/x.al', '[Content_Types].xml')
 >>> c.raw_names[1]
-'src/Table%20Extension/x.al'
+'src/Table%2520Extension/x.al'
 >>> c.read("src/Table Extension/x.al")
 b'table 1 X { }'
 >>> app_bytes({"a.xml": b"1"}) == app_bytes({"a.xml": b"1"})
@@ -70,30 +70,52 @@ _SAFE_CHARS = "!$&'()*+,;=:@~"   # RFC 3986 pchar, besides unreserved characters
 
 # ------------------------------------------------------------------- names --
 
+SOURCE_FOLDER = "src/"
+
+
+def _quote(name: str) -> str:
+    return "/".join(quote(part, safe=_SAFE_CHARS) for part in name.split("/"))
+
+
 def encode_entry_name(name: str) -> str:
-    """Percent-encode each segment of an entry name, as real packages do.
+    """Percent-encode each segment of an entry name, as real packages do:
+    once, and the path of a source file under `src/` twice (every real
+    package in the public repositories looked at writes a space in a source
+    path as `%2520`, 34,999 entries, and one anywhere else as `%20`, as in
+    `layout/`, `Translations/` and `entitlement/`; `&` is kept in both).
 
     >>> encode_entry_name("src/Table Extension/50% off.al")
-    'src/Table%20Extension/50%25%20off.al'
-    >>> encode_entry_name("[Content_Types].xml")
-    '[Content_Types].xml'
+    'src/Table%2520Extension/50%2525%2520off.al'
+    >>> encode_entry_name("layout/Sales Invoice.rdlc"), encode_entry_name("[Content_Types].xml")
+    ('layout/Sales%20Invoice.rdlc', '[Content_Types].xml')
     """
     if name == CONTENT_TYPES:
         return name
-    return "/".join(quote(part, safe=_SAFE_CHARS) for part in name.split("/"))
+    if name.startswith(SOURCE_FOLDER):
+        return SOURCE_FOLDER + _quote(_quote(name[len(SOURCE_FOLDER):]))
+    return _quote(name)
 
 
 def decode_entry_name(raw: str) -> str:
     """The entry name with percent-escapes decoded; PackageError when unsafe.
 
-    >>> decode_entry_name("src/Codeunit%20Ext/a.al")
-    'src/Codeunit Ext/a.al'
+    The path of a source file under `src/` is decoded twice (real packages
+    encode it twice, :func:`encode_entry_name`; a package that encoded it
+    once decodes the same), and checked once decoded.
+
+    >>> decode_entry_name("src/Codeunit%2520Ext/a.al"), decode_entry_name("src/Codeunit%20Ext/a.al")
+    ('src/Codeunit Ext/a.al', 'src/Codeunit Ext/a.al')
     >>> decode_entry_name("src/../../etc/passwd")
     Traceback (most recent call last):
     alc.package.errors.PackageError: error ALC0426: unsafe entry name `src/../../etc/passwd`: `..` segment
+    >>> decode_entry_name("src/%252E%252E/x.al")
+    Traceback (most recent call last):
+    alc.package.errors.PackageError: error ALC0426: unsafe entry name `src/%252E%252E/x.al`: `..` segment
     """
     try:
         name = raw if raw == CONTENT_TYPES or "%" not in raw else unquote(raw, errors="strict")
+        if name.startswith(SOURCE_FOLDER) and "%" in name:
+            name = SOURCE_FOLDER + unquote(name[len(SOURCE_FOLDER):], errors="strict")
     except UnicodeDecodeError:
         raise PackageError("ALC0426", f"unsafe entry name `{_printable(raw)}`: not UTF-8 once its %-escapes "
                                       "are decoded") from None
@@ -131,17 +153,22 @@ def _printable(text: str) -> str:
 
 
 _RANKS = (("NavxManifest.xml", 0), ("src/", 1), ("DocComments.xml", 2), ("entitlement/", 3), ("perm/", 4),
-          ("SymbolReference.json", 5), ("MediaIdListing.xml", 6), ("Translations/", 7), ("navigation.xml", 8),
-          ("layout/", 9), ("logo/", 10))
+          ("SymbolReference.json", 5), ("MediaIdListing.xml", 6), ("logo/", 7), ("Translations/", 8), ("addin/", 9),
+          ("navigation.xml", 10), ("layout/", 11))
+_GIVEN_ORDER = ("layout/", "addin/")
 
 
 def entry_order(name: str) -> tuple:
     """Sort key giving real alc output's entry order: the manifest, sources,
-    doc comments, entitlements, permissions, symbols, media, translations,
-    navigation, layouts, logo, anything else, and `[Content_Types].xml` last;
-    names sorted (ordinally) within each group, except layouts, which keep
-    the order they are given in (the reports' declaration order, as real
-    packages have them).
+    doc comments, entitlements, permissions, symbols, media, logo,
+    translations, control add-ins, navigation, layouts, anything else, and
+    `[Content_Types].xml` last (Microsoft_System Application 21: logo,
+    addin/, navigation.xml; Business Foundation 24-25, MayBeCloud WebEP,
+    Kuara Campos Servitec: logo, Translations/, navigation.xml, layout/;
+    translations before add-ins is INFERRED: no real package has both);
+    names sorted (ordinally) within each group, except layouts and add-ins,
+    which keep the order they are given in (the reports' and the add-ins'
+    declaration order, as real packages have them).
 
     >>> sorted(["SymbolReference.json", "[Content_Types].xml", "src/b.al", "NavxManifest.xml", "src/a.al"],
     ...        key=entry_order)
@@ -151,7 +178,7 @@ def entry_order(name: str) -> tuple:
         return (99, name)
     for prefix, rank in _RANKS:
         if name == prefix or (prefix.endswith("/") and name.startswith(prefix)):
-            return (rank, "" if prefix == "layout/" else name)
+            return (rank, "" if prefix in _GIVEN_ORDER else name)
     return (50, name)
 
 
@@ -228,6 +255,13 @@ def _zip_bytes(entries: list) -> bytes:
         count, size, start = 0xFFFF, min(size, 0xFFFFFFFF), min(start, 0xFFFFFFFF)
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, size, start, 0))
     return out.getvalue()
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
+    """A zip of ``entries`` (names as given, in the order given) as the
+    package writer writes one: deflate, fixed metadata (a control add-in's
+    zip inside a package)."""
+    return _zip_bytes(list(entries))
 
 
 def package_guid(payload: bytes) -> uuid.UUID:

@@ -217,9 +217,10 @@ class EnumValue:
 @attrs.frozen
 class ReportLayout:
     """A layout of a report's `rendering` section: its name and properties
-    (`Type`, `LayoutFile`, `Caption`...). The JSON shape (`Layouts` items with
-    `Name` and `Properties`) is INFERRED: no real symbol file with a rendering
-    section was at hand."""
+    (`Type`, `LayoutFile`, `Caption`...). The JSON shape, `Layouts` items
+    with `Properties` then `Name`, is the real one (Business Foundation
+    24/25, a report extension of ALProject12: only Type and LayoutFile seen;
+    other layout properties are INFERRED)."""
     name: str = ""
     properties: tuple[Property, ...] = _tuple()
 

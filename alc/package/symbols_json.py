@@ -430,7 +430,7 @@ SPECS: dict[type, tuple] = {
     EnumValue: (("name", "Name", SK), ("ordinal", "Ordinal", IK), ("properties", "Properties", PROPS)),
     ReportColumn: (("name", "Name", SK), ("source_expression", "SourceExpression", S),
                    ("owning_data_item", "OwningDataItemName", S), ("properties", "Properties", PROPS)),
-    ReportLayout: (("name", "Name", SK), ("properties", "Properties", PROPS)),
+    ReportLayout: (("properties", "Properties", PROPS), ("name", "Name", SK)),   # as real files order them
     QueryColumn: (("name", "Name", SK), ("source_column", "SourceColumn", S), ("properties", "Properties", PROPS)),
     Permission: (("object_type", "PermissionObject", _Kind(PERMISSION_OBJECTS)), ("id", "Id", IK),
                  ("object_name", "ObjectName", S), ("value", "Value", _Rights())),

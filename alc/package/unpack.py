@@ -4,7 +4,9 @@ The folder gets `app.json` rebuilt from `NavxManifest.xml` (the mapping
 BcContainerHelper's `Extract-AppFileToFolder -generateAppJson` uses), the
 source files (`src/<path>` -> `<path>`), the report layouts (`layout/<path>`
 -> `<path>`, where the reports name them), control add-in files
-(`addin/src/<path>` -> `<path>`), resources (`resources/<name>` -> the
+(`addin/src/<path>` -> `<path>`; the startup, refresh and recreate
+scripts the compiler only inlines in `addin/<Name>.zip` -> the paths the
+add-ins' sources name), resources (`resources/<name>` -> the
 first resource folder), the translation files
 (`Translations/`), the logo (where app.json names it) and the XML
 permission sets (`perm/file<N>_<name>` -> `XmlPermissionSets/<N>/<name>`).
@@ -30,7 +32,7 @@ import attrs
 from ..appmodel import AppManifest, ResourceExposurePolicy
 from .errors import PackageError
 
-__all__ = ["UnpackResult", "unpack_package", "app_json_of", "project_files"]
+__all__ = ["UnpackResult", "unpack_package", "app_json_of", "project_files", "inline_scripts"]
 
 
 @attrs.frozen
@@ -149,6 +151,67 @@ def project_files(entries, app: Optional[AppManifest] = None) -> tuple[dict, lis
     return files, skipped
 
 
+_ADDIN = re.compile(r'\bcontroladdin\s+("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_]*)', re.IGNORECASE)
+_INLINE = re.compile(r"\b(StartupScript|RefreshScript|RecreateScript)\s*=\s*'((?:[^']|'')*)'", re.IGNORECASE)
+_INLINE_TAGS = {"startupscript": "Script", "refreshscript": "RefreshScript", "recreatescript": "RecreateScript"}
+_MANIFEST_LIMIT = 16 * 1024 * 1024
+
+
+def _inline_paths(package) -> dict:
+    """Control add-in name (casefolded) -> {manifest element: project path} of the scripts its source names
+    in StartupScript, RefreshScript and RecreateScript (a text scan of the sources)."""
+    out: dict = {}
+    for name in package.entries:
+        if not (name.startswith("src/") and name.lower().endswith(".al")):
+            continue
+        text = package.read(name).decode("utf-8-sig", errors="replace")
+        if "controladdin" not in text.lower():
+            continue
+        found = list(_ADDIN.finditer(text))
+        for i, m in enumerate(found):
+            block = text[m.end():found[i + 1].start() if i + 1 < len(found) else len(text)]
+            paths = out.setdefault(m.group(1).strip('"').replace('""', '"').casefold(), {})
+            for p in _INLINE.finditer(block):
+                rel = p.group(2).replace("''", "'").replace("\\", "/")
+                parts = [x for x in rel.split("/") if x not in ("", ".")]
+                if (parts and ".." not in parts and not rel.startswith("/") and ":" not in rel
+                        and not any(c in rel for c in "*?")):
+                    paths.setdefault(_INLINE_TAGS[p.group(1).casefold()], "/".join(parts))
+    return out
+
+
+def inline_scripts(package) -> dict:
+    """Project path -> bytes of the control add-in scripts a package carries only inside its add-ins'
+    manifests (`addin/<Name>.zip`: startup, refresh and recreate scripts the compiler inlines), at the
+    paths the add-ins' sources name."""
+    import io
+    import zipfile
+    import defusedxml.ElementTree as SafeET
+    paths = None
+    out: dict = {}
+    for name in package.entries:
+        if not (name.startswith("addin/") and name.lower().endswith(".zip") and "/" not in name[6:]):
+            continue
+        if paths is None:
+            paths = _inline_paths(package)
+        wanted = paths.get(name[6:-4].casefold())
+        if not wanted:
+            continue
+        try:
+            with zipfile.ZipFile(io.BytesIO(package.read(name))) as z:
+                info = z.getinfo("manifest.xml")
+                if info.file_size > _MANIFEST_LIMIT:
+                    continue
+                root = SafeET.fromstring(z.read(info))
+        except Exception:   # a damaged add-in zip: its scripts are not given back, the rest is
+            continue
+        for tag, rel in wanted.items():
+            node = root.find(tag)
+            if node is not None and node.text is not None:
+                out.setdefault(rel, node.text.encode("utf-8"))
+    return out
+
+
 def unpack_package(package, folder: str) -> UnpackResult:
     """Write ``package`` (a read_package result) as a project into ``folder``.
     PackageError ALC0435 when the package carries no source, ALC0436 when
@@ -165,6 +228,7 @@ def unpack_package(package, folder: str) -> UnpackResult:
         raise PackageError("ALC0436", f"`{folder}` exists and is not an empty folder")
     parent = os.path.dirname(target)
     tmp: Optional[str] = None
+    inlined: list = []
     try:
         os.makedirs(parent, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=parent)
@@ -175,6 +239,12 @@ def unpack_package(package, folder: str) -> UnpackResult:
                (json.dumps(app_json_of(package.app), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         for rel, name in files.items():
             _write(os.path.join(tmp, *rel.split("/")), package.read(name))
+        written = {rel.casefold() for rel in files}
+        for rel, data in inline_scripts(package).items():
+            if rel.casefold() not in written and rel.casefold() != "app.json":
+                written.add(rel.casefold())
+                inlined.append(rel)
+                _write(os.path.join(tmp, *rel.split("/")), data)
         for folder in package.app.resource_folders:   # every folder app.json names exists, if empty
             parts = [p for p in folder.replace("\\", "/").split("/") if p not in ("", ".")]
             if parts and ".." not in parts and ":" not in folder and not folder.startswith("/"):
@@ -188,7 +258,7 @@ def unpack_package(package, folder: str) -> UnpackResult:
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-    return UnpackResult(folder, ("app.json",) + tuple(files), tuple(skipped))
+    return UnpackResult(folder, ("app.json",) + tuple(files) + tuple(inlined), tuple(skipped))
 
 
 def _write(path: str, data: bytes) -> None:
