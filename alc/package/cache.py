@@ -231,11 +231,13 @@ def read_cached_manifest(path: str, limits: Limits = DEFAULT_LIMITS) -> AppManif
     zip directory and `NavxManifest.xml` (``read_package`` reads the whole
     file first). The rest of the package is checked when it is read.
     PackageError when anything is wrong, RuntimePackageError for `.NEA`."""
+    limits = limits.resolved()
     try:
         with open_regular(path) as f:
             size = os.fstat(f.fileno()).st_size
             if size > limits.max_file_size:
-                raise PackageError("ALC0425", f"file is {size} bytes, over the limit of {limits.max_file_size}")
+                raise PackageError("ALC0425", limits.over(f"file is {size} bytes, over the limit of "
+                                                          f"{limits.max_file_size}"))
             length = _check_header(f, size)
             window = _Window(f, HEADER_SIZE, length)
             _check_directory(window, limits)
@@ -293,7 +295,8 @@ def _check_directory(window: "_Window", limits: Limits) -> None:
             raise PackageError("ALC0424", "the payload is not a valid zip archive: no zip64 end record")
         count, directory = struct.unpack_from("<QQ", record, 32)
     if count > limits.max_entries or directory > limits.max_entries * _DIRECTORY_BYTES_PER_ENTRY + 0xFFFF:
-        raise PackageError("ALC0425", f"the package has {count} entries, over the limit of {limits.max_entries}")
+        raise PackageError("ALC0425", limits.over(f"the package has {count} entries, over the limit of "
+                                                  f"{limits.max_entries}"))
 
 
 def _manifest_bytes(window: "_Window", limits: Limits) -> bytes:

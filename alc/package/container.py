@@ -326,8 +326,8 @@ class Container:
         info = self._entry(name).info
         limit = self.limits.max_entry_size if max_size is None else max_size
         if info.file_size > limit:
-            raise PackageError("ALC0425", f"entry `{name}` expands to {info.file_size} bytes, over the limit "
-                                          f"of {limit}")
+            raise PackageError("ALC0425", self.limits.over(f"entry `{name}` expands to {info.file_size} bytes, "
+                                                           f"over the limit of {limit}"))
         try:
             with self.zip.open(info) as f:
                 data = f.read(info.file_size + 1)
@@ -345,8 +345,8 @@ class Container:
         info = self._entry(name).info
         limit = self.limits.max_entry_size if max_size is None else max_size
         if info.file_size > limit:
-            raise PackageError("ALC0425", f"entry `{name}` expands to {info.file_size} bytes, over the limit "
-                                          f"of {limit}")
+            raise PackageError("ALC0425", self.limits.over(f"entry `{name}` expands to {info.file_size} bytes, "
+                                                           f"over the limit of {limit}"))
         buffer = bytearray(info.file_size)
         view = memoryview(buffer)
         filled = 0
@@ -370,11 +370,12 @@ class Container:
 
 def open_container(path: str, limits: Limits = DEFAULT_LIMITS) -> Container:
     """Open a `.app` file (see :func:`read_container`)."""
+    limits = limits.resolved()
     try:
         data = read_regular(path, limits.max_file_size)
     except OSError as exc:
         if exc.errno == errno.EFBIG:
-            raise PackageError("ALC0425", f"file is {exc.strerror}", path) from None
+            raise PackageError("ALC0425", limits.over(f"file is {exc.strerror}"), path) from None
         raise PackageError("ALC0420", f"cannot read package: {read_problem(exc)}", path) from None
     try:
         return read_container(data, limits)
@@ -412,9 +413,12 @@ def read_header(data: bytes) -> Header:
 
 
 def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
-    """Check a package's bytes and index its zip entries; nothing is expanded yet."""
+    """Check a package's bytes and index its zip entries; nothing is expanded yet. The default
+    ``limits`` are the trusted ones when the environment says so (:meth:`Limits.resolved`)."""
+    limits = limits.resolved()
     if len(data) > limits.max_file_size:
-        raise PackageError("ALC0425", f"file is {len(data)} bytes, over the limit of {limits.max_file_size}")
+        raise PackageError("ALC0425", limits.over(f"file is {len(data)} bytes, over the limit of "
+                                                  f"{limits.max_file_size}"))
     header = read_header(data)
     payload = memoryview(data)[HEADER_SIZE:HEADER_SIZE + header.payload_length]
     if bytes(payload[:4]) == RUNTIME_MAGIC:
@@ -481,7 +485,8 @@ def _check_directory(payload, limits: Limits) -> None:
         if len(record) == 56 and record[:4] == b"PK\x06\x06":
             count, size = struct.unpack_from("<QQ", record, 32)
     if count > limits.max_entries:
-        raise PackageError("ALC0425", f"the package has {count} entries, over the limit of {limits.max_entries}")
+        raise PackageError("ALC0425", limits.over(f"the package has {count} entries, over the limit of "
+                                                  f"{limits.max_entries}"))
     if size > limits.max_entries * _DIRECTORY_BYTES_PER_ENTRY + 0xFFFF:
         raise PackageError("ALC0425", f"the zip directory is {size} bytes, too large for "
                                       f"{limits.max_entries} entries")
@@ -489,7 +494,8 @@ def _check_directory(payload, limits: Limits) -> None:
 
 def _check_entries(infos: list, limits: Limits) -> tuple[_Entry, ...]:
     if len(infos) > limits.max_entries:
-        raise PackageError("ALC0425", f"the package has {len(infos)} entries, over the limit of {limits.max_entries}")
+        raise PackageError("ALC0425", limits.over(f"the package has {len(infos)} entries, over the limit of "
+                                                  f"{limits.max_entries}"))
     total = 0
     seen: dict[str, str] = {}
     entries = []
@@ -505,14 +511,15 @@ def _check_entries(infos: list, limits: Limits) -> tuple[_Entry, ...]:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise PackageError("ALC0424", f"entry `{name}` uses unsupported compression method {info.compress_type}")
         if info.file_size > limits.max_entry_size:
-            raise PackageError("ALC0425", f"entry `{name}` expands to {info.file_size} bytes, over the limit "
-                                          f"of {limits.max_entry_size}")
+            raise PackageError("ALC0425", limits.over(f"entry `{name}` expands to {info.file_size} bytes, over "
+                                                      f"the limit of {limits.max_entry_size}"))
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise PackageError("ALC0425", f"entry `{name}` expands {info.file_size // max(info.compress_size, 1)} "
                                           f"times (limit {limits.max_ratio}): a zip bomb")
         total += info.file_size
         if total > limits.max_total_size:
-            raise PackageError("ALC0425", f"the entries expand to more than {limits.max_total_size} bytes in total")
+            raise PackageError("ALC0425", limits.over(f"the entries expand to more than {limits.max_total_size} "
+                                                      f"bytes in total"))
         key = name.casefold()
         if key in seen:
             raise PackageError("ALC0427", f"entry `{_printable(name)}` appears twice")

@@ -168,6 +168,7 @@ def read_package(source: Union[str, bytes], limits: Limits = DEFAULT_LIMITS, *,
     namespace, target; members empty), the rest checked but not built: what
     `alc inspect` shows."""
     path = source if isinstance(source, str) else None
+    limits = limits.resolved()
     container = open_container(source, limits) if path else read_container(source, limits)
     try:
         if not container.has(MANIFEST):

@@ -800,8 +800,8 @@ def _prepare(data, limits: Limits):
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     if len(data) > limits.max_json_size:
-        raise PackageError("ALC0425", f"SymbolReference.json is {len(data)} bytes, over the limit of "
-                                      f"{limits.max_json_size}")
+        raise PackageError("ALC0425", limits.over(f"SymbolReference.json is {len(data)} bytes, over the limit of "
+                                                  f"{limits.max_json_size}"))
     view = memoryview(data).cast("B")
     end = len(view)
     while end:   # trailing NULs and blanks, stripped 64 KB at a time (at C speed, however many)
@@ -815,7 +815,9 @@ def _prepare(data, limits: Limits):
     try:
         budget_check(view, limits.symbols_budget(), "SymbolReference.json")
     except BudgetError as exc:
-        raise PackageError("ALC0425" if exc.over_limit else "ALC0430", str(exc)) from None
+        if exc.over_limit:
+            raise PackageError("ALC0425", limits.over(str(exc))) from None
+        raise PackageError("ALC0430", str(exc)) from None
     return view
 
 
@@ -876,6 +878,7 @@ def read_symbols(data: Union[bytes, bytearray, memoryview, str], limits: Limits 
     Table(id=1, name='T', fields=(), keys=(), field_groups=(), properties=(), variables=(), methods=(), \
 reference_source_file='', namespace=None)
     """
+    limits = limits.resolved()
     view = _prepare(data, limits)
     groups: dict[str, list] = {attr: [] for attr in COLLECTION_ATTRS.values()}
     collecting = gc.isenabled()
