@@ -199,3 +199,19 @@ def test_the_worst_cases_at_the_default_limits_read_under_1_gb_and_a_few_seconds
     heads = _reading(path, "headers")
     assert heads["code"] == 0 and heads["out"] == whole["out"], heads
     assert heads["peak_mb"] < 600 and heads["cpu"] < 4, heads
+
+
+def test_a_stored_entry_is_read_in_place_and_its_checksum_checked():
+    """A stored SymbolReference.json is a view of the package's bytes (no second copy of up to 128 MiB);
+    a byte changed in it, or sizes that disagree, are still ALC0424."""
+    symbols = _deep_symbols(2)
+    data = stored_package(dict(sample_entries(), **{"SymbolReference.json": symbols}))
+    buffer = read_container(data).read_buffer("SymbolReference.json")
+    assert isinstance(buffer, memoryview) and bytes(buffer) == symbols
+    assert read_package(data).symbols.pages[0].name == "P"
+    at = data.index(symbols) + 10
+    broken = data[:at] + bytes([data[at] ^ 1]) + data[at + 1:]
+    with pytest.raises(PackageError) as info:
+        read_package(broken)
+    assert info.value.code == "ALC0424" and "SymbolReference.json" in info.value.message and "CRC" in \
+        info.value.message

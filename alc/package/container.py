@@ -296,6 +296,7 @@ class Container:
     zip: zipfile.ZipFile = attrs.field(repr=False)
     limits: Limits = attrs.field(default=DEFAULT_LIMITS, repr=False)
     _index: dict = attrs.field(factory=dict, repr=False)
+    payload: Optional[memoryview] = attrs.field(default=None, repr=False, kw_only=True)   # the zip's bytes
 
     def __attrs_post_init__(self) -> None:
         for entry in self.entries:
@@ -314,6 +315,18 @@ class Container:
 
     def size(self, name: str) -> int:
         return self._entry(name).info.file_size
+
+    def _stored(self, name: str, info: zipfile.ZipInfo) -> memoryview:
+        """The bytes of a stored entry, in place (its local header was checked against the directory)."""
+        head = bytes(self.payload[info.header_offset:info.header_offset + _LOCAL.size])
+        start = info.header_offset + _LOCAL.size + sum(struct.unpack_from("<HH", head, 26)) if \
+            len(head) == _LOCAL.size else len(self.payload) + 1
+        if start + info.file_size > len(self.payload) or info.compress_size != info.file_size:
+            raise PackageError("ALC0424", f"entry `{name}` is corrupt: it lies outside the payload")
+        view = self.payload[start:start + info.file_size]
+        if zlib.crc32(view) != info.CRC:
+            raise PackageError("ALC0424", f"entry `{name}` is corrupt: Bad CRC-32 for file {info.filename!r}")
+        return view
 
     def _entry(self, name: str) -> _Entry:
         entry = self._index.get(name.casefold())
@@ -338,15 +351,18 @@ class Container:
             raise PackageError("ALC0424", f"entry `{name}` is corrupt: size differs from its header")
         return data
 
-    def read_buffer(self, name: str, max_size: Optional[int] = None) -> bytearray:
+    def read_buffer(self, name: str, max_size: Optional[int] = None) -> Union[bytearray, memoryview]:
         """The bytes of one entry (as :meth:`read`) in a buffer of its size, filled 1 MB at a time:
         :meth:`read` holds the entry twice while zlib joins its output, which for a large entry
-        (a SymbolReference.json of hundreds of MB) is most of a reader's peak memory."""
+        (a SymbolReference.json of hundreds of MB) is most of a reader's peak memory. A stored
+        (uncompressed) entry is a view of the package's bytes, its checksum checked: no copy at all."""
         info = self._entry(name).info
         limit = self.limits.max_entry_size if max_size is None else max_size
         if info.file_size > limit:
             raise PackageError("ALC0425", self.limits.over(f"entry `{name}` expands to {info.file_size} bytes, "
                                                            f"over the limit of {limit}"))
+        if info.compress_type == zipfile.ZIP_STORED and self.payload is not None:
+            return self._stored(name, info)
         buffer = bytearray(info.file_size)
         view = memoryview(buffer)
         filled = 0
@@ -426,7 +442,10 @@ def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
                                              "(encrypted `.NEA` payload); alc cannot read it")
     _check_directory(payload, limits)
     try:
-        zf = zipfile.ZipFile(io.BytesIO(payload))
+        # The zip is read through a window on the file's bytes (BytesIO shares a bytes object): a BytesIO
+        # of the payload alone would hold a second copy of the whole file while the package is read.
+        zf = zipfile.ZipFile(Window(io.BytesIO(data if isinstance(data, bytes) else bytes(data)), HEADER_SIZE,
+                                    header.payload_length))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error,
             UnicodeDecodeError, NotImplementedError, OverflowError) as exc:
@@ -434,7 +453,33 @@ def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
     entries = _check_entries(infos, limits)
     for entry in entries:
         local_header_problem(payload, entry.info)
-    return Container(header, entries, zf, limits)
+    return Container(header, entries, zf, limits, payload=payload)
+
+
+class Window:
+    """A read-only file view of ``length`` bytes from ``start``: the zip
+    payload, so that zipfile never sees the header or a signature block."""
+
+    def __init__(self, f, start: int, length: int):
+        self.f, self.start, self.length, self.pos = f, start, length, 0
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self.pos, self.length)[whence]
+        self.pos = max(0, min(self.length, base + offset))
+        return self.pos
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.length - self.pos if n is None or n < 0 else min(n, self.length - self.pos)
+        self.f.seek(self.start + self.pos)
+        data = self.f.read(n)
+        self.pos += len(data)
+        return data
 
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
