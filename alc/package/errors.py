@@ -61,7 +61,7 @@ class Limits:
     """How much a package may cost to read. The defaults are fixed, whatever the
     package: each leaves a margin of about 2x or more over the largest real
     package measured (the W1 Base Application with its sources, built by alc
-    from BCApps; the largest of 272 packages built from BCApps and 7
+    from BCApps; the largest of 270 packages built from BCApps and 7
     Microsoft-compiled ones), so that reading any package takes well under
     1 GB and a few seconds. :data:`TRUSTED_LIMITS` (``--trusted-packages``,
     ``ALC_TRUSTED_PACKAGES=1``) are for larger packages of one's own, such as

@@ -285,7 +285,7 @@ class _Rights:
         return v
 
 
-_new = object.__new__
+_new, _get = object.__new__, dict.get
 _set_name, _set_value = Property.__dict__["name"].__set__, Property.__dict__["value"].__set__
 
 
@@ -300,30 +300,40 @@ class _Props:
     def load(self, v):
         if type(v) is not list:
             raise _BadValue("an array", v)
-        out = []
         cache = self.cache
+        if len(cache) > 100_000:
+            cache.clear()
+        known, out = cache.get, []
+        for p in v:   # the common case: objects with string names and values (anything else: _load_odd)
+            if type(p) is not dict:
+                return self._load_odd(v)
+            name, value = _get(p, "Name", ""), _get(p, "Value", "")
+            if type(name) is not str or type(value) is not str:
+                return self._load_odd(v)
+            prop = known((name, value))
+            if prop is None:
+                prop = cache[(name, value)] = _new(Property)   # Property(name, value) without attrs' __init__
+                _set_name(prop, name)
+                _set_value(prop, value)
+            out.append(prop)
+        return tuple(out)
+
+    def _load_odd(self, v):
+        """Properties with names or values to convert (numbers, booleans, null), or of the wrong type."""
+        out = []
         for i, p in enumerate(v):
             if type(p) is not dict:
                 raise _at(_BadValue("an object", p), i)
             name, value = p.get("Name", ""), p.get("Value", "")
-            if type(name) is not str or type(value) is not str:
-                try:
-                    name = _TEXT.load(name)
-                except _BadValue as exc:
-                    raise _at(_at(exc, "Name"), i)
-                try:
-                    value = "" if value is None else _TEXT.load(value)
-                except _BadValue as exc:
-                    raise _at(_at(exc, "Value"), i)
-            key = (name, value)
-            prop = cache.get(key)
-            if prop is None:
-                if len(cache) > 100_000:
-                    cache.clear()
-                prop = cache[key] = _new(Property)   # Property(name, value) without attrs' __init__: half the time
-                _set_name(prop, name)
-                _set_value(prop, value)
-            out.append(prop)
+            try:
+                name = _TEXT.load(name)
+            except _BadValue as exc:
+                raise _at(_at(exc, "Name"), i)
+            try:
+                value = "" if value is None else _TEXT.load(value)
+            except _BadValue as exc:
+                raise _at(_at(exc, "Value"), i)
+            out.append(Property(name, value))
         return tuple(out)
 
     def dump(self, v):
