@@ -215,3 +215,21 @@ def test_a_stored_entry_is_read_in_place_and_its_checksum_checked():
         read_package(broken)
     assert info.value.code == "ALC0424" and "SymbolReference.json" in info.value.message and "CRC" in \
         info.value.message
+
+
+def test_a_package_at_every_size_limit_at_once_reads_under_1_gb(tmp_path):
+    """The largest file the defaults take (256 MiB, stored: nothing to inflate) holding the costliest
+    SymbolReference.json (8,000,000 distinct strings in 128 MiB) beside an entry of 128 MiB: the file is
+    held once and the symbols are read in place, so the whole model stays under 1 GB (was 951 MB)."""
+    import random
+    symbols = symbols_at_the_limits("strings", size=127 * MiB)
+    entries = dict(sample_entries(), **{"SymbolReference.json": symbols,
+                                        "resources/pad.bin": random.Random(5).randbytes(128 * MiB - 1000)})
+    del symbols
+    path = str(tmp_path / "at-the-limits.app")
+    with open(path, "wb") as f:
+        f.write(stored_package(entries))
+    del entries
+    assert 249 * MiB < os.path.getsize(path) <= 256 * MiB
+    whole = _reading(path, "all")
+    assert whole["code"] == 0 and whole["peak_mb"] < 900 and whole["cpu"] < 6, whole
