@@ -82,6 +82,12 @@ def test_refusals_over_a_limit_name_the_opt_in_unless_the_limits_are_trusted():
     with pytest.raises(PackageError) as info:
         read_symbols(data, Limits(max_json_depth=10, trusted=True))
     assert "over the limit of 10" in info.value.message and "trust" not in info.value.message
+    with pytest.raises(PackageError) as info:   # as deep for trusted limits: no opt-in offered
+        read_symbols(_deep_symbols(70))
+    assert "nests 145 levels deep, over the limit of 128" in info.value.message and "trust" not in \
+        info.value.message
+    many = Limits(max_entries=2).over("the package has 300000 entries, over the limit of 2", "max_entries", 300_000)
+    assert many == "the package has 300000 entries, over the limit of 2"
     with pytest.raises(PackageError) as info:   # not over a limit, not valid: no opt-in offered
         read_symbols(b'{"Tables": [}')
     assert info.value.code == "ALC0430" and "trust" not in info.value.message

@@ -237,7 +237,7 @@ def read_cached_manifest(path: str, limits: Limits = DEFAULT_LIMITS) -> AppManif
             size = os.fstat(f.fileno()).st_size
             if size > limits.max_file_size:
                 raise PackageError("ALC0425", limits.over(f"file is {size} bytes, over the limit of "
-                                                          f"{limits.max_file_size}"))
+                                                          f"{limits.max_file_size}", "max_file_size", size))
             length = _check_header(f, size)
             window = _Window(f, HEADER_SIZE, length)
             _check_directory(window, limits)
@@ -296,7 +296,7 @@ def _check_directory(window: "_Window", limits: Limits) -> None:
         count, directory = struct.unpack_from("<QQ", record, 32)
     if count > limits.max_entries or directory > limits.max_entries * _DIRECTORY_BYTES_PER_ENTRY + 0xFFFF:
         raise PackageError("ALC0425", limits.over(f"the package has {count} entries, over the limit of "
-                                                  f"{limits.max_entries}"))
+                                                  f"{limits.max_entries}", "max_entries", count))
 
 
 def _manifest_bytes(window: "_Window", limits: Limits) -> bytes:

@@ -334,13 +334,15 @@ class Container:
             raise PackageError("ALC0431", f"the package has no `{name}`")
         return entry
 
-    def read(self, name: str, max_size: Optional[int] = None) -> bytes:
-        """The bytes of one entry; PackageError when corrupt or too large."""
+    def read(self, name: str, max_size: Optional[int] = None, field: Optional[str] = None) -> bytes:
+        """The bytes of one entry; PackageError when corrupt or too large (than ``max_size``, default the
+        limit of an entry; ``field``: the limit it is, for the message naming the opt-in)."""
         info = self._entry(name).info
         limit = self.limits.max_entry_size if max_size is None else max_size
+        field = "max_entry_size" if max_size is None else field
         if info.file_size > limit:
             raise PackageError("ALC0425", self.limits.over(f"entry `{name}` expands to {info.file_size} bytes, "
-                                                           f"over the limit of {limit}"))
+                                                           f"over the limit of {limit}", field, info.file_size))
         try:
             with self.zip.open(info) as f:
                 data = f.read(info.file_size + 1)
@@ -351,16 +353,18 @@ class Container:
             raise PackageError("ALC0424", f"entry `{name}` is corrupt: size differs from its header")
         return data
 
-    def read_buffer(self, name: str, max_size: Optional[int] = None) -> Union[bytearray, memoryview]:
+    def read_buffer(self, name: str, max_size: Optional[int] = None,
+                    field: Optional[str] = None) -> Union[bytearray, memoryview]:
         """The bytes of one entry (as :meth:`read`) in a buffer of its size, filled 1 MB at a time:
         :meth:`read` holds the entry twice while zlib joins its output, which for a large entry
         (a SymbolReference.json of hundreds of MB) is most of a reader's peak memory. A stored
         (uncompressed) entry is a view of the package's bytes, its checksum checked: no copy at all."""
         info = self._entry(name).info
         limit = self.limits.max_entry_size if max_size is None else max_size
+        field = "max_entry_size" if max_size is None else field
         if info.file_size > limit:
             raise PackageError("ALC0425", self.limits.over(f"entry `{name}` expands to {info.file_size} bytes, "
-                                                           f"over the limit of {limit}"))
+                                                           f"over the limit of {limit}", field, info.file_size))
         if info.compress_type == zipfile.ZIP_STORED and self.payload is not None:
             return self._stored(name, info)
         buffer = bytearray(info.file_size)
@@ -391,7 +395,9 @@ def open_container(path: str, limits: Limits = DEFAULT_LIMITS) -> Container:
         data = read_regular(path, limits.max_file_size)
     except OSError as exc:
         if exc.errno == errno.EFBIG:
-            raise PackageError("ALC0425", limits.over(f"file is {exc.strerror}"), path) from None
+            size = exc.strerror.split()[0] if exc.strerror else ""   # "N bytes, over the limit of M"
+            raise PackageError("ALC0425", limits.over(f"file is {exc.strerror}", "max_file_size",
+                                                      int(size) if size.isdigit() else 0), path) from None
         raise PackageError("ALC0420", f"cannot read package: {read_problem(exc)}", path) from None
     try:
         return read_container(data, limits)
@@ -434,7 +440,7 @@ def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
     limits = limits.resolved()
     if len(data) > limits.max_file_size:
         raise PackageError("ALC0425", limits.over(f"file is {len(data)} bytes, over the limit of "
-                                                  f"{limits.max_file_size}"))
+                                                  f"{limits.max_file_size}", "max_file_size", len(data)))
     header = read_header(data)
     payload = memoryview(data)[HEADER_SIZE:HEADER_SIZE + header.payload_length]
     if bytes(payload[:4]) == RUNTIME_MAGIC:
@@ -531,7 +537,7 @@ def _check_directory(payload, limits: Limits) -> None:
             count, size = struct.unpack_from("<QQ", record, 32)
     if count > limits.max_entries:
         raise PackageError("ALC0425", limits.over(f"the package has {count} entries, over the limit of "
-                                                  f"{limits.max_entries}"))
+                                                  f"{limits.max_entries}", "max_entries", count))
     if size > limits.max_entries * _DIRECTORY_BYTES_PER_ENTRY + 0xFFFF:
         raise PackageError("ALC0425", f"the zip directory is {size} bytes, too large for "
                                       f"{limits.max_entries} entries")
@@ -540,7 +546,7 @@ def _check_directory(payload, limits: Limits) -> None:
 def _check_entries(infos: list, limits: Limits) -> tuple[_Entry, ...]:
     if len(infos) > limits.max_entries:
         raise PackageError("ALC0425", limits.over(f"the package has {len(infos)} entries, over the limit of "
-                                                  f"{limits.max_entries}"))
+                                                  f"{limits.max_entries}", "max_entries", len(infos)))
     total = 0
     seen: dict[str, str] = {}
     entries = []
@@ -557,14 +563,15 @@ def _check_entries(infos: list, limits: Limits) -> tuple[_Entry, ...]:
             raise PackageError("ALC0424", f"entry `{name}` uses unsupported compression method {info.compress_type}")
         if info.file_size > limits.max_entry_size:
             raise PackageError("ALC0425", limits.over(f"entry `{name}` expands to {info.file_size} bytes, over "
-                                                      f"the limit of {limits.max_entry_size}"))
+                                                      f"the limit of {limits.max_entry_size}", "max_entry_size",
+                                                      info.file_size))
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise PackageError("ALC0425", f"entry `{name}` expands {info.file_size // max(info.compress_size, 1)} "
                                           f"times (limit {limits.max_ratio}): a zip bomb")
         total += info.file_size
         if total > limits.max_total_size:
             raise PackageError("ALC0425", limits.over(f"the entries expand to more than {limits.max_total_size} "
-                                                      f"bytes in total"))
+                                                      f"bytes in total", "max_total_size", total))
         key = name.casefold()
         if key in seen:
             raise PackageError("ALC0427", f"entry `{_printable(name)}` appears twice")

@@ -100,14 +100,23 @@ class Limits:
         return JsonBudget(self.max_metadata_size, self.max_json_depth, self.max_metadata_containers,
                           self.max_metadata_values)
 
-    def over(self, message: str) -> str:
-        """The message of a refusal over one of these limits, with the way to opt in when there is one.
+    def over(self, message: str, field: Optional[str] = None, value: int = 0, size: int = 0) -> str:
+        """The message of a refusal over the limit ``field`` (``value`` found; ``size``: the document's, for
+        the counts of trusted limits that grow with it), naming the opt-in when the trusted limits take it.
 
-        >>> Limits(max_entries=4).over("the package has 5 entries, over the limit of 4")
-        'the package has 5 entries, over the limit of 4 (if you trust the package, read it with \
+        >>> Limits(max_entry_size=4).over("entry `x` expands to 5 bytes, over the limit of 4", "max_entry_size", 5)
+        'entry `x` expands to 5 bytes, over the limit of 4 (if you trust the package, read it with \
 --trusted-packages (or ALC_TRUSTED_PACKAGES=1))'
+        >>> Limits().over("the package has 300000 entries, over the limit of 250000", "max_entries", 300_000)
+        'the package has 300000 entries, over the limit of 250000'
         """
-        return message if self.trusted else f"{message} ({TRUST_HINT})"
+        if self.trusted or field is None:
+            return message
+        budget = TRUSTED_LIMITS.symbols_budget()
+        allowed = {"max_json_containers": budget.containers_for(size),
+                   "max_json_values": budget.values_for(size)}.get(field)
+        allowed = getattr(TRUSTED_LIMITS, field) if allowed is None else allowed
+        return f"{message} ({TRUST_HINT})" if value <= allowed else message
 
     def resolved(self, environ=None) -> "Limits":
         """These limits, or :data:`TRUSTED_LIMITS` when these are the defaults and the environment

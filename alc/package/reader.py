@@ -176,7 +176,7 @@ def read_package(source: Union[str, bytes], limits: Limits = DEFAULT_LIMITS, *,
         manifest = read_manifest(container.read(MANIFEST, limits.max_xml_size), limits)
         reference = SymbolReference()
         if symbols and container.has(SYMBOLS):
-            reference = read_symbols(container.read_buffer(SYMBOLS, limits.max_json_size), limits,
+            reference = read_symbols(container.read_buffer(SYMBOLS, limits.max_json_size, "max_json_size"), limits,
                                      members=symbols != "headers")
     except PackageError as exc:
         raise exc.with_path(path) if path else exc

@@ -907,7 +907,7 @@ def _prepare(data, limits: Limits):
         data = data.encode("utf-8", "surrogatepass")
     if len(data) > limits.max_json_size:
         raise PackageError("ALC0425", limits.over(f"SymbolReference.json is {len(data)} bytes, over the limit of "
-                                                  f"{limits.max_json_size}"))
+                                                  f"{limits.max_json_size}", "max_json_size", len(data)))
     view = memoryview(data).cast("B")
     end = len(view)
     while end:   # trailing NULs and blanks, stripped 64 KB at a time (at C speed, however many)
@@ -922,7 +922,8 @@ def _prepare(data, limits: Limits):
         budget_check(view, limits.symbols_budget(), "SymbolReference.json")
     except BudgetError as exc:
         if exc.over_limit:
-            raise PackageError("ALC0425", limits.over(str(exc))) from None
+            raise PackageError("ALC0425", limits.over(str(exc), f"max_json_{exc.limit}", exc.value, len(view))) \
+                from None
         raise PackageError("ALC0430", str(exc)) from None
     return view
 

@@ -77,5 +77,6 @@ def check_readable(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     except PackageError as exc:
         raise PackageError(exc.code, f"the package would be refused when read: {exc.message}") from None
     except BudgetError as exc:
-        message = limits.over(str(exc)) if exc.over_limit else str(exc)
+        field = f"max_json_{exc.limit}" if exc.over_limit and str(exc).startswith(SYMBOLS) else None
+        message = limits.over(str(exc), field, exc.value, container.size(SYMBOLS)) if field else str(exc)
         raise PackageError("ALC0425", f"the package would be refused when read: {message}") from None
