@@ -34,11 +34,12 @@ MiB = 1024 * 1024
 
 
 class BudgetError(ValueError):
-    """Input over its budget (``over_limit``), or not decodable: one line of text."""
+    """Input over its budget (``over_limit``: then ``limit`` says which, `size`, `depth`, `containers` or
+    `values`, and ``value`` what was found), or not decodable: one line of text."""
 
-    def __init__(self, message: str, over_limit: bool = False):
+    def __init__(self, message: str, over_limit: bool = False, limit: str = "", value: int = 0):
         super().__init__(message)
-        self.over_limit = over_limit
+        self.over_limit, self.limit, self.value = over_limit, limit, value
 
 
 @attrs.frozen
@@ -133,15 +134,17 @@ def check(data, budget: JsonBudget, what: str) -> None:
     """BudgetError when ``data`` (bytes-like) is over ``budget`` (see :func:`shape`)."""
     size = len(data)
     if size > budget.max_size:
-        raise BudgetError(f"{what} is {size} bytes, over the limit of {budget.max_size}", True)
+        raise BudgetError(f"{what} is {size} bytes, over the limit of {budget.max_size}", True, "size", size)
     found = shape(data)
     if found.depth > budget.max_depth:
-        raise BudgetError(f"{what} nests {found.depth} levels deep, over the limit of {budget.max_depth}", True)
+        raise BudgetError(f"{what} nests {found.depth} levels deep, over the limit of {budget.max_depth}", True,
+                          "depth", found.depth)
     if found.containers > budget.containers_for(size):
         raise BudgetError(f"{what} holds {found.containers} arrays and objects, over the limit of "
-                          f"{budget.containers_for(size)}", True)
+                          f"{budget.containers_for(size)}", True, "containers", found.containers)
     if found.values > budget.values_for(size):
-        raise BudgetError(f"{what} holds {found.values} values, over the limit of {budget.values_for(size)}", True)
+        raise BudgetError(f"{what} holds {found.values} values, over the limit of {budget.values_for(size)}", True,
+                          "values", found.values)
     if _SURROGATE.search(data):   # a surrogate escape at all (rare): then look closer
         lone = _LONE.search(data)
         if lone:

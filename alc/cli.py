@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
                "2 unusable input (bad arguments, missing paths, unreadable packages, app.json or license). "
                "`alc COMMAND --help` describes a command; `alc explain --list` lists the diagnostic codes.")
     parser.add_argument("--version", action="version", version=f"alc {__version__}")
+    parser.add_argument(TRUST_OPTION, action="store_true",
+                        help="read packages with the larger limits of trusted packages (files up to 2 GiB, "
+                             "SymbolReference.json up to 1 GiB: generated benchmark bases) instead of the fixed "
+                             "limits that keep any package under 1 GB and a few seconds; accepted after the "
+                             "command too, `alc server` included; same as ALC_TRUSTED_PACKAGES=1")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("parse", help="parse AL files and report syntax diagnostics")
@@ -250,8 +255,33 @@ def _terminate_on_signals() -> None:
             signal.signal(getattr(signal, name), handler)
 
 
+TRUST_OPTION = "--trusted-packages"
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if TRUST_OPTION in argv[:argv.index("--") if "--" in argv else len(argv)]:
+        argv.remove(TRUST_OPTION)
+        return _trusting_packages(lambda: main(argv))
+    return _main(argv)
+
+
+def _trusting_packages(command) -> int:
+    """Run ``command`` with ALC_TRUSTED_PACKAGES=1 (the package readers' default limits become the trusted
+    ones; worker processes inherit it), restored after."""
+    from .package.errors import TRUST_VARIABLE
+    before = os.environ.get(TRUST_VARIABLE)
+    os.environ[TRUST_VARIABLE] = "1"
+    try:
+        return command()
+    finally:
+        if before is None:
+            os.environ.pop(TRUST_VARIABLE, None)
+        else:
+            os.environ[TRUST_VARIABLE] = before
+
+
+def _main(argv: list) -> int:
     for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 print as escapes
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")

@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 from .inputs import Compiled, compile_size, generate_size, prepare, read_sources
-from .sizes import SIZE_PARAMS
+from .sizes import SIZE_PARAMS, trusting
 
 __all__ = ["Generated", "generate_size", "read_sources"]
 
@@ -65,10 +65,13 @@ def _root(request, tmp_path_factory, size: str) -> str:
 
 @pytest.fixture(scope="session", params=SIZE_PARAMS)
 def generated(request, tmp_path_factory) -> Generated:
+    """One size, generated; while it is in use, the 100k size's packages are read as trusted
+    (:func:`benchmarks.sizes.trusting`: its base is over the default limits)."""
     size = request.param
-    root = _root(request, tmp_path_factory, size)
-    manifest = generate_size(size, root)
-    return Generated(size, root, manifest, read_sources(os.path.join(root, "base")))
+    with trusting(size):
+        root = _root(request, tmp_path_factory, size)
+        manifest = generate_size(size, root)
+        yield Generated(size, root, manifest, read_sources(os.path.join(root, "base")))
 
 
 @pytest.fixture(scope="session")

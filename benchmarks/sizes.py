@@ -7,6 +7,9 @@ enums)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 import pytest
 
 from alc.generate import Options
@@ -22,3 +25,26 @@ SIZES = {
                          conflict_rate=0.05, seed=1),
 }
 SIZE_PARAMS = [pytest.param("1k"), pytest.param("10k"), pytest.param("100k", marks=pytest.mark.slow)]
+
+TRUSTED_SIZES = frozenset({"100k"})
+"""Sizes whose base is over the default limits of package readers (575 MB of SymbolReference.json at 100k):
+read as trusted packages (our own generated input), with ``ALC_TRUSTED_PACKAGES=1``."""
+
+
+@contextlib.contextmanager
+def trusting(size: str):
+    """``ALC_TRUSTED_PACKAGES=1`` while the inputs of ``size`` are made and read, when it needs it (the
+    package readers of this process and of the processes it starts then take the trusted limits)."""
+    from alc.package.errors import TRUST_VARIABLE
+    if size not in TRUSTED_SIZES or os.environ.get(TRUST_VARIABLE) == "1":
+        yield
+        return
+    before = os.environ.get(TRUST_VARIABLE)
+    os.environ[TRUST_VARIABLE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[TRUST_VARIABLE]
+        else:
+            os.environ[TRUST_VARIABLE] = before

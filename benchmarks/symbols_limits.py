@@ -1,6 +1,6 @@
 """Peak memory and time of reading packages whose SymbolReference.json is large or shaped at the limits.
 
-    python -m benchmarks.symbols_limits [PACKAGE.app ...] [--root CHECKOUT] [--shapes strings,empty,...]
+    python -m benchmarks.symbols_limits [PACKAGE.app ...] [--root CHECKOUT] [--shapes strings,empty,...] [--trusted]
 
 For each package given (the W1 Base Application that alc built, say) and each
 worst-case shape of ``tests/hardkit.symbols_at_the_limits`` (built into a
@@ -9,7 +9,9 @@ a fresh process each: ``alc inspect`` (the objects' identities) and
 ``read_package`` (the whole symbol model: what compile and the server read).
 Printed per reading: exit code, CPU seconds (user+system of the reading
 process), wall seconds and peak resident memory (MB). ``--root`` runs the
-readings with the alc of another checkout (for before/after figures).
+readings with the alc of another checkout (for before/after figures);
+``--trusted`` reads with the limits of trusted packages (``ALC_TRUSTED_PACKAGES=1``: the generated 100k
+base is over the default limits).
 """
 
 from __future__ import annotations
@@ -42,10 +44,13 @@ READINGS = {
 }
 
 
-def measure(reading: str, package: str, root: str) -> dict:
+def measure(reading: str, package: str, root: str, trusted: bool = False) -> dict:
     """One reading of ``package`` in a fresh process (a small middle process measures it: a child's peak
     starts from the memory of the process that forked it)."""
     env = dict(os.environ, PYTHONPATH=root)
+    env.pop("ALC_TRUSTED_PACKAGES", None)
+    if trusted:
+        env["ALC_TRUSTED_PACKAGES"] = "1"
     out = subprocess.run([sys.executable, "-c", _MIDDLE, READINGS[reading], package], env=env,
                          capture_output=True, text=True, cwd=root)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -72,6 +77,7 @@ def main(argv=None) -> int:
     parser.add_argument("--shapes", default="strings,properties,empty,deep")
     parser.add_argument("--readings", default="inspect,read_package")
     parser.add_argument("--keep", help="folder for the worst-case packages (kept; reused when present)")
+    parser.add_argument("--trusted", action="store_true", help="read with the limits of trusted packages")
     args = parser.parse_args(argv)
     folder = args.keep or tempfile.mkdtemp(prefix="alc-symbols-limits-")
     os.makedirs(folder, exist_ok=True)
@@ -84,7 +90,7 @@ def main(argv=None) -> int:
     packages.update({os.path.basename(p): p for p in args.packages})
     for name, path in packages.items():
         for reading in args.readings.split(","):
-            facts = measure(reading, path, args.root)
+            facts = measure(reading, path, args.root, args.trusted)
             print(json.dumps({"package": name, "reading": reading, **facts}), flush=True)
     return 0
 

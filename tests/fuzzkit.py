@@ -105,10 +105,24 @@ def mutated_package(entries: dict, rng: random.Random, value=None) -> tuple[byte
     return app_bytes(out), name
 
 
+def read_whole(path: str) -> tuple:
+    """("read", 0 or 2, text) of reading the whole package, every symbol built (what compile and the server
+    read): 2 for a PackageError, any other exception an internal error."""
+    from alc.package import PackageError
+    from alc.package.reader import read_package
+    try:
+        package = read_package(path)
+        return "read", 0, str(sum(1 for _ in package.symbols.objects()))
+    except PackageError as exc:
+        return "read", 2, str(exc)
+    except Exception as exc:  # noqa: BLE001 (what the fuzzer looks for)
+        return "read", 3, f"internal error: {type(exc).__name__}: {exc}"
+
+
 def run_commands(path: str, dependency: str) -> list:
-    """(command, exit code, output) of every reading command on a package;
-    a failure is an exit code outside 0-2 or an internal error."""
-    results = []
+    """(command, exit code, output) of every reading command on a package, and of a reading of its whole
+    symbol model; a failure is an exit code outside 0-2 or an internal error."""
+    results = [read_whole(path)]
     for args in (["inspect", path], ["inspect", path, "--format", "json"], ["check", dependency, path],
                  ["merged", "table:50100", dependency, path], ["merged", "page:50100", path],
                  ["merged", "enum:50100", path, "--format", "json"]):

@@ -129,7 +129,7 @@ def sample_entries(objects: str = "table 50100 T { fields { field(1; A; Integer)
 
 def symbols_at_the_limits(shape: str, size: int = 120 * 1024 * 1024, per_object: int = 3 * 1024 * 1024) -> bytes:
     """A SymbolReference.json of at most about ``size`` bytes shaped to cost a decoder as much as the default
-    budget lets it (3,000,000 containers, 8,000,000 values, depth 128), cut into objects of about
+    budget lets it (128 MiB, 3,000,000 containers, 8,000,000 values, depth 128), cut into objects of about
     ``per_object`` bytes: ``strings`` (distinct key field names: the most values), ``properties``
     (distinct name/value pairs: a container and three values each), ``empty`` (empty fields: the most
     containers for the fewest bytes), ``deep`` (pages of controls nested 60 levels, 121 containers each)."""

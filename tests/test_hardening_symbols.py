@@ -198,7 +198,8 @@ def _read_whole(path: str) -> dict:
 def test_symbols_shaped_at_the_limits_read_in_bounded_memory_and_time(tmp_path, kind):
     """Each shape fills the default budget (3,000,000 containers or 8,000,000 values, depth 128) in up to
     40 MB: before this decoder the whole model took 1,299 MB (properties at 125 MB), 510 MB (empty) and
-    732 MB (deep); now the whole model stays well under 1 GB and `alc inspect` near the size of the file."""
+    732 MB (deep); now the whole model stays well under 1 GB and `alc inspect` near the size of the file
+    (test_hardening_limits.py: the same shapes at up to 128 MiB)."""
     path = str(tmp_path / f"{kind}.app")
     data = symbols_at_the_limits(kind, size=40 * 1024 * 1024)
     with open(path, "wb") as f:

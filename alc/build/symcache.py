@@ -45,7 +45,7 @@ def read_symbols_cached(path: str, limits: Limits = DEFAULT_LIMITS, use_cache: b
     entry: Optional[str] = None
     if use_cache:
         try:
-            entry = os.path.join(cache_folder(), _key(path) + ".pickle")
+            entry = os.path.join(cache_folder(), _key(path) + ("-trusted" * limits.resolved().trusted) + ".pickle")
             with open(entry, "rb") as f:
                 return pickle.load(f)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):

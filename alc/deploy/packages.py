@@ -36,7 +36,7 @@ def read_upload(path: str) -> tuple[Package, bytes]:
     from ..package.errors import DEFAULT_LIMITS
     from ..source import read_problem, read_regular
     try:  # a regular file within the reader's size limit (a FIFO or /dev/zero is refused unread)
-        data = read_regular(path, DEFAULT_LIMITS.max_file_size)
+        data = read_regular(path, DEFAULT_LIMITS.resolved().max_file_size)
     except OSError as exc:
         raise DeployUsageError(f"cannot read {path}: {read_problem(exc)}") from None
     try:

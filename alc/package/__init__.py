@@ -7,13 +7,15 @@ the package cache (folders of packages). Nothing here imports the compiler or th
 _WHERE = {"SymbolReference": "symbols", "read_symbols": "symbols", "symbols_from_ir": "symbols",
           "write_symbols": "symbols", "app_bytes": "container", "open_container": "container",
           "read_container": "container", "write_app": "container", "DEFAULT_LIMITS": "errors", "Limits": "errors",
+          "TRUSTED_LIMITS": "errors",
           "PackageError": "errors", "RuntimePackageError": "errors", "NavxManifest": "manifest",
           "read_manifest": "manifest", "write_manifest": "manifest", "Package": "reader", "read_package": "reader",
           "write_package": "writer"}
 
 __all__ = ["SymbolReference", "read_symbols", "write_symbols", "symbols_from_ir", "app_bytes", "write_app",
            "read_container", "open_container", "PackageError", "RuntimePackageError", "Limits", "DEFAULT_LIMITS",
-           "NavxManifest", "read_manifest", "write_manifest", "Package", "read_package", "write_package"]
+           "TRUSTED_LIMITS", "NavxManifest", "read_manifest", "write_manifest", "Package", "read_package",
+           "write_package"]
 
 
 def __getattr__(name: str):

@@ -38,7 +38,7 @@ import attrs
 from ..appmodel import AppManifest, Version
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span, open_regular, read_problem
-from .container import HEADER_SIZE, MAGIC, RUNTIME_MAGIC, SIGNATURE_MAGIC, local_header_problem
+from .container import HEADER_SIZE, MAGIC, RUNTIME_MAGIC, SIGNATURE_MAGIC, Window as _Window, local_header_problem
 from .errors import DEFAULT_LIMITS, Limits, PackageError, RuntimePackageError
 from .manifest import read_manifest
 from .reader import Package, read_package
@@ -231,11 +231,13 @@ def read_cached_manifest(path: str, limits: Limits = DEFAULT_LIMITS) -> AppManif
     zip directory and `NavxManifest.xml` (``read_package`` reads the whole
     file first). The rest of the package is checked when it is read.
     PackageError when anything is wrong, RuntimePackageError for `.NEA`."""
+    limits = limits.resolved()
     try:
         with open_regular(path) as f:
             size = os.fstat(f.fileno()).st_size
             if size > limits.max_file_size:
-                raise PackageError("ALC0425", f"file is {size} bytes, over the limit of {limits.max_file_size}")
+                raise PackageError("ALC0425", limits.over(f"file is {size} bytes, over the limit of "
+                                                          f"{limits.max_file_size}", "max_file_size", size))
             length = _check_header(f, size)
             window = _Window(f, HEADER_SIZE, length)
             _check_directory(window, limits)
@@ -293,7 +295,8 @@ def _check_directory(window: "_Window", limits: Limits) -> None:
             raise PackageError("ALC0424", "the payload is not a valid zip archive: no zip64 end record")
         count, directory = struct.unpack_from("<QQ", record, 32)
     if count > limits.max_entries or directory > limits.max_entries * _DIRECTORY_BYTES_PER_ENTRY + 0xFFFF:
-        raise PackageError("ALC0425", f"the package has {count} entries, over the limit of {limits.max_entries}")
+        raise PackageError("ALC0425", limits.over(f"the package has {count} entries, over the limit of "
+                                                  f"{limits.max_entries}", "max_entries", count))
 
 
 def _manifest_bytes(window: "_Window", limits: Limits) -> bytes:
@@ -320,29 +323,3 @@ def _manifest_bytes(window: "_Window", limits: Limits) -> bytes:
     if len(data) != info.file_size:
         raise PackageError("ALC0424", "entry `NavxManifest.xml` is corrupt: size differs from its header")
     return data
-
-
-class _Window:
-    """A read-only file view of ``length`` bytes from ``start``: the zip
-    payload, so that zipfile never sees the header or a signature block."""
-
-    def __init__(self, f, start: int, length: int):
-        self.f, self.start, self.length, self.pos = f, start, length, 0
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.pos
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        base = (0, self.pos, self.length)[whence]
-        self.pos = max(0, min(self.length, base + offset))
-        return self.pos
-
-    def read(self, n: int = -1) -> bytes:
-        n = self.length - self.pos if n is None or n < 0 else min(n, self.length - self.pos)
-        self.f.seek(self.start + self.pos)
-        data = self.f.read(n)
-        self.pos += len(data)
-        return data

@@ -330,6 +330,7 @@ class Container:
     zip: zipfile.ZipFile = attrs.field(repr=False)
     limits: Limits = attrs.field(default=DEFAULT_LIMITS, repr=False)
     _index: dict = attrs.field(factory=dict, repr=False)
+    payload: Optional[memoryview] = attrs.field(default=None, repr=False, kw_only=True)   # the zip's bytes
 
     def __attrs_post_init__(self) -> None:
         for entry in self.entries:
@@ -349,19 +350,33 @@ class Container:
     def size(self, name: str) -> int:
         return self._entry(name).info.file_size
 
+    def _stored(self, name: str, info: zipfile.ZipInfo) -> memoryview:
+        """The bytes of a stored entry, in place (its local header was checked against the directory)."""
+        head = bytes(self.payload[info.header_offset:info.header_offset + _LOCAL.size])
+        start = info.header_offset + _LOCAL.size + sum(struct.unpack_from("<HH", head, 26)) if \
+            len(head) == _LOCAL.size else len(self.payload) + 1
+        if start + info.file_size > len(self.payload) or info.compress_size != info.file_size:
+            raise PackageError("ALC0424", f"entry `{name}` is corrupt: it lies outside the payload")
+        view = self.payload[start:start + info.file_size]
+        if zlib.crc32(view) != info.CRC:
+            raise PackageError("ALC0424", f"entry `{name}` is corrupt: Bad CRC-32 for file {info.filename!r}")
+        return view
+
     def _entry(self, name: str) -> _Entry:
         entry = self._index.get(name.casefold())
         if entry is None:
             raise PackageError("ALC0431", f"the package has no `{name}`")
         return entry
 
-    def read(self, name: str, max_size: Optional[int] = None) -> bytes:
-        """The bytes of one entry; PackageError when corrupt or too large."""
+    def read(self, name: str, max_size: Optional[int] = None, field: Optional[str] = None) -> bytes:
+        """The bytes of one entry; PackageError when corrupt or too large (than ``max_size``, default the
+        limit of an entry; ``field``: the limit it is, for the message naming the opt-in)."""
         info = self._entry(name).info
         limit = self.limits.max_entry_size if max_size is None else max_size
+        field = "max_entry_size" if max_size is None else field
         if info.file_size > limit:
-            raise PackageError("ALC0425", f"entry `{name}` expands to {info.file_size} bytes, over the limit "
-                                          f"of {limit}")
+            raise PackageError("ALC0425", self.limits.over(f"entry `{name}` expands to {info.file_size} bytes, "
+                                                           f"over the limit of {limit}", field, info.file_size))
         try:
             with self.zip.open(info) as f:
                 data = f.read(info.file_size + 1)
@@ -372,15 +387,20 @@ class Container:
             raise PackageError("ALC0424", f"entry `{name}` is corrupt: size differs from its header")
         return data
 
-    def read_buffer(self, name: str, max_size: Optional[int] = None) -> bytearray:
+    def read_buffer(self, name: str, max_size: Optional[int] = None,
+                    field: Optional[str] = None) -> Union[bytearray, memoryview]:
         """The bytes of one entry (as :meth:`read`) in a buffer of its size, filled 1 MB at a time:
         :meth:`read` holds the entry twice while zlib joins its output, which for a large entry
-        (a SymbolReference.json of hundreds of MB) is most of a reader's peak memory."""
+        (a SymbolReference.json of hundreds of MB) is most of a reader's peak memory. A stored
+        (uncompressed) entry is a view of the package's bytes, its checksum checked: no copy at all."""
         info = self._entry(name).info
         limit = self.limits.max_entry_size if max_size is None else max_size
+        field = "max_entry_size" if max_size is None else field
         if info.file_size > limit:
-            raise PackageError("ALC0425", f"entry `{name}` expands to {info.file_size} bytes, over the limit "
-                                          f"of {limit}")
+            raise PackageError("ALC0425", self.limits.over(f"entry `{name}` expands to {info.file_size} bytes, "
+                                                           f"over the limit of {limit}", field, info.file_size))
+        if info.compress_type == zipfile.ZIP_STORED and self.payload is not None:
+            return self._stored(name, info)
         buffer = bytearray(info.file_size)
         view = memoryview(buffer)
         filled = 0
@@ -404,11 +424,14 @@ class Container:
 
 def open_container(path: str, limits: Limits = DEFAULT_LIMITS) -> Container:
     """Open a `.app` file (see :func:`read_container`)."""
+    limits = limits.resolved()
     try:
         data = read_regular(path, limits.max_file_size)
     except OSError as exc:
         if exc.errno == errno.EFBIG:
-            raise PackageError("ALC0425", f"file is {exc.strerror}", path) from None
+            size = exc.strerror.split()[0] if exc.strerror else ""   # "N bytes, over the limit of M"
+            raise PackageError("ALC0425", limits.over(f"file is {exc.strerror}", "max_file_size",
+                                                      int(size) if size.isdigit() else 0), path) from None
         raise PackageError("ALC0420", f"cannot read package: {read_problem(exc)}", path) from None
     try:
         return read_container(data, limits)
@@ -446,9 +469,12 @@ def read_header(data: bytes) -> Header:
 
 
 def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
-    """Check a package's bytes and index its zip entries; nothing is expanded yet."""
+    """Check a package's bytes and index its zip entries; nothing is expanded yet. The default
+    ``limits`` are the trusted ones when the environment says so (:meth:`Limits.resolved`)."""
+    limits = limits.resolved()
     if len(data) > limits.max_file_size:
-        raise PackageError("ALC0425", f"file is {len(data)} bytes, over the limit of {limits.max_file_size}")
+        raise PackageError("ALC0425", limits.over(f"file is {len(data)} bytes, over the limit of "
+                                                  f"{limits.max_file_size}", "max_file_size", len(data)))
     header = read_header(data)
     payload = memoryview(data)[HEADER_SIZE:HEADER_SIZE + header.payload_length]
     if bytes(payload[:4]) == RUNTIME_MAGIC:
@@ -456,7 +482,10 @@ def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
                                              "(encrypted `.NEA` payload); alc cannot read it")
     _check_directory(payload, limits)
     try:
-        zf = zipfile.ZipFile(io.BytesIO(payload))
+        # The zip is read through a window on the file's bytes (BytesIO shares a bytes object): a BytesIO
+        # of the payload alone would hold a second copy of the whole file while the package is read.
+        zf = zipfile.ZipFile(Window(io.BytesIO(data if isinstance(data, bytes) else bytes(data)), HEADER_SIZE,
+                                    header.payload_length))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error,
             UnicodeDecodeError, NotImplementedError, OverflowError) as exc:
@@ -464,7 +493,33 @@ def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
     entries = _check_entries(infos, limits)
     for entry in entries:
         local_header_problem(payload, entry.info)
-    return Container(header, entries, zf, limits)
+    return Container(header, entries, zf, limits, payload=payload)
+
+
+class Window:
+    """A read-only file view of ``length`` bytes from ``start``: the zip
+    payload, so that zipfile never sees the header or a signature block."""
+
+    def __init__(self, f, start: int, length: int):
+        self.f, self.start, self.length, self.pos = f, start, length, 0
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self.pos, self.length)[whence]
+        self.pos = max(0, min(self.length, base + offset))
+        return self.pos
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.length - self.pos if n is None or n < 0 else min(n, self.length - self.pos)
+        self.f.seek(self.start + self.pos)
+        data = self.f.read(n)
+        self.pos += len(data)
+        return data
 
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
@@ -515,7 +570,8 @@ def _check_directory(payload, limits: Limits) -> None:
         if len(record) == 56 and record[:4] == b"PK\x06\x06":
             count, size = struct.unpack_from("<QQ", record, 32)
     if count > limits.max_entries:
-        raise PackageError("ALC0425", f"the package has {count} entries, over the limit of {limits.max_entries}")
+        raise PackageError("ALC0425", limits.over(f"the package has {count} entries, over the limit of "
+                                                  f"{limits.max_entries}", "max_entries", count))
     if size > limits.max_entries * _DIRECTORY_BYTES_PER_ENTRY + 0xFFFF:
         raise PackageError("ALC0425", f"the zip directory is {size} bytes, too large for "
                                       f"{limits.max_entries} entries")
@@ -523,7 +579,8 @@ def _check_directory(payload, limits: Limits) -> None:
 
 def _check_entries(infos: list, limits: Limits) -> tuple[_Entry, ...]:
     if len(infos) > limits.max_entries:
-        raise PackageError("ALC0425", f"the package has {len(infos)} entries, over the limit of {limits.max_entries}")
+        raise PackageError("ALC0425", limits.over(f"the package has {len(infos)} entries, over the limit of "
+                                                  f"{limits.max_entries}", "max_entries", len(infos)))
     total = 0
     seen: dict[str, str] = {}
     entries = []
@@ -539,14 +596,16 @@ def _check_entries(infos: list, limits: Limits) -> tuple[_Entry, ...]:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise PackageError("ALC0424", f"entry `{name}` uses unsupported compression method {info.compress_type}")
         if info.file_size > limits.max_entry_size:
-            raise PackageError("ALC0425", f"entry `{name}` expands to {info.file_size} bytes, over the limit "
-                                          f"of {limits.max_entry_size}")
+            raise PackageError("ALC0425", limits.over(f"entry `{name}` expands to {info.file_size} bytes, over "
+                                                      f"the limit of {limits.max_entry_size}", "max_entry_size",
+                                                      info.file_size))
         if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise PackageError("ALC0425", f"entry `{name}` expands {info.file_size // max(info.compress_size, 1)} "
                                           f"times (limit {limits.max_ratio}): a zip bomb")
         total += info.file_size
         if total > limits.max_total_size:
-            raise PackageError("ALC0425", f"the entries expand to more than {limits.max_total_size} bytes in total")
+            raise PackageError("ALC0425", limits.over(f"the entries expand to more than {limits.max_total_size} "
+                                                      f"bytes in total", "max_total_size", total))
         key = name.casefold()
         if key in seen:
             raise PackageError("ALC0427", f"entry `{_printable(name)}` appears twice")

@@ -168,6 +168,7 @@ def read_package(source: Union[str, bytes], limits: Limits = DEFAULT_LIMITS, *,
     namespace, target; members empty), the rest checked but not built: what
     `alc inspect` shows."""
     path = source if isinstance(source, str) else None
+    limits = limits.resolved()
     container = open_container(source, limits) if path else read_container(source, limits)
     try:
         if not container.has(MANIFEST):
@@ -175,7 +176,7 @@ def read_package(source: Union[str, bytes], limits: Limits = DEFAULT_LIMITS, *,
         manifest = read_manifest(container.read(MANIFEST, limits.max_xml_size), limits)
         reference = SymbolReference()
         if symbols and container.has(SYMBOLS):
-            reference = read_symbols(container.read_buffer(SYMBOLS, limits.max_json_size), limits,
+            reference = read_symbols(container.read_buffer(SYMBOLS, limits.max_json_size, "max_json_size"), limits,
                                      members=symbols != "headers")
     except PackageError as exc:
         raise exc.with_path(path) if path else exc

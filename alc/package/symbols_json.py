@@ -26,6 +26,7 @@ import json
 import re
 from typing import Annotated, Any, Optional, Union
 
+import attrs
 import msgspec
 
 from ..appmodel import guid_from_hex
@@ -193,7 +194,7 @@ class _Record:
         self.cls = cls
 
     def load(self, v):
-        return _load(self.cls, v)
+        return _LOADERS[self.cls](v)
 
     def dump(self, v):
         return _OMIT if v is None else _dump(v)
@@ -284,6 +285,10 @@ class _Rights:
         return v
 
 
+_new, _get = object.__new__, dict.get
+_set_name, _set_value = Property.__dict__["name"].__set__, Property.__dict__["value"].__set__
+
+
 class _Props:
     """The fast path for the most numerous node: `[{"Name":..,"Value":..}]`.
     Equal properties are shared (a read of a large file repeats a few
@@ -295,28 +300,40 @@ class _Props:
     def load(self, v):
         if type(v) is not list:
             raise _BadValue("an array", v)
-        out = []
         cache = self.cache
+        if len(cache) > 100_000:
+            cache.clear()
+        known, out = cache.get, []
+        for p in v:   # the common case: objects with string names and values (anything else: _load_odd)
+            if type(p) is not dict:
+                return self._load_odd(v)
+            name, value = _get(p, "Name", ""), _get(p, "Value", "")
+            if type(name) is not str or type(value) is not str:
+                return self._load_odd(v)
+            prop = known((name, value))
+            if prop is None:
+                prop = cache[(name, value)] = _new(Property)   # Property(name, value) without attrs' __init__
+                _set_name(prop, name)
+                _set_value(prop, value)
+            out.append(prop)
+        return tuple(out)
+
+    def _load_odd(self, v):
+        """Properties with names or values to convert (numbers, booleans, null), or of the wrong type."""
+        out = []
         for i, p in enumerate(v):
             if type(p) is not dict:
                 raise _at(_BadValue("an object", p), i)
             name, value = p.get("Name", ""), p.get("Value", "")
-            if type(name) is not str or type(value) is not str:
-                try:
-                    name = _TEXT.load(name)
-                except _BadValue as exc:
-                    raise _at(_at(exc, "Name"), i)
-                try:
-                    value = "" if value is None else _TEXT.load(value)
-                except _BadValue as exc:
-                    raise _at(_at(exc, "Value"), i)
-            key = (name, value)
-            prop = cache.get(key)
-            if prop is None:
-                if len(cache) > 100_000:
-                    cache.clear()
-                prop = cache[key] = Property(name, value)
-            out.append(prop)
+            try:
+                name = _TEXT.load(name)
+            except _BadValue as exc:
+                raise _at(_at(exc, "Name"), i)
+            try:
+                value = "" if value is None else _TEXT.load(value)
+            except _BadValue as exc:
+                raise _at(_at(exc, "Value"), i)
+            out.append(Property(name, value))
         return tuple(out)
 
     def dump(self, v):
@@ -503,6 +520,107 @@ for _cls in OBJECT_CLASSES:
 _CLASS_BY_COLLECTION = {cls.collection: cls for cls in OBJECT_CLASSES}
 
 
+# ------------------------------------------------------------- loaders --
+# One function per class, generated from its spec: the fields in the spec's order (so the first value of
+# the wrong type is the one named, as a loop over the spec would), strings, integers and booleans of the
+# right type taken inline, lists of records read by a comprehension (the index of a bad item found again
+# only when there is one): a reading of the largest files builds millions of records, and a loop over the
+# spec with a method call per field cost twice the time.
+
+def _failing_index(items: list, load) -> int:
+    for i, item in enumerate(items):
+        try:
+            load(item)
+        except _BadValue:
+            return i
+    return 0   # pragma: no cover (only called after one item failed)
+
+
+def _fast(cls, spec) -> bool:
+    """Whether the loader of ``cls`` may fill a new instance's slots itself (what attrs' ``__init__`` does,
+    at half the cost): a record inside objects (never given ``extra``), every field from a codec of its own
+    (no ``load_into``), no validator, converter other than ``tuple`` (codecs return tuples) or factory."""
+    fields = attrs.fields(cls)
+    return (cls not in OBJECT_CLASSES and all(key is not None for _, key, _ in spec)
+            and "__slots__" in cls.__dict__ and not hasattr(cls, "__attrs_post_init__")
+            and all(f.validator is None and f.converter in (None, tuple) and not isinstance(f.default, attrs.Factory)
+                    for f in fields))
+
+
+def _loader_source(cls, spec) -> tuple[str, dict]:
+    """Source of the loader of ``cls`` (``_load_<class>``) and the names it binds."""
+    name = cls.__name__
+    fast = _fast(cls, spec)
+    lines = [f"def _load_{name}(d, extra=None):",
+             "    if type(d) is not dict:",
+             "        raise _BadValue('an object', d)",
+             "    get = d.get"]
+    env: dict = {name: cls}
+    if fast:
+        lines += ["    if extra is not None:",
+                  f"        raise TypeError('{name} takes no extra fields')",
+                  f"    o = _new({name})"]
+        env["_new"] = object.__new__
+    else:
+        lines.append("    kw = {} if extra is None else dict(extra)")
+    for n, (attr, key, codec) in enumerate(spec):
+        c = f"_{name}_{n}"
+        if key is None:
+            env[c] = codec.load_into
+            lines.append(f"    {c}(d, kw)")
+            continue
+        env[c] = codec.load
+        if fast:
+            setter = env[f"_{name}_set{n}"] = cls.__dict__[attr].__set__
+            env[f"_{name}_default{n}"] = attrs.fields_dict(cls)[attr].default
+            store = f"_{name}_set{n}(o, {{}})"
+            lines += [f"    v = get({key!r})", "    if v is None:", f"        {store.format(f'_{name}_default{n}')}"]
+        else:
+            store = f"kw[{attr!r}] = {{}}"
+            lines += [f"    v = get({key!r})", "    if v is None:", "        pass"]
+        kind = type(codec)
+        inline = {_Str: "str", _Int: "int", _Bool: "bool"}.get(kind)
+        if inline:
+            lines += [f"    elif type(v) is {inline}:", f"        {store.format('v')}"]
+        if kind is _Kind:
+            env[f"_{name}_by{n}"] = codec.by_number
+            lines += ["    elif type(v) is int and v in " + f"_{name}_by{n}:",
+                      f"        {store.format(f'_{name}_by{n}[v]')}"]
+        if kind is _List and type(codec.item) is _Record:
+            item = f"_load_{codec.item.cls.__name__}"
+            lines += ["    elif type(v) is list:",
+                      "        try:",
+                      f"            {store.format(f'tuple([{item}(x) for x in v])')}",
+                      "        except _BadValue as exc:",
+                      f"            raise _at(_at(exc, _failing_index(v, {item})), {key!r})"]
+        lines += ["    else:", "        try:", f"            {store.format(f'{c}(v)')}",
+                  "        except _BadValue as exc:", f"            raise _at(exc, {key!r})"]
+    if fast:
+        done = {attr for attr, _, _ in spec}
+        for field in attrs.fields(cls):
+            if field.name not in done:
+                env[f"_{name}_set_{field.name}"] = cls.__dict__[field.name].__set__
+                env[f"_{name}_default_{field.name}"] = field.default
+                lines.append(f"    _{name}_set_{field.name}(o, _{name}_default_{field.name})")
+        lines.append("    return o")
+    else:
+        lines.append(f"    return {name}(**kw)")
+    return "\n".join(lines) + "\n", env
+
+
+def _make_loaders() -> dict:
+    """Every class's loader, compiled into one namespace (records nest: each finds the others there)."""
+    namespace: dict = {"_BadValue": _BadValue, "_at": _at, "_failing_index": _failing_index}
+    for cls, spec in SPECS.items():
+        source, env = _loader_source(cls, spec)
+        namespace.update(env)
+        exec(compile(source, f"<loader of {cls.__name__}>", "exec"), namespace)
+    return {cls: namespace[f"_load_{cls.__name__}"] for cls in SPECS}
+
+
+_LOADERS = _make_loaders()
+
+
 # ------------------------------------------------------ the typed schema --
 # The same specs as msgspec types, for reading the headers of the objects
 # (`alc inspect`) while checking the shape of everything else in C: each
@@ -580,20 +698,8 @@ _SCHEMA = {cls: globals()[f"_J{cls.__name__}"] for cls in OBJECT_CLASSES}
 # ------------------------------------------------------------ load / dump --
 
 def _load(cls, d, extra=None):
-    if type(d) is not dict:
-        raise _BadValue("an object", d)
-    kw = {} if extra is None else dict(extra)
-    for attr, key, codec in SPECS[cls]:
-        if key is None:
-            codec.load_into(d, kw)
-            continue
-        v = d.get(key)
-        if v is not None:
-            try:
-                kw[attr] = codec.load(v)
-            except _BadValue as exc:
-                raise _at(exc, key)
-    return cls(**kw)
+    """The record of class ``cls`` from its JSON ``d`` (``extra``: more fields, such as the namespace)."""
+    return _LOADERS[cls](d, extra)
 
 
 def _dump(obj) -> dict:
@@ -800,8 +906,8 @@ def _prepare(data, limits: Limits):
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     if len(data) > limits.max_json_size:
-        raise PackageError("ALC0425", f"SymbolReference.json is {len(data)} bytes, over the limit of "
-                                      f"{limits.max_json_size}")
+        raise PackageError("ALC0425", limits.over(f"SymbolReference.json is {len(data)} bytes, over the limit of "
+                                                  f"{limits.max_json_size}", "max_json_size", len(data)))
     view = memoryview(data).cast("B")
     end = len(view)
     while end:   # trailing NULs and blanks, stripped 64 KB at a time (at C speed, however many)
@@ -815,7 +921,10 @@ def _prepare(data, limits: Limits):
     try:
         budget_check(view, limits.symbols_budget(), "SymbolReference.json")
     except BudgetError as exc:
-        raise PackageError("ALC0425" if exc.over_limit else "ALC0430", str(exc)) from None
+        if exc.over_limit:
+            raise PackageError("ALC0425", limits.over(str(exc), f"max_json_{exc.limit}", exc.value, len(view))) \
+                from None
+        raise PackageError("ALC0430", str(exc)) from None
     return view
 
 
@@ -876,6 +985,7 @@ def read_symbols(data: Union[bytes, bytearray, memoryview, str], limits: Limits 
     Table(id=1, name='T', fields=(), keys=(), field_groups=(), properties=(), variables=(), methods=(), \
 reference_source_file='', namespace=None)
     """
+    limits = limits.resolved()
     view = _prepare(data, limits)
     groups: dict[str, list] = {attr: [] for attr in COLLECTION_ATTRS.values()}
     collecting = gc.isenabled()
@@ -900,6 +1010,11 @@ reference_source_file='', namespace=None)
         PROPS.cache.clear()
         TYPE.cache.clear()
         if collecting:
+            # The model's millions of objects go straight to the oldest generation (freeze then unfreeze: two
+            # list splices), not through the young ones: the first collections after would walk them all
+            # (a second per 1.5 million records), only to find nothing to free.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

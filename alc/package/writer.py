@@ -65,6 +65,7 @@ def check_readable(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     Traceback (most recent call last):
     alc.package.errors.PackageError: error ALC0428: the package would be refused when read: NavxManifest.xml ...
     """
+    limits = limits.resolved()
     try:
         container = read_container(data, limits)
         read_manifest(container.read(MANIFEST, limits.max_xml_size), limits)
@@ -76,4 +77,6 @@ def check_readable(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     except PackageError as exc:
         raise PackageError(exc.code, f"the package would be refused when read: {exc.message}") from None
     except BudgetError as exc:
-        raise PackageError("ALC0425", f"the package would be refused when read: {exc}") from None
+        field = f"max_json_{exc.limit}" if exc.over_limit and str(exc).startswith(SYMBOLS) else None
+        message = limits.over(str(exc), field, exc.value, container.size(SYMBOLS)) if field else str(exc)
+        raise PackageError("ALC0425", f"the package would be refused when read: {message}") from None
