@@ -34,7 +34,8 @@ alc.ir.serialize.SerializationError: row 0 is malformed or refers to a row that 
 from __future__ import annotations
 
 import functools
-from typing import Any
+import os
+from typing import Any, Optional
 
 import attrs
 import msgspec
@@ -269,6 +270,12 @@ def _build_int(row: list, built: list, depths: list) -> None:
 
 
 def _build_code(row: list, built: list, depths: list, path: str = "<package>") -> None:
+    built.append(_code_body(row, path))
+    depths.append(1)
+
+
+def _code_body(row: list, path: str) -> Any:
+    """The LazyBody of a code row ``["Code", text, pp_depth, symbol...]``."""
     if type(row) is not list:
         _bad_row("a code row that is not a row")
     n = len(row)
@@ -283,8 +290,7 @@ def _build_code(row: list, built: list, depths: list, path: str = "<package>") -
     _set_body_span(body, Span(SourceFile(path, text), 0, len(text)))
     _set_body_depth(body, depth)
     _set_body_symbols(body, frozenset(symbols) if symbols else _NO_SYMBOLS)
-    built.append(body)
-    depths.append(1)
+    return body
 
 
 _new = object.__new__
@@ -297,16 +303,36 @@ _BUILDERS[TUPLE] = _build_tuple
 _BUILDERS[INT] = _build_int
 
 
-def decode(data: bytes, path: str = "<package>") -> Any:
+def decode(data: bytes, path: str = "<package>", accelerated: Optional[bool] = None) -> Any:
     """The IR the rows in ``data`` describe (the last row's node); SerializationError
     when they are malformed, of the wrong types, or nested too deeply. The bytes are
-    expected to be within their budget already (:func:`alc.budget.check`)."""
+    expected to be within their budget already (:func:`alc.budget.check`).
+
+    The rows are built by the compiled accelerator (alc/ir/_compact_accel.pyx) where
+    it is built, unless ``accelerated`` is False or ``ALC_PURE_PYTHON=1``; the IR is
+    the same either way, and so are the errors (rows it refuses are decoded again
+    here, which raises the error)."""
     try:
         rows = _decode(data)
     except msgspec.MsgspecError as exc:
         raise SerializationError(f"not valid JSON: {exc}") from None
     if type(rows) is not list or not rows:
         raise SerializationError("metadata without rows")
+    accel = accelerator() if accelerated is not False else None
+    if accelerated and accel is None:
+        raise RuntimeError("the metadata decoder's compiled accelerator is not built (or ALC_PURE_PYTHON is set)")
+    if accel is not None:
+        try:
+            node = accel.build_rows(rows, _specs(accel), functools.partial(_code_body, path=path), MAX_DEPTH)
+        except (SerializationError, TypeError, ValueError):
+            node = None   # decoded again below, for the error
+        if node is not None:
+            return node
+    return _build_rows(rows, path)
+
+
+def _build_rows(rows: list, path: str) -> Any:
+    """The node of the last row, each row built in order (the pure-Python builder)."""
     builders = dict(_BUILDERS)
     builders[CODE] = functools.partial(_build_code, path=path)
     built: list = []
@@ -324,3 +350,49 @@ def decode(data: bytes, path: str = "<package>") -> Any:
     except TypeError as exc:
         raise SerializationError(f"row {len(built)} is malformed ({exc})") from None
     return built[-1]
+
+
+PURE_PYTHON_ENV = "ALC_PURE_PYTHON"
+"""Set to 1 to decode in pure Python even where the compiled accelerator is built (as for the parser)."""
+
+
+def accelerator() -> Any:
+    """The compiled twin of :func:`_build_rows` (alc/ir/_compact_accel.pyx), or None where it was
+    not built (no C compiler at install time) or ``ALC_PURE_PYTHON=1`` asks for pure Python."""
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+        return None
+    try:
+        from . import _compact_accel
+    except ImportError:
+        return None
+    return _compact_accel
+
+
+@functools.lru_cache(maxsize=None)
+def _specs(accel) -> dict:
+    """Row tag -> the accelerator's Spec: what :func:`_builder` generates for each node class, as data."""
+    specs = {TUPLE: accel.special(1), CODE: accel.special(2), INT: accel.special(3)}
+    for tag, cls in _CLASSES.items():
+        if cls.__new__ is not object.__new__:
+            continue   # not built from its slots: the pure-Python builder's rows (none in the catalogue)
+        types = _field_types(cls)
+        fields = []
+        for i, f in enumerate(_FIELDS[tag]):
+            allowed = types.get(f.name)
+            required = f.default is attrs.NOTHING
+            default = None if required else f.default
+            node_slot = not _INT_SLOTS[tag][i] and (allowed is None or not allowed <= _SCALARS)
+            elements = _elements(tag, f.name) if node_slot and allowed is not None and tuple in allowed else None
+            ok = None
+            if allowed is not None:
+                ok = allowed | {type(None)} if (tag, f.name) in _NULLABLE else allowed
+                if not required and default is None:
+                    ok = ok | {type(None)}
+                ok = frozenset(ok)
+            exempt = not required and default is not None
+            fields.append((getattr(cls, f.name), required, node_slot, exempt, default, ok, elements))
+        try:
+            specs[tag] = accel.node_spec(cls, getattr(cls, "span", None), fields)
+        except ValueError:
+            continue   # a field that is not a plain slot: left to the pure-Python builder
+    return specs
