@@ -29,7 +29,7 @@ def load_apps(paths: Sequence[str], cache_folders: Iterable[str] = ()) -> list[A
     with gc_paused():  # what is loaded stays alive: no collection while it grows
         apps = _load_all(paths, cache_folders)
     # The objects stay alive until the end: keep the collector from walking them again and again.
-    gc.collect()
+    # (No collection first: it would walk them all once, for the little garbage loading leaves.)
     gc.freeze()
     return apps
 

@@ -296,6 +296,9 @@ class Container:
     zip: zipfile.ZipFile = attrs.field(repr=False)
     limits: Limits = attrs.field(default=DEFAULT_LIMITS, repr=False)
     _index: dict = attrs.field(factory=dict, repr=False)
+    payload: Optional[memoryview] = attrs.field(default=None, repr=False)
+    """The zip's bytes, whose local headers :func:`read_container` checked against the
+    directory: entries are inflated from them directly (see :meth:`read`)."""
 
     def __attrs_post_init__(self) -> None:
         for entry in self.entries:
@@ -328,6 +331,8 @@ class Container:
         if info.file_size > limit:
             raise PackageError("ALC0425", f"entry `{name}` expands to {info.file_size} bytes, over the limit "
                                           f"of {limit}")
+        if self.payload is not None:
+            return _inflate(self.payload, info, name)
         try:
             with self.zip.open(info) as f:
                 data = f.read(info.file_size + 1)
@@ -366,6 +371,33 @@ class Container:
         if chunk or filled != info.file_size:
             raise PackageError("ALC0424", f"entry `{name}` is corrupt: size differs from its header")
         return buffer
+
+
+_LOCAL_LENGTHS = struct.Struct("<HH")
+
+
+def _inflate(payload: memoryview, info: zipfile.ZipInfo, name: str) -> bytes:
+    """The bytes of one entry, inflated straight from the payload (what ``zipfile`` reads,
+    without its file object per entry): the data follows the local header, whose name
+    and fields :func:`read_container` checked; the size and CRC-32 are checked here."""
+    at = info.header_offset + _LOCAL.size
+    name_len, extra_len = _LOCAL_LENGTHS.unpack_from(payload, at - 4)
+    start = at + name_len + extra_len
+    raw = payload[start:start + info.compress_size]
+    if len(raw) != info.compress_size:
+        raise PackageError("ALC0424", f"entry `{name}` is corrupt: its data runs past the payload")
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = bytes(raw)
+    else:
+        try:
+            data = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+        except zlib.error as exc:
+            raise PackageError("ALC0424", f"entry `{name}` is corrupt: {exc}") from None
+    if len(data) != info.file_size:
+        raise PackageError("ALC0424", f"entry `{name}` is corrupt: size differs from its header")
+    if zlib.crc32(data) != info.CRC:
+        raise PackageError("ALC0424", f"entry `{name}` is corrupt: Bad CRC-32 for file {info.filename!r}")
+    return data
 
 
 def open_container(path: str, limits: Limits = DEFAULT_LIMITS) -> Container:
@@ -430,7 +462,7 @@ def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
     entries = _check_entries(infos, limits)
     for entry in entries:
         local_header_problem(payload, entry.info)
-    return Container(header, entries, zf, limits)
+    return Container(header, entries, zf, limits, payload=payload)
 
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")

@@ -199,9 +199,14 @@ def _surely_within(data: bytes, budget) -> bool:
     True
     >>> _surely_within(b'[["Name","[[a"]]', JsonBudget(max_containers=3))
     False
+    >>> _surely_within(b'[["Name","a"]]', JsonBudget(max_containers=7, max_values=14))  # too short to be over
+    True
     """
-    if len(data) > budget.max_size or b"\\ud" in data or b"\\uD" in data:
+    size = len(data)
+    if size > budget.max_size or b"\\ud" in data or b"\\uD" in data:
         return False
+    if size // 2 <= budget.max_containers and size <= budget.max_values:
+        return True   # each container takes two bytes and each value one at least: nothing to count
     containers = data.count(b"[") + data.count(b"{")
     return containers <= budget.max_containers and containers + data.count(b",") + 1 <= budget.max_values
 
