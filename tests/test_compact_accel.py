@@ -93,7 +93,8 @@ MALFORMED = [
     b'[["Name","a"],["Unary","not",true]]', b'[["Name","a"],["Unary",0,0]]', b'[[["Name"]]]', b'[[]]', b'[[null]]',
     b'[["Name","a"],["T",0,1]]', b'[["T","a"],["Values",0]]', b'[["Name","a"],"Name"]', b'[{"$":"Name"}]',
     b'[["Literal","string","x"],["T",0],["TypeRef","Code",null,0,false,1]]', b'[["TableField","1","A"]]',
-    _deep(MAX_DEPTH + 1), b'[["Name","a"],["T",0],["T",1],["Values",2]]',
+    _deep(MAX_DEPTH + 1), b'[["Name","a"],["T",0],["T",1],["Values",2]]', b'[["Code","x",1]]',
+    b'[["Code","x",2,"A","B"]]', b'[["Code","x",true]]', b'[["Code","x",1,2]]', b'[["Code",null]]',
 ]
 
 

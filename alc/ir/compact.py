@@ -323,7 +323,7 @@ def decode(data: bytes, path: str = "<package>", accelerated: Optional[bool] = N
         raise RuntimeError("the metadata decoder's compiled accelerator is not built (or ALC_PURE_PYTHON is set)")
     if accel is not None:
         try:
-            node = accel.build_rows(rows, _specs(accel), functools.partial(_code_body, path=path), MAX_DEPTH)
+            node = accel.build_rows(rows, _specs(accel), functools.partial(_code_body, path=path), MAX_DEPTH, path)
         except (SerializationError, TypeError, ValueError):
             node = None   # decoded again below, for the error
         if node is not None:
@@ -371,7 +371,14 @@ def accelerator() -> Any:
 @functools.lru_cache(maxsize=None)
 def _specs(accel) -> dict:
     """Row tag -> the accelerator's Spec: what :func:`_builder` generates for each node class, as data."""
-    specs = {TUPLE: accel.special(1), CODE: accel.special(2), INT: accel.special(3)}
+    specs = {TUPLE: accel.special(1), INT: accel.special(3)}
+    body_fields, source_fields = ("span", "pp_depth", "symbols"), ("path", "_text", "_line_starts", "_from_disk")
+    if tuple(f.name for f in attrs.fields(_LazyBody)) == body_fields and SourceFile.__slots__ == source_fields:
+        try:   # what _code_body builds, its slots set directly
+            specs[CODE] = accel.code_spec(_LazyBody, [getattr(_LazyBody, n) for n in body_fields], SourceFile,
+                                          [getattr(SourceFile, n) for n in source_fields], Span, _NO_SYMBOLS)
+        except ValueError:
+            pass   # code rows left to the pure-Python builder
     for tag, cls in _CLASSES.items():
         if cls.__new__ is not object.__new__:
             continue   # not built from its slots: the pure-Python builder's rows (none in the catalogue)
