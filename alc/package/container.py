@@ -88,10 +88,15 @@ def decode_entry_name(raw: str) -> str:
 
     >>> decode_entry_name("src/Codeunit%20Ext/a.al")
     'src/Codeunit Ext/a.al'
+    >>> decode_entry_name("src/a..b/.x/x.al"), decode_entry_name("src/./a.al")
+    Traceback (most recent call last):
+    alc.package.errors.PackageError: error ALC0426: unsafe entry name `src/./a.al`: `.` segment
     >>> decode_entry_name("src/../../etc/passwd")
     Traceback (most recent call last):
     alc.package.errors.PackageError: error ALC0426: unsafe entry name `src/../../etc/passwd`: `..` segment
     """
+    if _PLAIN_NAME.match(raw):
+        return raw
     try:
         name = raw if raw == CONTENT_TYPES or "%" not in raw else unquote(raw, errors="strict")
     except UnicodeDecodeError:
@@ -104,6 +109,9 @@ def decode_entry_name(raw: str) -> str:
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
+_SEGMENT = r"(?!\.\.?(?:/|\Z))[A-Za-z0-9_.\-\[\]() ~!$&'+,;=@]+"
+_PLAIN_NAME = re.compile(rf"(?:{_SEGMENT}/)*{_SEGMENT}\Z")
+"""Names with nothing to decode or refuse (most): safe characters, no empty, `.` or `..` segment."""
 
 
 def _name_problem(name: str) -> Optional[str]:
