@@ -184,6 +184,14 @@ class Tree:
     def freeze(self) -> tuple:
         return tuple(c.freeze() for c in self.root.children)
 
+    def release(self) -> None:
+        """Unlink every element from its parent once the tree is frozen for the last time:
+        the links up are the only cycles, so the elements are then freed as soon as the
+        tree is, without waiting for the cyclic collector to find them."""
+        for elem in self._elems.values():
+            elem.parent = None
+        self.root.children = None
+
 
 def _is_container(elem: Elem) -> bool:
     return type(elem.node) in CHILD_ATTRS
