@@ -104,8 +104,14 @@ class Tree:
         self.ids: dict = {}
         self._elems = {id(e.node): e for e in self.root.children}
         self._parents: dict = {}             # id(node) -> parent IR node, below the top level
+        names, ids, index = self.names, self.ids, self._index
         for node in nodes:
-            self._index(node)
+            if type(node) in CHILD_ATTRS:
+                index(node)
+            else:                            # a leaf (a field, a key, an enum value): indexed here
+                names.setdefault(node.name.casefold(), node)
+                if id_attr is not None:
+                    ids.setdefault(getattr(node, id_attr), node)
 
     def _index(self, top: Any) -> None:
         stack = [top]
