@@ -32,9 +32,10 @@ def load_apps(paths: Sequence[str], cache_folders: Iterable[str] = (),
     read = read or _read
     with gc_paused():  # what is loaded stays alive: no collection while it grows
         apps = _load_all(paths, cache_folders, read)
-    # The objects stay alive until the end: keep the collector from walking them again and again.
-    # (No collection first: it would walk them all once, for the little garbage loading leaves.)
-    gc.freeze()
+        # The objects stay alive until the end: keep the collector from walking them again and again
+        # (frozen before the collector is back, whose first collection would walk them all once;
+        # and without a collection first, for the little garbage loading leaves).
+        gc.freeze()
     return apps
 
 
