@@ -69,8 +69,17 @@ def _int_slot(allowed) -> bool:
 
 
 _SCALARS = frozenset({str, bool, int, float, type(None)})
-_INT_SLOTS = {tag: tuple(_int_slot(_field_types(cls).get(f.name)) for f in _FIELDS[tag])
-              for tag, cls in _CLASSES.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _types(cls: type) -> dict:
+    return _field_types(cls)
+
+
+@functools.lru_cache(maxsize=None)
+def _int_slots(tag: str) -> tuple:
+    """For each field of the node type ``tag``, whether it holds a plain int (an id), never a row number."""
+    return tuple(_int_slot(_types(_CLASSES[tag]).get(f.name)) for f in _FIELDS[tag])
 
 
 class _Encoder:
@@ -118,7 +127,7 @@ class _Encoder:
         fields = _FIELDS.get(name)
         if fields is None or _CLASSES[name] is not t:
             raise SerializationError(f"not an IR node: {name}")
-        slots = _INT_SLOTS[name]
+        slots = _int_slots(name)
         values = [getattr(node, f.name) for f in fields]
         last = len(fields)
         while last and _is_default(fields[last - 1], values[last - 1]):
@@ -173,7 +182,7 @@ def _builder(tag: str, cls: type):
     ``built`` and its depth to ``depths``; fields are set directly (as in
     :func:`alc.ir.serialize._builder`), each value's type checked."""
     fields = _FIELDS[tag]
-    types = _field_types(cls)
+    types = _types(cls)
     env: dict = {"_new": object.__new__, "_cls": cls, "_missing": functools.partial(_missing_field, tag),
                  "_wrong": functools.partial(_wrong_type, tag), "_bad": _bad_row, "_tuple": tuple,
                  "_MAX": MAX_DEPTH}
@@ -186,7 +195,7 @@ def _builder(tag: str, cls: type):
     if span is not None:
         env["_setspan"] = span.__set__
         lines.append("    _setspan(o, None)")
-    slots = _INT_SLOTS[tag]
+    slots = _int_slots(tag)
     for i, f in enumerate(fields):
         k = i + 1
         env[f"_set{i}"] = getattr(cls, f.name).__set__
@@ -298,9 +307,15 @@ _LazyBody = ir.LazyBody
 _set_body_span, _set_body_depth, _set_body_symbols = (getattr(_LazyBody, f.name).__set__
                                                       for f in attrs.fields(_LazyBody))
 _NO_SYMBOLS: frozenset = frozenset()
-_BUILDERS = {tag: _builder(tag, cls) for tag, cls in _CLASSES.items()}
-_BUILDERS[TUPLE] = _build_tuple
-_BUILDERS[INT] = _build_int
+
+
+@functools.lru_cache(maxsize=None)
+def _builders() -> dict:
+    """Row tag -> its pure-Python builder, generated on first use (the accelerator needs none)."""
+    builders = {tag: _builder(tag, cls) for tag, cls in _CLASSES.items()}
+    builders[TUPLE] = _build_tuple
+    builders[INT] = _build_int
+    return builders
 
 
 def decode(data: bytes, path: str = "<package>", accelerated: Optional[bool] = None) -> Any:
@@ -333,7 +348,7 @@ def decode(data: bytes, path: str = "<package>", accelerated: Optional[bool] = N
 
 def _build_rows(rows: list, path: str) -> Any:
     """The node of the last row, each row built in order (the pure-Python builder)."""
-    builders = dict(_BUILDERS)
+    builders = dict(_builders())
     builders[CODE] = functools.partial(_build_code, path=path)
     built: list = []
     depths: list = []
@@ -382,13 +397,13 @@ def _specs(accel) -> dict:
     for tag, cls in _CLASSES.items():
         if cls.__new__ is not object.__new__:
             continue   # not built from its slots: the pure-Python builder's rows (none in the catalogue)
-        types = _field_types(cls)
+        types = _types(cls)
         fields = []
         for i, f in enumerate(_FIELDS[tag]):
             allowed = types.get(f.name)
             required = f.default is attrs.NOTHING
             default = None if required else f.default
-            node_slot = not _INT_SLOTS[tag][i] and (allowed is None or not allowed <= _SCALARS)
+            node_slot = not _int_slots(tag)[i] and (allowed is None or not allowed <= _SCALARS)
             elements = _elements(tag, f.name) if node_slot and allowed is not None and tuple in allowed else None
             ok = None
             if allowed is not None:
