@@ -309,8 +309,9 @@ class Container:
     directory: entries are inflated from them directly (see :meth:`read`)."""
 
     def __attrs_post_init__(self) -> None:
-        for entry in self.entries:
-            self._index[entry.name.casefold()] = entry
+        if not self._index:   # (read_container passes the index it built while checking the names)
+            for entry in self.entries:
+                self._index[entry.name.casefold()] = entry
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -489,10 +490,10 @@ def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error,
                 UnicodeDecodeError, NotImplementedError, OverflowError) as exc:
             raise PackageError("ALC0424", f"the payload is not a valid zip archive: {exc}") from None
-    entries = _check_entries(infos, limits)
+    entries, index = _check_entries(infos, limits)
     for entry in entries:
         local_header_problem(payload, entry.info)
-    return Container(header, entries, zf, limits, payload=payload)
+    return Container(header, entries, zf, limits, index, payload=payload)
 
 
 class _Info:
@@ -602,35 +603,39 @@ def _check_directory(payload, limits: Limits) -> None:
                                       f"{limits.max_entries} entries")
 
 
-def _check_entries(infos: list, limits: Limits) -> tuple[_Entry, ...]:
+def _check_entries(infos: list, limits: Limits) -> tuple[tuple[_Entry, ...], dict]:
+    """The entries, checked, and the same by casefolded name."""
     if len(infos) > limits.max_entries:
         raise PackageError("ALC0425", f"the package has {len(infos)} entries, over the limit of {limits.max_entries}")
     total = 0
-    seen: dict[str, str] = {}
+    index: dict[str, _Entry] = {}
     entries = []
+    max_size, floor, ratio, max_total = limits.max_entry_size, limits.ratio_floor, limits.max_ratio, \
+        limits.max_total_size
+    methods = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
     for info in infos:
-        if not info.filename:
+        filename, size = info.filename, info.file_size
+        if not filename:
             raise PackageError("ALC0426", "unsafe entry name ``: empty name")
-        if info.is_dir() and info.file_size == 0:
-            decode_entry_name(info.filename.rstrip("/"))
+        if filename[-1] == "/" and size == 0:    # a folder
+            decode_entry_name(filename.rstrip("/"))
             continue
-        name = decode_entry_name(info.filename)
+        name = decode_entry_name(filename)
         if info.flag_bits & 0x1:
             raise PackageError("ALC0424", f"entry `{name}` is encrypted")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        if info.compress_type not in methods:
             raise PackageError("ALC0424", f"entry `{name}` uses unsupported compression method {info.compress_type}")
-        if info.file_size > limits.max_entry_size:
-            raise PackageError("ALC0425", f"entry `{name}` expands to {info.file_size} bytes, over the limit "
-                                          f"of {limits.max_entry_size}")
-        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise PackageError("ALC0425", f"entry `{name}` expands {info.file_size // max(info.compress_size, 1)} "
-                                          f"times (limit {limits.max_ratio}): a zip bomb")
-        total += info.file_size
-        if total > limits.max_total_size:
-            raise PackageError("ALC0425", f"the entries expand to more than {limits.max_total_size} bytes in total")
+        if size > max_size:
+            raise PackageError("ALC0425", f"entry `{name}` expands to {size} bytes, over the limit of {max_size}")
+        if size > floor and size > ratio * max(info.compress_size, 1):
+            raise PackageError("ALC0425", f"entry `{name}` expands {size // max(info.compress_size, 1)} "
+                                          f"times (limit {ratio}): a zip bomb")
+        total += size
+        if total > max_total:
+            raise PackageError("ALC0425", f"the entries expand to more than {max_total} bytes in total")
         key = name.casefold()
-        if key in seen:
+        if key in index:
             raise PackageError("ALC0427", f"entry `{_printable(name)}` appears twice")
-        seen[key] = name
-        entries.append(_Entry(name, info))
-    return tuple(entries)
+        entry = index[key] = _Entry(name, info)
+        entries.append(entry)
+    return tuple(entries), index
