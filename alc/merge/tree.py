@@ -73,6 +73,8 @@ class Elem:
     def freeze(self) -> Any:
         """The IR node with the changes; the original when there are none."""
         node = self.node
+        if self.children is None and self.props is None and not self.triggers:
+            return node                         # untouched (most elements of a section)
         changes: dict = {}
         if self.children is not None:
             kids = [c.freeze() for c in self.children]
@@ -188,7 +190,7 @@ class Tree:
         return first if first is not None and _is_container(first) else self.root
 
     def freeze(self) -> tuple:
-        return tuple(c.freeze() for c in self.root.children)
+        return tuple([c.freeze() for c in self.root.children])
 
     def release(self) -> None:
         """Unlink every element from its parent once the tree is frozen for the last time:
