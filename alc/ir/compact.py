@@ -14,7 +14,11 @@ Decoding reads the array with msgspec (C) and builds each row once, in
 order, with the type of every field and tuple element checked as in
 :mod:`alc.ir.serialize` (typed decoding), the depth of the tree bounded by
 :data:`~alc.ir.serialize.MAX_DEPTH`, and a row referring only to rows
-before it (so the IR is a tree of bounded depth, never a cycle).
+before it (so the IR is a tree of bounded depth, never a cycle). The rows
+are built by a compiled twin of the pure-Python builder where it is built
+(alc/ir/_compact_accel.pyx: the same checks, the slots set in C, the nodes
+left to reference counting rather than the cyclic collector); rows it
+refuses are decoded again in Python, which names the error.
 
 >>> from alc import parse_text
 >>> t = parse_text("table 50100 T { fields { field(1; A; Integer) { } field(2; B; Integer) { } } }").unit.objects[0]
