@@ -578,8 +578,9 @@ def _write_text(path: str, text: str) -> None:
         raise UsageError(str(exc)) from None
 
 
-def _app_paths(paths: Sequence[str]) -> list[str]:
-    """The packages given: files as they are, every `*.app` of a folder (sorted); one version per app."""
+def _app_paths(paths: Sequence[str], read=None) -> list[str]:
+    """The packages given: files as they are, every `*.app` of a folder (sorted); one version per app.
+    ``read(path)`` reads a package (once per command: see :func:`_package_reader`)."""
     out = []
     for path in paths:
         if os.path.isdir(path):
@@ -592,13 +593,29 @@ def _app_paths(paths: Sequence[str]) -> list[str]:
             out.append((path, True))
         else:
             raise UsageError(f"no such package: {path}")
-    return _one_version_each(out)
+    return _one_version_each(out, read)
 
 
-def _package_ids(paths: Sequence[str], caches: Sequence[str]) -> dict:
+def _package_reader():
+    """``read(path)``: the package at ``path`` without its symbols, read once for the whole command
+    (the apps are chosen, loaded and their conflicts located from the same packages)."""
+    from .package import read_package
+    opened: dict = {}
+
+    def read(path: str):
+        package = opened.get(path)
+        if package is None:
+            package = opened[path] = read_package(path, symbols=False)
+        return package
+
+    return read
+
+
+def _package_ids(paths: Sequence[str], caches: Sequence[str], read=None) -> dict:
     """App id -> package path, for the packages given and those of the package caches (to find
     where a conflict is written)."""
     from .package import PackageError, read_package
+    read = read or (lambda path: read_package(path, symbols=False))
     out: dict = {}
     if caches:
         from .package.cache import scan_package_cache
@@ -608,21 +625,22 @@ def _package_ids(paths: Sequence[str], caches: Sequence[str]) -> dict:
                 out[str(app_id)] = versions[0].path
     for path in paths:
         try:
-            out[read_package(path, symbols=False).app.id] = path
+            out[read(path).app.id] = path
         except PackageError:
             pass
     return out
 
 
-def _one_version_each(paths: list) -> list[str]:
+def _one_version_each(paths: list, read=None) -> list[str]:
     """Two versions of one app: the highest, with a warning (the package cache's rule), unless both
     were named on the command line, which is a contradiction the user must settle (exit 2)."""
     from .package import PackageError, read_package
+    read = read or (lambda path: read_package(path, symbols=False))
     chosen: dict = {}
     order = []
     for path, explicit in paths:
         try:
-            app = read_package(path, symbols=False).app
+            app = read(path).app
         except PackageError as exc:
             raise UsageError(str(exc.with_path(path))) from None
         have = chosen.get(app.id)
@@ -645,13 +663,14 @@ def _one_version_each(paths: list) -> list[str]:
 def _load_apps(args: argparse.Namespace):
     from .merge.load import load_apps
     from .package.errors import PackageError
-    args.apps = _app_paths(args.apps)
-    args.package_ids = _package_ids(args.apps, args.packagecachepath)
+    args.read_package = read = _package_reader()
+    args.apps = _app_paths(args.apps, read)
+    args.package_ids = _package_ids(args.apps, args.packagecachepath, read)
     for folder in args.packagecachepath:
         if not os.path.isdir(folder):
             raise UsageError(f"no such package cache folder: {folder}")
     try:
-        return load_apps(args.apps, args.packagecachepath)
+        return load_apps(args.apps, args.packagecachepath, read=read)
     except PackageError as exc:
         raise UsageError(str(exc)) from None
 
@@ -673,7 +692,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .merge.locate import locate_conflicts
     result = _merge(args)
     if result.conflicts or result.warnings:
-        result = locate_conflicts(result, args.package_ids)
+        result = locate_conflicts(result, args.package_ids, args.read_package)
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2))
     elif args.format == "sarif":

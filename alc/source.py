@@ -102,9 +102,15 @@ def read_regular(path: str, max_size: Optional[int] = None) -> bytes:
     with open_regular(path) as f:
         if max_size is not None:
             size = os.fstat(f.fileno()).st_size
-            data = f.read(max_size + 1)
-            if size > max_size or len(data) > max_size:
-                raise OSError(errno.EFBIG, f"{max(size, len(data))} bytes, over the limit of {max_size}", path)
+            if size > max_size:
+                raise OSError(errno.EFBIG, f"{size} bytes, over the limit of {max_size}", path)
+            # Read what the file holds (read(max_size + 1) would allocate the whole limit, 2 GB for a
+            # package, for every file), and on when it grew meanwhile, up to the limit.
+            data = f.read(size + 1)
+            if len(data) > size:
+                data += f.read(max_size + 1 - len(data))
+            if len(data) > max_size:
+                raise OSError(errno.EFBIG, f"{len(data)} bytes, over the limit of {max_size}", path)
             return data
         return f.read()
 

@@ -11,12 +11,24 @@ each on a 10,000-object base, in under 2 s; it has its own size
 (``sizes.py``), generated and compiled once (minutes), hence marked slow:
 
     python -m pytest benchmarks/bench_check.py --benchmark-only -m slow -k check_10k
+
+*check_w1_command*: the real corpus as a user runs it, `alc check` as a new
+process (start-up, imports, reading, merging, locating the conflicts in the
+sources) over the W1 Base Application and the non-test apps among the
+packages ``--w1-packages DIR`` holds (``python -m benchmarks.corpus``: each
+app with alc metadata whose name does not contain "test", its highest
+version); CPU is the command's own (user + system):
+
+    python -m pytest benchmarks/bench_check.py --benchmark-only -m slow -k w1 --w1-packages /tmp/cc-build4
 """
 
 from __future__ import annotations
 
 import collections
+import os
 import statistics
+import subprocess
+import sys
 import time
 
 import pytest
@@ -95,3 +107,40 @@ def bench_merged(benchmark, generated, compiled):
     text = benchmark.pedantic(clock.wrap(render), rounds=20, iterations=1)
     finish(benchmark, clock, ("merged", {"paths": paths, "kind": kind, "ident": name}),
            object=f"{kind} {name}", extended_by=extensions, lines=text.count("\n") + 1, bytes=len(text.encode()))
+
+
+def w1_packages(folder: str) -> list:
+    """The packages of ``folder`` that the W1 check takes: apps with alc metadata whose name does not
+    contain "test", the highest version of each."""
+    from alc.package.reader import read_package
+    chosen: dict = {}
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if not name.endswith(".app") or not os.path.isfile(path):
+            continue
+        package = read_package(path, symbols=False)
+        app = package.app
+        if "test" in app.name.lower() or not package.has_metadata:
+            continue
+        if app.id not in chosen or app.version > chosen[app.id][1]:
+            chosen[app.id] = (path, app.version)
+    return sorted(path for path, _ in chosen.values())
+
+
+@pytest.mark.slow
+def bench_check_w1_command(benchmark, request):
+    folder = request.config.getoption("--w1-packages")
+    if not folder:
+        pytest.skip("--w1-packages DIR names the BCApps packages (python -m benchmarks.corpus)")
+    paths = w1_packages(folder)
+    command = [sys.executable, "-m", "alc", "check", *paths]
+    clock = CpuClock()
+
+    def check():
+        return subprocess.run(command, capture_output=True, text=True)
+
+    benchmark.group = "check w1"
+    proc = benchmark.pedantic(clock.wrap(check), rounds=3, iterations=1)
+    assert proc.returncode in (0, 1) and proc.stdout.startswith("apps, in the order they apply:"), proc.stderr[-2000:]
+    summary = proc.stdout.strip().splitlines()[-1]      # "N conflicts, M warnings"
+    finish(benchmark, clock, apps=len(paths), summary=summary)

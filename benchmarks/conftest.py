@@ -21,6 +21,9 @@ __all__ = ["Generated", "generate_size", "read_sources"]
 def pytest_addoption(parser):
     parser.addoption("--generated-dir", default=None, metavar="DIR",
                      help="keep generated inputs in DIR/<size> and reuse them across runs")
+    parser.addoption("--w1-packages", default=None, metavar="DIR",
+                     help="the BCApps packages alc built (python -m benchmarks.corpus): bench_check_w1_command "
+                          "checks the W1 Base Application with the non-test apps among them")
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):

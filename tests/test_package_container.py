@@ -299,3 +299,54 @@ def test_more_than_65535_entries_use_zip64_end_records(tmp_path):
     assert len([n for n in container.names if n.startswith("src/")]) == 70_000
     assert container.read("src/f69999.al") == b""
     assert zipfile.ZipFile(io.BytesIO(data[40:])).testzip() is None
+
+
+# ------------------------------------------------- the plain directory reader --
+
+_INFO_FIELDS = ("filename", "orig_filename", "flag_bits", "compress_type", "CRC", "compress_size", "file_size",
+                "header_offset")
+
+
+def _facts(infos) -> list:
+    return [tuple(getattr(i, f) for f in _INFO_FIELDS) + (i.is_dir(),) for i in infos]
+
+
+def test_the_plain_directory_reader_says_what_zipfile_says():
+    """alc's zips are read from their central directory without zipfile: the same entries, field for field."""
+    from alc.package.container import _plain_directory
+    entries = dict(ENTRIES, **{f"src/f{i}.al": os.urandom(i * 7) for i in range(50)}, **{"src/empty.al": b""})
+    payload = app_bytes(entries)[HEADER_SIZE:]
+    plain = _plain_directory(memoryview(payload))
+    assert plain is not None and len(plain) == len(entries) + 1
+    assert _facts(plain) == _facts(zipfile.ZipFile(io.BytesIO(payload)).infolist())
+    c = read_container(app_bytes(entries))
+    assert c.zip is None and all(c.read(n) == entries[n] for n in entries)
+
+
+@pytest.mark.parametrize("change", ["comment", "extra", "zipfile"])
+def test_other_zips_are_left_to_zipfile(change):
+    from alc.package.container import _plain_directory
+    if change == "zipfile":
+        payload = zip_of([("a.al", b"x" * 100), ("dir/", b"")])
+    else:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            info = zipfile.ZipInfo("a.al")
+            if change == "extra":
+                info.extra = struct.pack("<HH4s", 0xCAFE, 4, b"abcd")
+            zf.writestr(info, b"x" * 100)
+            if change == "comment":
+                zf.comment = b"hello"
+        payload = buf.getvalue()
+    if _plain_directory(memoryview(payload)) is not None:    # zipfile's own output may be plain: then the same
+        assert _facts(_plain_directory(memoryview(payload))) == _facts(zipfile.ZipFile(io.BytesIO(payload)).infolist())
+    assert read_container(navx(payload)).read("a.al") == b"x" * 100
+
+
+def test_read_buffer_inflates_a_large_entry_a_chunk_at_a_time():
+    text = b"".join(b"line %d of a large symbol file\n" % i for i in range(200_000))   # 6 MB, several chunks
+    c = read_container(app_bytes({"SymbolReference.json": text, "b.bin": os.urandom(3 << 20)}))
+    assert c.read_buffer("SymbolReference.json") == text == c.read("SymbolReference.json")
+    assert c.read_buffer("b.bin") == c.read("b.bin")
+    stored = read_container(navx(zip_of([("s.bin", text)], method=zipfile.ZIP_STORED)))
+    assert stored.read_buffer("s.bin") == text

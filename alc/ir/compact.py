@@ -14,7 +14,11 @@ Decoding reads the array with msgspec (C) and builds each row once, in
 order, with the type of every field and tuple element checked as in
 :mod:`alc.ir.serialize` (typed decoding), the depth of the tree bounded by
 :data:`~alc.ir.serialize.MAX_DEPTH`, and a row referring only to rows
-before it (so the IR is a tree of bounded depth, never a cycle).
+before it (so the IR is a tree of bounded depth, never a cycle). The rows
+are built by a compiled twin of the pure-Python builder where it is built
+(alc/ir/_compact_accel.pyx: the same checks, the slots set in C, the nodes
+left to reference counting rather than the cyclic collector); rows it
+refuses are decoded again in Python, which names the error.
 
 >>> from alc import parse_text
 >>> t = parse_text("table 50100 T { fields { field(1; A; Integer) { } field(2; B; Integer) { } } }").unit.objects[0]
@@ -34,7 +38,8 @@ alc.ir.serialize.SerializationError: row 0 is malformed or refers to a row that 
 from __future__ import annotations
 
 import functools
-from typing import Any
+import os
+from typing import Any, Optional
 
 import attrs
 import msgspec
@@ -68,8 +73,17 @@ def _int_slot(allowed) -> bool:
 
 
 _SCALARS = frozenset({str, bool, int, float, type(None)})
-_INT_SLOTS = {tag: tuple(_int_slot(_field_types(cls).get(f.name)) for f in _FIELDS[tag])
-              for tag, cls in _CLASSES.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _types(cls: type) -> dict:
+    return _field_types(cls)
+
+
+@functools.lru_cache(maxsize=None)
+def _int_slots(tag: str) -> tuple:
+    """For each field of the node type ``tag``, whether it holds a plain int (an id), never a row number."""
+    return tuple(_int_slot(_types(_CLASSES[tag]).get(f.name)) for f in _FIELDS[tag])
 
 
 class _Encoder:
@@ -117,7 +131,7 @@ class _Encoder:
         fields = _FIELDS.get(name)
         if fields is None or _CLASSES[name] is not t:
             raise SerializationError(f"not an IR node: {name}")
-        slots = _INT_SLOTS[name]
+        slots = _int_slots(name)
         values = [getattr(node, f.name) for f in fields]
         last = len(fields)
         while last and _is_default(fields[last - 1], values[last - 1]):
@@ -172,7 +186,7 @@ def _builder(tag: str, cls: type):
     ``built`` and its depth to ``depths``; fields are set directly (as in
     :func:`alc.ir.serialize._builder`), each value's type checked."""
     fields = _FIELDS[tag]
-    types = _field_types(cls)
+    types = _types(cls)
     env: dict = {"_new": object.__new__, "_cls": cls, "_missing": functools.partial(_missing_field, tag),
                  "_wrong": functools.partial(_wrong_type, tag), "_bad": _bad_row, "_tuple": tuple,
                  "_MAX": MAX_DEPTH}
@@ -185,7 +199,7 @@ def _builder(tag: str, cls: type):
     if span is not None:
         env["_setspan"] = span.__set__
         lines.append("    _setspan(o, None)")
-    slots = _INT_SLOTS[tag]
+    slots = _int_slots(tag)
     for i, f in enumerate(fields):
         k = i + 1
         env[f"_set{i}"] = getattr(cls, f.name).__set__
@@ -269,6 +283,12 @@ def _build_int(row: list, built: list, depths: list) -> None:
 
 
 def _build_code(row: list, built: list, depths: list, path: str = "<package>") -> None:
+    built.append(_code_body(row, path))
+    depths.append(1)
+
+
+def _code_body(row: list, path: str) -> Any:
+    """The LazyBody of a code row ``["Code", text, pp_depth, symbol...]``."""
     if type(row) is not list:
         _bad_row("a code row that is not a row")
     n = len(row)
@@ -283,8 +303,7 @@ def _build_code(row: list, built: list, depths: list, path: str = "<package>") -
     _set_body_span(body, Span(SourceFile(path, text), 0, len(text)))
     _set_body_depth(body, depth)
     _set_body_symbols(body, frozenset(symbols) if symbols else _NO_SYMBOLS)
-    built.append(body)
-    depths.append(1)
+    return body
 
 
 _new = object.__new__
@@ -292,22 +311,48 @@ _LazyBody = ir.LazyBody
 _set_body_span, _set_body_depth, _set_body_symbols = (getattr(_LazyBody, f.name).__set__
                                                       for f in attrs.fields(_LazyBody))
 _NO_SYMBOLS: frozenset = frozenset()
-_BUILDERS = {tag: _builder(tag, cls) for tag, cls in _CLASSES.items()}
-_BUILDERS[TUPLE] = _build_tuple
-_BUILDERS[INT] = _build_int
 
 
-def decode(data: bytes, path: str = "<package>") -> Any:
+@functools.lru_cache(maxsize=None)
+def _builders() -> dict:
+    """Row tag -> its pure-Python builder, generated on first use (the accelerator needs none)."""
+    builders = {tag: _builder(tag, cls) for tag, cls in _CLASSES.items()}
+    builders[TUPLE] = _build_tuple
+    builders[INT] = _build_int
+    return builders
+
+
+def decode(data: bytes, path: str = "<package>", accelerated: Optional[bool] = None) -> Any:
     """The IR the rows in ``data`` describe (the last row's node); SerializationError
     when they are malformed, of the wrong types, or nested too deeply. The bytes are
-    expected to be within their budget already (:func:`alc.budget.check`)."""
+    expected to be within their budget already (:func:`alc.budget.check`).
+
+    The rows are built by the compiled accelerator (alc/ir/_compact_accel.pyx) where
+    it is built, unless ``accelerated`` is False or ``ALC_PURE_PYTHON=1``; the IR is
+    the same either way, and so are the errors (rows it refuses are decoded again
+    here, which raises the error)."""
     try:
         rows = _decode(data)
     except msgspec.MsgspecError as exc:
         raise SerializationError(f"not valid JSON: {exc}") from None
     if type(rows) is not list or not rows:
         raise SerializationError("metadata without rows")
-    builders = dict(_BUILDERS)
+    accel = accelerator() if accelerated is not False else None
+    if accelerated and accel is None:
+        raise RuntimeError("the metadata decoder's compiled accelerator is not built (or ALC_PURE_PYTHON is set)")
+    if accel is not None:
+        try:
+            node = accel.build_rows(rows, _specs(accel), functools.partial(_code_body, path=path), MAX_DEPTH, path)
+        except (SerializationError, TypeError, ValueError):
+            node = None   # decoded again below, for the error
+        if node is not None:
+            return node
+    return _build_rows(rows, path)
+
+
+def _build_rows(rows: list, path: str) -> Any:
+    """The node of the last row, each row built in order (the pure-Python builder)."""
+    builders = dict(_builders())
     builders[CODE] = functools.partial(_build_code, path=path)
     built: list = []
     depths: list = []
@@ -324,3 +369,56 @@ def decode(data: bytes, path: str = "<package>") -> Any:
     except TypeError as exc:
         raise SerializationError(f"row {len(built)} is malformed ({exc})") from None
     return built[-1]
+
+
+PURE_PYTHON_ENV = "ALC_PURE_PYTHON"
+"""Set to 1 to decode in pure Python even where the compiled accelerator is built (as for the parser)."""
+
+
+def accelerator() -> Any:
+    """The compiled twin of :func:`_build_rows` (alc/ir/_compact_accel.pyx), or None where it was
+    not built (no C compiler at install time) or ``ALC_PURE_PYTHON=1`` asks for pure Python."""
+    if os.environ.get(PURE_PYTHON_ENV, "") not in ("", "0"):
+        return None
+    try:
+        from . import _compact_accel
+    except ImportError:
+        return None
+    return _compact_accel
+
+
+@functools.lru_cache(maxsize=None)
+def _specs(accel) -> dict:
+    """Row tag -> the accelerator's Spec: what :func:`_builder` generates for each node class, as data."""
+    specs = {TUPLE: accel.special(1), INT: accel.special(3)}
+    body_fields, source_fields = ("span", "pp_depth", "symbols"), ("path", "_text", "_line_starts", "_from_disk")
+    if tuple(f.name for f in attrs.fields(_LazyBody)) == body_fields and SourceFile.__slots__ == source_fields:
+        try:   # what _code_body builds, its slots set directly
+            specs[CODE] = accel.code_spec(_LazyBody, [getattr(_LazyBody, n) for n in body_fields], SourceFile,
+                                          [getattr(SourceFile, n) for n in source_fields], Span, _NO_SYMBOLS)
+        except ValueError:
+            pass   # code rows left to the pure-Python builder
+    for tag, cls in _CLASSES.items():
+        if cls.__new__ is not object.__new__:
+            continue   # not built from its slots: the pure-Python builder's rows (none in the catalogue)
+        types = _types(cls)
+        fields = []
+        for i, f in enumerate(_FIELDS[tag]):
+            allowed = types.get(f.name)
+            required = f.default is attrs.NOTHING
+            default = None if required else f.default
+            node_slot = not _int_slots(tag)[i] and (allowed is None or not allowed <= _SCALARS)
+            elements = _elements(tag, f.name) if node_slot and allowed is not None and tuple in allowed else None
+            ok = None
+            if allowed is not None:
+                ok = allowed | {type(None)} if (tag, f.name) in _NULLABLE else allowed
+                if not required and default is None:
+                    ok = ok | {type(None)}
+                ok = frozenset(ok)
+            exempt = not required and default is not None
+            fields.append((getattr(cls, f.name), required, node_slot, exempt, default, ok, elements))
+        try:
+            specs[tag] = accel.node_spec(cls, getattr(cls, "span", None), fields)
+        except ValueError:
+            continue   # a field that is not a plain slot: left to the pure-Python builder
+    return specs

@@ -108,7 +108,7 @@ def from_json(data: Any, path: str = "<package>") -> Any:
     tag = data.get("$")
     if tag == "Code":
         return _code(data, path)
-    build = _BUILDERS.get(tag) if isinstance(tag, str) else None
+    build = _builders().get(tag) if isinstance(tag, str) else None
     if build is None:
         raise SerializationError(f"unknown node type {tag!r}")
     return build({f.name: from_json(data[f.name], path) for f in _FIELDS[tag] if f.name in data})
@@ -160,7 +160,7 @@ def _node(data: dict, path: str) -> Any:
     tag = data.pop("$", None)
     if tag == "Code":
         return _code(data, path)
-    build = _BUILDERS.get(tag) if isinstance(tag, str) else None
+    build = _builders().get(tag) if isinstance(tag, str) else None
     if build is None:
         raise SerializationError(f"unknown node type {tag!r}")
     return build(data)
@@ -276,7 +276,10 @@ def _missing_field(tag: str, name: str) -> None:
     raise SerializationError(f"{tag}: missing field {name!r}")
 
 
-_BUILDERS = {tag: _builder(tag, cls) for tag, cls in _CLASSES.items()}
+@functools.lru_cache(maxsize=None)
+def _builders() -> dict:
+    """Node type -> its builder, generated on first use (a process reading format 3 only needs none)."""
+    return {tag: _builder(tag, cls) for tag, cls in _CLASSES.items()}
 
 
 def _code(data: dict, path: str) -> ir.LazyBody:

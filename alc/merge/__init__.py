@@ -16,6 +16,7 @@ never on files: :class:`App` is a manifest and a tuple of IR objects.
 >>> result = merge([ext, base])
 >>> [a.name for a in result.apps], result.ok
 (['Base', 'More Colors'], True)
+>>> from alc.merge import render_merged
 >>> print(render_merged(result.find("enum", 50000), result.provenance))
 enum 50000 Color // from Base
 {
@@ -35,8 +36,16 @@ from .deltas import Delta, app_deltas, extension_deltas
 from .model import (KIND_CODES, POLICIES, App, AppRef, Conflict, MergeOptions, MergeResult, ObjectRef, Provenance,
                     object_key, object_ref)
 from .order import AppGraph, build_graph
-from .render import merged_json, render_merged
 
 __all__ = ["merge", "App", "AppRef", "ObjectRef", "Conflict", "Provenance", "MergeResult", "MergeOptions",
            "KIND_CODES", "POLICIES", "Delta", "extension_deltas", "app_deltas", "AppGraph", "build_graph",
            "render_merged", "merged_json", "object_key", "object_ref"]
+
+
+def __getattr__(name: str):
+    """``render_merged`` and ``merged_json`` on first use: the renderer (and the printer it uses)
+    is imported by the commands that show merged objects, not by every merge."""
+    if name in ("render_merged", "merged_json"):
+        from . import render
+        return getattr(render, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -122,6 +122,8 @@ def _merge(apps: dict, graph: AppGraph, order: tuple, options: MergeOptions, con
     conflicts, unresolved = _application_optional(conflicts, unresolved)
     overrides, warnings = index.conflicts(graph.depends_on, refs, options.policy)
     merged = tuple(works[key].freeze() if key in works else obj for key, obj in declarations.objects.items())
+    for work in works.values():
+        work.release()
     provenance = Provenance(refs, declarations.owners, journal.elements,
                             journal.moves, journal.properties, journal.triggers)
     return MergeResult(merged, tuple(conflicts + journal.conflicts + overrides), tuple(unresolved + warnings),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import gc
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from ..memory import gc_paused
 from ..package.cache import scan_package_cache
@@ -24,21 +24,26 @@ from .model import App, ObjectStub
 __all__ = ["load_apps", "app_from_package", "lazy_objects"]
 
 
-def load_apps(paths: Sequence[str], cache_folders: Iterable[str] = ()) -> list[App]:
-    """Apps from package files; PackageError (with the path) when one is unusable."""
+def load_apps(paths: Sequence[str], cache_folders: Iterable[str] = (),
+              read: Optional[Callable[[str], Package]] = None) -> list[App]:
+    """Apps from package files; PackageError (with the path) when one is unusable.
+    ``read(path)`` reads a package without its symbols (default: :func:`read_package`;
+    a caller that has read them already passes its own)."""
+    read = read or _read
     with gc_paused():  # what is loaded stays alive: no collection while it grows
-        apps = _load_all(paths, cache_folders)
-    # The objects stay alive until the end: keep the collector from walking them again and again.
-    gc.collect()
-    gc.freeze()
+        apps = _load_all(paths, cache_folders, read)
+        # The objects stay alive until the end: keep the collector from walking them again and again
+        # (frozen before the collector is back, whose first collection would walk them all once;
+        # and without a collection first, for the little garbage loading leaves).
+        gc.freeze()
     return apps
 
 
-def _load_all(paths: Sequence[str], cache_folders: Iterable[str]) -> list[App]:
+def _load_all(paths: Sequence[str], cache_folders: Iterable[str], read: Callable[[str], Package]) -> list[App]:
     apps: list[App] = []
     seen: set = set()
     for path in paths:
-        app = _load(path)
+        app = app_from_package(read(path))
         if app.id in seen:
             continue
         seen.add(app.id)
@@ -55,15 +60,15 @@ def _load_all(paths: Sequence[str], cache_folders: Iterable[str]) -> list[App]:
                 best = index.best(dep.id)
                 if best is None or best.version < dep.version:
                     continue  # the merge reports it as missing-dependency / dependency-version
-                loaded = _load(best.path)
+                loaded = app_from_package(read(best.path))
                 seen.add(loaded.id)
                 apps.append(loaded)
                 queue.append(loaded)
     return apps
 
 
-def _load(path: str) -> App:
-    return app_from_package(read_package(path, symbols=False))
+def _read(path: str) -> Package:
+    return read_package(path, symbols=False)
 
 
 def app_from_package(package: Package) -> App:

@@ -10,7 +10,7 @@ Positions print as `<package>/src/<file>(line,col)`.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 import attrs
 
@@ -21,10 +21,10 @@ from .deltas import TARGET_KINDS
 __all__ = ["locate_conflicts"]
 
 
-def locate_conflicts(result: Any, packages: Mapping[str, str]) -> Any:
+def locate_conflicts(result: Any, packages: Mapping[str, str], read: Optional[Callable[[str], Any]] = None) -> Any:
     """``result`` with the spans of its conflicts and warnings filled in where the source tells.
-    ``packages``: app id -> package path."""
-    sources = _Sources(packages)
+    ``packages``: app id -> package path; ``read(path)``: the package (default: read it again)."""
+    sources = _Sources(packages, read)
 
     def fill(conflict):
         if conflict.object is None or not conflict.apps:
@@ -42,51 +42,65 @@ def locate_conflicts(result: Any, packages: Mapping[str, str]) -> Any:
 
 
 class _Sources:
-    """The parsed source objects of each app, read when first needed."""
+    """The source files of each app, read when first needed and parsed when they mention
+    what is looked for. Each file is kept folded for that search: its bytes lowered when
+    they are ASCII (most AL files; no decoding, no casefolding of a hundred megabytes for
+    a large app), else its text casefolded."""
 
-    def __init__(self, packages: Mapping[str, str]):
+    def __init__(self, packages: Mapping[str, str], read: Optional[Callable[[str], Any]] = None):
         self.packages = packages
-        self.texts: dict = {}        # app id -> [(display path, text)]
+        self.read = read
+        self.files: dict = {}        # app id -> (package, [(display path, entry, folded bytes or text)])
         self.parsed: dict = {}       # (app id, display path) -> objects
 
-    def _files(self, app_id: str) -> list:
-        files = self.texts.get(app_id)
-        if files is None:
-            files = self.texts[app_id] = []
+    def _files(self, app_id: str) -> tuple:
+        found = self.files.get(app_id)
+        if found is None:
+            found = self.files[app_id] = (None, [])
             path = self.packages.get(app_id)
             if path is not None:
                 from ..package import PackageError, read_package
                 try:
-                    package = read_package(path, symbols=False)
+                    package = self.read(path) if self.read is not None else read_package(path, symbols=False)
+                    files = []
                     for entry in package.source_files:
                         if entry.lower().endswith(".al"):
-                            files.append((f"{path}/{entry}", package.read(entry).decode("utf-8-sig", "replace")))
+                            data = package.read(entry)
+                            folded = data.lower() if data.isascii() else _text(data).casefold()
+                            files.append((f"{path}/{entry}", entry, folded))
+                    found = self.files[app_id] = (package, files)
                 except PackageError:
                     pass
-        return files
+        return found
 
-    def _objects(self, app_id: str, display: str, text: str) -> list:
+    def _objects(self, app_id: str, package: Any, display: str, entry: str) -> list:
         key = (app_id, display)
         objs = self.parsed.get(key)
         if objs is None:
             from ..source import SourceFile
             from ..syntax.api import parse_source
+            text = _text(package.read(entry))
             objs = self.parsed[key] = list(parse_source(SourceFile(display, text), lazy_bodies=True).objects)
         return objs
 
     def find(self, app_id: str, conflict) -> Optional[Any]:
         target = conflict.object
-        words = [w for w in (target.name, str(target.id) if target.id is not None else None) if w]
-        for display, text in self._files(app_id):
-            folded = text.casefold()
-            if not any(w.casefold() in folded for w in words):
+        words = [w.casefold() for w in (target.name, str(target.id) if target.id is not None else None) if w]
+        ascii_words = [w.encode("ascii") for w in words if w.isascii()]
+        package, files = self._files(app_id)
+        for display, entry, folded in files:
+            if not (any(w in folded for w in ascii_words) if type(folded) is bytes else any(w in folded for w in words)):
                 continue
-            for obj in self._objects(app_id, display, text):
+            for obj in self._objects(app_id, package, display, entry):
                 if _is_about(obj, target):
                     span = _span_in(obj, conflict.element, conflict.property)
                     if span is not None:
                         return span
         return None
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8-sig", "replace")
 
 
 def _same_name(a: Optional[str], b: Optional[str]) -> bool:

@@ -1,10 +1,12 @@
 """The app dependency graph and the order apps are applied in.
 
-A networkx ``DiGraph`` sits behind :class:`AppGraph`; callers use its verbs
-(``dependencies``, ``dependents``, ``depends_on``, ``related``, ``order``).
-Edges run from a dependency to its dependent, so a topological order puts
-every app after the apps it depends on; ties are broken by app id
-(``nx.lexicographical_topological_sort``), which makes the order
+:class:`AppGraph` holds the edges itself (networkx, slow to import for a
+command that merges a few apps, is imported only for a set with a cycle);
+callers use its verbs (``dependencies``, ``dependents``, ``depends_on``,
+``related``, ``order``). Edges run from a dependency to its dependent, so a
+topological order puts every app after the apps it depends on; ties are
+broken by app id (the smallest ready app first, as
+``nx.lexicographical_topological_sort``), which makes the order
 deterministic. Problems with the set of apps are reported as conflicts,
 not raised: a dependency that is not in the set, one below the declared
 minimum version, a cycle (``A --> B --> A``; the order then still exists:
@@ -27,9 +29,8 @@ the apps of a cycle are applied together, by id), two packages of one app.
 
 from __future__ import annotations
 
+import heapq
 from typing import Iterable, NewType
-
-import networkx as nx
 
 from ..appmodel import AppManifest, Version
 from .model import AppRef, Conflict, app_ref
@@ -55,19 +56,30 @@ class AppGraph:
     """
 
     def __init__(self, manifests: Iterable[AppManifest]):
-        self._graph = nx.DiGraph()
         self._manifests: dict[AppId, AppManifest] = {}
+        self._in: dict[AppId, dict] = {}     # app -> its direct dependencies (ordered as added)
+        self._out: dict[AppId, dict] = {}    # app -> its direct dependents
         for manifest in sorted(manifests, key=lambda m: m.id):
             self._manifests[AppId(manifest.id)] = manifest
-            self._graph.add_node(AppId(manifest.id))
+            self._in[AppId(manifest.id)] = {}
+            self._out[AppId(manifest.id)] = {}
         self._closure: dict[AppId, frozenset] = {}
         self._order: tuple = ()
 
     # -- building -------------------------------------------------------
     def add_dependency(self, dependent: AppId, dependency: AppId) -> None:
-        self._graph.add_edge(dependency, dependent)
+        self._in[dependent][dependency] = None
+        self._out[dependency][dependent] = None
         self._closure.clear()
         self._order = ()
+
+    def _nx(self):
+        """The graph as a networkx DiGraph (for a set with a cycle)."""
+        import networkx as nx
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self._manifests)
+        graph.add_edges_from((dependency, app) for app, deps in self._in.items() for dependency in deps)
+        return graph
 
     # -- verbs ----------------------------------------------------------
     def __contains__(self, app: str) -> bool:
@@ -87,17 +99,25 @@ class AppGraph:
 
     def dependencies(self, app: AppId) -> tuple:
         """The apps ``app`` depends on directly, by id."""
-        return tuple(sorted(self._graph.predecessors(app)))
+        return tuple(sorted(self._in[app]))
 
     def dependents(self, app: AppId) -> tuple:
         """The apps that depend on ``app`` directly, by id."""
-        return tuple(sorted(self._graph.successors(app)))
+        return tuple(sorted(self._out[app]))
 
     def all_dependencies(self, app: AppId) -> frozenset:
         """Every app ``app`` depends on, directly or transitively (cached)."""
         found = self._closure.get(app)
         if found is None:
-            found = self._closure[app] = frozenset(nx.ancestors(self._graph, app))
+            seen: set = set()
+            stack = list(self._in[app])
+            while stack:
+                dep = stack.pop()
+                if dep not in seen:
+                    seen.add(dep)
+                    stack.extend(self._in[dep])
+            seen.discard(app)   # as nx.ancestors: an app of a cycle is not its own dependency
+            found = self._closure[app] = frozenset(seen)
         return found
 
     def depends_on(self, app: AppId, other: AppId) -> bool:
@@ -112,15 +132,35 @@ class AppGraph:
         """Whether one of the two apps depends on the other."""
         return a == b or self.depends_on(a, b) or self.depends_on(b, a)
 
+    def _sorted(self) -> tuple:
+        """Every app, each after its dependencies, the smallest ready id first; fewer than
+        all when some depend on each other (a cycle)."""
+        waiting = {app: len(deps) for app, deps in self._in.items()}
+        ready = [app for app, count in waiting.items() if count == 0]
+        heapq.heapify(ready)
+        out = []
+        while ready:
+            app = heapq.heappop(ready)
+            out.append(app)
+            for dependent in self._out[app]:
+                waiting[dependent] -= 1
+                if waiting[dependent] == 0:
+                    heapq.heappush(ready, dependent)
+        return tuple(out)
+
     def cycles(self) -> list:
         """One cycle per group of apps that depend on each other, each
         starting at its smallest app id (deterministic)."""
+        if len(self._sorted()) == len(self._manifests):
+            return []
+        import networkx as nx
+        graph = self._nx()
         found = []
-        for component in sorted((sorted(c) for c in nx.strongly_connected_components(self._graph)), key=lambda c: c[0]):
+        for component in sorted((sorted(c) for c in nx.strongly_connected_components(graph)), key=lambda c: c[0]):
             start = component[0]
-            if len(component) == 1 and not self._graph.has_edge(start, start):
+            if len(component) == 1 and not graph.has_edge(start, start):
                 continue
-            sub = self._graph.subgraph(component)
+            sub = graph.subgraph(component)
             paths = [nx.shortest_path(sub, start, nxt) for nxt in sorted(sub.predecessors(start))]
             found.append([*min(paths, key=lambda p: (len(p), p)), start])
         return found
@@ -128,10 +168,12 @@ class AppGraph:
     def order(self) -> tuple:
         """App ids in applied order: dependencies first, ties by app id."""
         if not self._order:
-            if nx.is_directed_acyclic_graph(self._graph):
-                self._order = tuple(nx.lexicographical_topological_sort(self._graph))
+            order = self._sorted()
+            if len(order) == len(self._manifests):
+                self._order = order
             else:
-                dag = nx.condensation(self._graph)
+                import networkx as nx
+                dag = nx.condensation(self._nx())
                 first = {n: min(dag.nodes[n]["members"]) for n in dag}
                 self._order = tuple(app for n in nx.lexicographical_topological_sort(dag, key=first.get)
                                     for app in sorted(dag.nodes[n]["members"]))

@@ -73,6 +73,8 @@ class Elem:
     def freeze(self) -> Any:
         """The IR node with the changes; the original when there are none."""
         node = self.node
+        if self.children is None and self.props is None and not self.triggers:
+            return node                         # untouched (most elements of a section)
         changes: dict = {}
         if self.children is not None:
             kids = [c.freeze() for c in self.children]
@@ -104,8 +106,14 @@ class Tree:
         self.ids: dict = {}
         self._elems = {id(e.node): e for e in self.root.children}
         self._parents: dict = {}             # id(node) -> parent IR node, below the top level
+        names, ids, index = self.names, self.ids, self._index
         for node in nodes:
-            self._index(node)
+            if type(node) in CHILD_ATTRS:
+                index(node)
+            else:                            # a leaf (a field, a key, an enum value): indexed here
+                names.setdefault(node.name.casefold(), node)
+                if id_attr is not None:
+                    ids.setdefault(getattr(node, id_attr), node)
 
     def _index(self, top: Any) -> None:
         stack = [top]
@@ -182,7 +190,15 @@ class Tree:
         return first if first is not None and _is_container(first) else self.root
 
     def freeze(self) -> tuple:
-        return tuple(c.freeze() for c in self.root.children)
+        return tuple([c.freeze() for c in self.root.children])
+
+    def release(self) -> None:
+        """Unlink every element from its parent once the tree is frozen for the last time:
+        the links up are the only cycles, so the elements are then freed as soon as the
+        tree is, without waiting for the cyclic collector to find them."""
+        for elem in self._elems.values():
+            elem.parent = None
+        self.root.children = None
 
 
 def _is_container(elem: Elem) -> bool:

@@ -317,6 +317,11 @@ class ObjectWork:
             changes["triggers"] = obj.triggers + tuple(self.root.triggers)
         return attrs.evolve(obj, **changes) if changes else obj
 
+    def release(self) -> None:
+        """Unlink the trees' elements (see :meth:`Tree.release`); the work is done."""
+        for tree in self.trees.values():
+            tree.release()
+
 
 def _unite_permissions(old: tuple, new: tuple) -> ir.PermissionsValue:
     """Permissions of both lists; a target in both gets the union of rights.

@@ -105,6 +105,9 @@ def decode_entry_name(raw: str) -> str:
 
     >>> decode_entry_name("src/Codeunit%2520Ext/a.al"), decode_entry_name("src/Codeunit%20Ext/a.al")
     ('src/Codeunit Ext/a.al', 'src/Codeunit Ext/a.al')
+    >>> decode_entry_name("src/a..b/.x/x.al"), decode_entry_name("src/./a.al")
+    Traceback (most recent call last):
+    alc.package.errors.PackageError: error ALC0426: unsafe entry name `src/./a.al`: `.` segment
     >>> decode_entry_name("src/../../etc/passwd")
     Traceback (most recent call last):
     alc.package.errors.PackageError: error ALC0426: unsafe entry name `src/../../etc/passwd`: `..` segment
@@ -112,6 +115,8 @@ def decode_entry_name(raw: str) -> str:
     Traceback (most recent call last):
     alc.package.errors.PackageError: error ALC0426: unsafe entry name `src/%252E%252E/x.al`: `..` segment
     """
+    if _PLAIN_NAME.match(raw):
+        return raw
     try:
         name = raw if raw == CONTENT_TYPES or "%" not in raw else unquote(raw, errors="strict")
         if name.startswith(SOURCE_FOLDER) and "%" in name:
@@ -126,6 +131,9 @@ def decode_entry_name(raw: str) -> str:
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
+_SEGMENT = r"(?!\.\.?(?:/|\Z))[A-Za-z0-9_.\-\[\]() ~!$&'+,;=@]+"
+_PLAIN_NAME = re.compile(rf"(?:{_SEGMENT}/)*{_SEGMENT}\Z")
+"""Names with nothing to decode or refuse (most): safe characters, no empty, `.` or `..` segment."""
 
 
 def _name_problem(name: str) -> Optional[str]:
@@ -327,14 +335,17 @@ class Container:
     """An opened package: header facts and the zip's entries, read on demand."""
     header: Header
     entries: tuple[_Entry, ...]
-    zip: zipfile.ZipFile = attrs.field(repr=False)
+    zip: Optional[zipfile.ZipFile] = attrs.field(repr=False)   # the zipfile that read a zip not plain (or None)
     limits: Limits = attrs.field(default=DEFAULT_LIMITS, repr=False)
     _index: dict = attrs.field(factory=dict, repr=False)
-    payload: Optional[memoryview] = attrs.field(default=None, repr=False, kw_only=True)   # the zip's bytes
+    payload: Optional[memoryview] = attrs.field(default=None, repr=False, kw_only=True)
+    """The zip's bytes, whose local headers :func:`read_container` checked against the
+    directory: entries are inflated from them directly (see :meth:`read`)."""
 
     def __attrs_post_init__(self) -> None:
-        for entry in self.entries:
-            self._index[entry.name.casefold()] = entry
+        if not self._index:   # (read_container passes the index it built while checking the names)
+            for entry in self.entries:
+                self._index[entry.name.casefold()] = entry
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -377,15 +388,7 @@ class Container:
         if info.file_size > limit:
             raise PackageError("ALC0425", self.limits.over(f"entry `{name}` expands to {info.file_size} bytes, "
                                                            f"over the limit of {limit}", field, info.file_size))
-        try:
-            with self.zip.open(info) as f:
-                data = f.read(info.file_size + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
-                RuntimeError) as exc:
-            raise PackageError("ALC0424", f"entry `{name}` is corrupt: {exc}") from None
-        if len(data) != info.file_size:
-            raise PackageError("ALC0424", f"entry `{name}` is corrupt: size differs from its header")
-        return data
+        return _inflate(self.payload, info, name)
 
     def read_buffer(self, name: str, max_size: Optional[int] = None,
                     field: Optional[str] = None) -> Union[bytearray, memoryview]:
@@ -405,21 +408,77 @@ class Container:
         view = memoryview(buffer)
         filled = 0
         try:
-            with self.zip.open(info) as f:
-                while True:
-                    chunk = f.read(1 << 20)
-                    if not chunk or filled + len(chunk) > info.file_size:
-                        break
-                    view[filled:filled + len(chunk)] = chunk
-                    filled += len(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
-                RuntimeError) as exc:
+            for chunk in _inflated_chunks(_packed(self.payload, info, name), info):
+                if filled + len(chunk) > info.file_size:
+                    break
+                view[filled:filled + len(chunk)] = chunk
+                filled += len(chunk)
+            else:
+                chunk = b""
+        except zlib.error as exc:
             raise PackageError("ALC0424", f"entry `{name}` is corrupt: {exc}") from None
         finally:
             view.release()
         if chunk or filled != info.file_size:
             raise PackageError("ALC0424", f"entry `{name}` is corrupt: size differs from its header")
+        if zlib.crc32(buffer) != info.CRC:
+            raise PackageError("ALC0424", f"entry `{name}` is corrupt: Bad CRC-32 for file {info.filename!r}")
         return buffer
+
+
+_CHUNK = 1 << 20
+
+
+def _inflated_chunks(packed: memoryview, info):
+    """The entry's bytes, at most a MB at a time (zlib.error when its data is damaged)."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        for at in range(0, len(packed), _CHUNK):
+            yield bytes(packed[at:at + _CHUNK])
+        return
+    inflater = zlib.decompressobj(-15)
+    at = 0
+    while not inflater.eof:
+        if inflater.unconsumed_tail:
+            data = inflater.unconsumed_tail
+        else:
+            data, at = packed[at:at + _CHUNK], at + _CHUNK
+        out = inflater.decompress(data, _CHUNK)
+        if not out and not data:
+            return   # the data ends before the deflate stream does
+        yield out
+
+
+_LOCAL_LENGTHS = struct.Struct("<HH")
+
+
+def _packed(payload: memoryview, info, name: str) -> memoryview:
+    """The stored (compressed) bytes of an entry: after its local header, whose name and
+    fields :func:`read_container` checked against the directory."""
+    at = info.header_offset + _LOCAL.size
+    name_len, extra_len = _LOCAL_LENGTHS.unpack_from(payload, at - 4)
+    start = at + name_len + extra_len
+    raw = payload[start:start + info.compress_size]
+    if len(raw) != info.compress_size:
+        raise PackageError("ALC0424", f"entry `{name}` is corrupt: its data runs past the payload")
+    return raw
+
+
+def _inflate(payload: memoryview, info, name: str) -> bytes:
+    """The bytes of one entry, inflated straight from the payload (what ``zipfile`` reads,
+    without its file object per entry); the size and CRC-32 are checked here."""
+    raw = _packed(payload, info, name)
+    if info.compress_type == zipfile.ZIP_STORED:
+        data = bytes(raw)
+    else:
+        try:
+            data = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
+        except zlib.error as exc:
+            raise PackageError("ALC0424", f"entry `{name}` is corrupt: {exc}") from None
+    if len(data) != info.file_size:
+        raise PackageError("ALC0424", f"entry `{name}` is corrupt: size differs from its header")
+    if zlib.crc32(data) != info.CRC:
+        raise PackageError("ALC0424", f"entry `{name}` is corrupt: Bad CRC-32 for file {info.filename!r}")
+    return data
 
 
 def open_container(path: str, limits: Limits = DEFAULT_LIMITS) -> Container:
@@ -481,19 +540,75 @@ def read_container(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Container:
         raise RuntimePackageError("ALC0423", "this is a runtime package made by a Business Central server "
                                              "(encrypted `.NEA` payload); alc cannot read it")
     _check_directory(payload, limits)
-    try:
-        # The zip is read through a window on the file's bytes (BytesIO shares a bytes object): a BytesIO
-        # of the payload alone would hold a second copy of the whole file while the package is read.
-        zf = zipfile.ZipFile(Window(io.BytesIO(data if isinstance(data, bytes) else bytes(data)), HEADER_SIZE,
-                                    header.payload_length))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error,
-            UnicodeDecodeError, NotImplementedError, OverflowError) as exc:
-        raise PackageError("ALC0424", f"the payload is not a valid zip archive: {exc}") from None
-    entries = _check_entries(infos, limits)
+    zf = None
+    infos = _plain_directory(payload)
+    if infos is None:   # anything but the plain zips alc writes: zipfile reads it (or says what is wrong)
+        try:
+            # The zip is read through a window on the file's bytes (BytesIO shares a bytes object): a BytesIO
+            # of the payload alone would hold a second copy of the whole file while the package is read.
+            zf = zipfile.ZipFile(Window(io.BytesIO(data if isinstance(data, bytes) else bytes(data)), HEADER_SIZE,
+                                        header.payload_length))
+            infos = zf.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error,
+                UnicodeDecodeError, NotImplementedError, OverflowError) as exc:
+            raise PackageError("ALC0424", f"the payload is not a valid zip archive: {exc}") from None
+    entries, index = _check_entries(infos, limits)
     for entry in entries:
         local_header_problem(payload, entry.info)
-    return Container(header, entries, zf, limits, payload=payload)
+    return Container(header, entries, zf, limits, index, payload=payload)
+
+
+class _Info:
+    """What :class:`zipfile.ZipInfo` says of an entry, for the entries :func:`_plain_directory` reads."""
+
+    __slots__ = ("filename", "orig_filename", "raw_name", "flag_bits", "compress_type", "CRC", "compress_size",
+                 "file_size", "header_offset")
+
+    def is_dir(self) -> bool:
+        return self.filename[-1] == "/"
+
+
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+
+
+def _plain_directory(payload: memoryview) -> Optional[list]:
+    """The entries of a plain zip, as alc writes them, read straight from its central directory
+    (zipfile builds far more per entry): one disk, no archive comment, no extra fields, no zip64,
+    the directory right before its end record. None for any other zip, which zipfile then reads
+    (the answer is the same for a plain one: tests/test_package_container.py compares them)."""
+    end = len(payload) - _END.size
+    if end < 0:
+        return None
+    sig, disk, cd_disk, here, count, size, offset, comment = _END.unpack_from(payload, end)
+    if sig != 0x06054B50 or disk or cd_disk or here != count or comment or count == 0xFFFF or offset + size != end:
+        return None
+    out = []
+    at = offset
+    names = payload[offset:end].tobytes()
+    for _ in range(count):
+        at_local = at - offset
+        if at_local + _CENTRAL.size > size:
+            return None
+        (sig, _, _, flags, method, _, _, crc, packed, length, name_len, extra_len, comment_len, _, _, _,
+         header_offset) = _CENTRAL.unpack_from(names, at_local)
+        if sig != 0x02014B50 or extra_len or comment_len or 0xFFFFFFFF in (packed, length, header_offset):
+            return None
+        raw = names[at_local + _CENTRAL.size:at_local + _CENTRAL.size + name_len]
+        if len(raw) != name_len or b"\x00" in raw:
+            return None
+        try:
+            name = raw.decode("utf-8" if flags & _UTF8_FLAG else "cp437")
+        except UnicodeDecodeError:
+            return None
+        info = _Info()
+        info.filename = info.orig_filename = name
+        info.raw_name = raw
+        info.flag_bits, info.compress_type, info.CRC = flags, method, crc
+        info.compress_size, info.file_size, info.header_offset = packed, length, header_offset
+        out.append(info)
+        at += _CENTRAL.size + name_len
+    return out if at == end else None
 
 
 class Window:
@@ -532,12 +647,12 @@ def local_header_problem(payload, info: zipfile.ZipInfo, at: Optional[int] = Non
     the directory. ``payload`` is the zip's bytes (or a memoryview of them),
     or the bytes from ``at`` on."""
     at = info.header_offset if at is None else at
-    head = bytes(payload[at:at + _LOCAL.size])
-    if len(head) < _LOCAL.size:
+    if at < 0 or at + _LOCAL.size > len(payload):
         raise PackageError("ALC0424", f"entry `{_printable(info.filename)}` lies outside the payload")
-    magic, _, flags, method, _, _, crc, packed, size, name_len, _ = _LOCAL.unpack_from(head)
-    name = bytes(payload[at + _LOCAL.size:at + _LOCAL.size + name_len])
-    central = info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8_FLAG else "cp437", "replace")
+    magic, _, flags, method, _, _, crc, packed, size, name_len, _ = _LOCAL.unpack_from(payload, at)
+    name = payload[at + _LOCAL.size:at + _LOCAL.size + name_len]
+    central = info.raw_name if type(info) is _Info else \
+        info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8_FLAG else "cp437", "replace")
     problem = None
     if magic != 0x04034B50:
         problem = "no local header where the directory points"
@@ -577,38 +692,42 @@ def _check_directory(payload, limits: Limits) -> None:
                                       f"{limits.max_entries} entries")
 
 
-def _check_entries(infos: list, limits: Limits) -> tuple[_Entry, ...]:
+def _check_entries(infos: list, limits: Limits) -> tuple[tuple[_Entry, ...], dict]:
+    """The entries, checked, and the same by casefolded name."""
     if len(infos) > limits.max_entries:
         raise PackageError("ALC0425", limits.over(f"the package has {len(infos)} entries, over the limit of "
                                                   f"{limits.max_entries}", "max_entries", len(infos)))
     total = 0
-    seen: dict[str, str] = {}
+    index: dict[str, _Entry] = {}
     entries = []
+    max_size, floor, ratio, max_total = limits.max_entry_size, limits.ratio_floor, limits.max_ratio, \
+        limits.max_total_size
+    methods = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
     for info in infos:
-        if not info.filename:
+        filename, size = info.filename, info.file_size
+        if not filename:
             raise PackageError("ALC0426", "unsafe entry name ``: empty name")
-        if info.is_dir() and info.file_size == 0:
-            decode_entry_name(info.filename.rstrip("/"))
+        if filename[-1] == "/" and size == 0:    # a folder
+            decode_entry_name(filename.rstrip("/"))
             continue
-        name = decode_entry_name(info.filename)
+        name = decode_entry_name(filename)
         if info.flag_bits & 0x1:
             raise PackageError("ALC0424", f"entry `{name}` is encrypted")
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        if info.compress_type not in methods:
             raise PackageError("ALC0424", f"entry `{name}` uses unsupported compression method {info.compress_type}")
-        if info.file_size > limits.max_entry_size:
-            raise PackageError("ALC0425", limits.over(f"entry `{name}` expands to {info.file_size} bytes, over "
-                                                      f"the limit of {limits.max_entry_size}", "max_entry_size",
-                                                      info.file_size))
-        if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise PackageError("ALC0425", f"entry `{name}` expands {info.file_size // max(info.compress_size, 1)} "
-                                          f"times (limit {limits.max_ratio}): a zip bomb")
-        total += info.file_size
-        if total > limits.max_total_size:
-            raise PackageError("ALC0425", limits.over(f"the entries expand to more than {limits.max_total_size} "
-                                                      f"bytes in total", "max_total_size", total))
+        if size > max_size:
+            raise PackageError("ALC0425", limits.over(f"entry `{name}` expands to {size} bytes, over the limit of "
+                                                      f"{max_size}", "max_entry_size", size))
+        if size > floor and size > ratio * max(info.compress_size, 1):
+            raise PackageError("ALC0425", f"entry `{name}` expands {size // max(info.compress_size, 1)} "
+                                          f"times (limit {ratio}): a zip bomb")
+        total += size
+        if total > max_total:
+            raise PackageError("ALC0425", limits.over(f"the entries expand to more than {max_total} bytes in total",
+                                                      "max_total_size", total))
         key = name.casefold()
-        if key in seen:
+        if key in index:
             raise PackageError("ALC0427", f"entry `{_printable(name)}` appears twice")
-        seen[key] = name
-        entries.append(_Entry(name, info))
-    return tuple(entries)
+        entry = index[key] = _Entry(name, info)
+        entries.append(entry)
+    return tuple(entries), index

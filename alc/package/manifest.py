@@ -20,6 +20,7 @@ references are rejected before anything is expanded.
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 from xml.etree import ElementTree as ET
 
@@ -163,8 +164,25 @@ def _child(root: ET.Element, name: str) -> Optional[ET.Element]:
     return None
 
 
-def _children(root: ET.Element, name: str, item: str) -> list[ET.Element]:
-    parent = _child(root, name)
+class _Root:
+    """The manifest's root with its children by local name (the first of each), found once:
+    the readers below ask for a dozen of them."""
+
+    def __init__(self, root: ET.Element):
+        self.root = root
+        self.first: dict = {}
+        for el in root:
+            self.first.setdefault(_local(el.tag), el)
+
+    def __iter__(self):
+        return iter(self.root)
+
+    def child(self, name: str) -> Optional[ET.Element]:
+        return self.first.get(name)
+
+
+def _children(root, name: str, item: str) -> list[ET.Element]:
+    parent = root.child(name) if type(root) is _Root else _child(root, name)
     return [] if parent is None else [el for el in parent if _local(el.tag) == item]
 
 
@@ -173,7 +191,9 @@ def read_manifest(data: bytes, limits: Limits = DEFAULT_LIMITS) -> NavxManifest:
     if len(data) > limits.max_xml_size:
         raise PackageError("ALC0425", f"NavxManifest.xml is {len(data)} bytes, over the limit of {limits.max_xml_size}")
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root = _plain_root(data)
+        if root is None:
+            root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden) as exc:
         raise PackageError("ALC0429", f"NavxManifest.xml contains a forbidden XML construct: {type(exc).__name__}") \
             from None
@@ -181,7 +201,8 @@ def read_manifest(data: bytes, limits: Limits = DEFAULT_LIMITS) -> NavxManifest:
         raise PackageError("ALC0428", f"NavxManifest.xml is not well-formed XML: {exc}") from None
     if _local(root.tag) != "Package":
         raise PackageError("ALC0428", f"NavxManifest.xml has root `{_local(root.tag)}`, expected `Package`")
-    app = _child(root, "App")
+    root = _Root(root)
+    app = root.child("App")
     if app is None:
         raise PackageError("ALC0428", "NavxManifest.xml has no `App` element")
     return NavxManifest(
@@ -193,6 +214,39 @@ def read_manifest(data: bytes, limits: Limits = DEFAULT_LIMITS) -> NavxManifest:
         runtime_package=_read_runtime(root),
         build=_read_build(root),
     )
+
+
+_UTF8_DECLARATION = re.compile(rb'(?:\xef\xbb\xbf)?<\?xml(?:\s+version\s*=\s*"1\.0")?'
+                               rb'(?:\s+encoding\s*=\s*"utf-8")?\s*\?>', re.IGNORECASE)
+
+
+def _plain_root(data: bytes) -> Optional[ET.Element]:
+    """The root of a manifest that cannot hold what defusedxml guards against, parsed by
+    ElementTree's C parser (defusedxml's is its pure-Python twin, several times slower):
+    UTF-8 (no declaration, or one naming UTF-8 or none) without `<!` anywhere, so without a
+    DTD, hence without entities or external references. None for anything else, and for
+    anything the C parser refuses: then defusedxml parses it and says what is wrong.
+
+    >>> _plain_root(b'<Package><App Id="x"/></Package>')[0].get("Id")
+    'x'
+    >>> _plain_root(b'<!DOCTYPE p [<!ENTITY e "x">]><p>&e;</p>') is None
+    True
+    >>> _plain_root('<?xml version="1.0" encoding="utf-16"?><p/>'.encode("utf-16")) is None
+    True
+    >>> _plain_root(b'<?xml version="1.0" encoding="latin-1"?><p/>') is None
+    True
+    >>> _plain_root(b'<?xml version="1.0" encoding="UTF-8"?><p/>').tag
+    'p'
+    """
+    if b"<!" in data or b"\x00" in data:
+        return None
+    declared = data[:5].lower() == b"<?xml" or data[:3] == b"\xef\xbb\xbf"
+    if (_UTF8_DECLARATION.match(data) is None) if declared else data[:1] != b"<":
+        return None
+    try:
+        return ET.fromstring(data)
+    except (ET.ParseError, ValueError, LookupError):
+        return None
 
 
 def _guid(el: ET.Element, attr: str, where: str) -> str:
@@ -238,7 +292,7 @@ def _feature(text: str) -> str:
     return text
 
 
-def _read_app(root: ET.Element, app: ET.Element) -> AppManifest:
+def _read_app(root: _Root, app: ET.Element) -> AppManifest:
     g = app.get
     ranges = []
     for el in _children(root, "IdRanges", "IdRange"):
@@ -248,14 +302,14 @@ def _read_app(root: ET.Element, app: ET.Element) -> AppManifest:
                  for el in _children(root, "Dependencies", "Dependency"))
     modules = tuple(Module(_guid(el, "Id", "Module"), el.get("Name", ""), el.get("Publisher", ""))
                     for el in _children(root, "InternalsVisibleTo", "Module"))
-    policy_el = _child(root, "ResourceExposurePolicy")
+    policy_el = root.child("ResourceExposurePolicy")
     show = _flag(app, "ShowMyCode")
     if policy_el is None:
         policy = ResourceExposurePolicy(show, show, show, False)
     else:
         policy = ResourceExposurePolicy(*(_flag(policy_el, k) for k in (
             "AllowDebugging", "AllowDownloadingSource", "IncludeSourceInSymbolFile", "ApplyToDevExtension")))
-    source_el, build_el = _child(root, "Source"), _child(root, "Build")
+    source_el, build_el = root.child("Source"), root.child("Build")
     texts = lambda name, item: tuple(el.text or "" for el in _children(root, name, item))  # noqa: E731
     return AppManifest(
         id=_guid(app, "Id", "App"), name=g("Name", ""), publisher=g("Publisher", ""),
@@ -283,15 +337,15 @@ def _read_app(root: ET.Element, app: ET.Element) -> AppManifest:
     )
 
 
-def _read_runtime(root: ET.Element) -> Optional[RuntimePackageInfo]:
-    el = _child(root, "RuntimePackage")
+def _read_runtime(root: _Root) -> Optional[RuntimePackageInfo]:
+    el = root.child("RuntimePackage")
     if el is None:
         return None
     return RuntimePackageInfo(_version(el, "Platform", "RuntimePackage"), _flag(el, "IncludesSource"))
 
 
-def _read_build(root: ET.Element) -> Optional[ManifestBuild]:
-    el = _child(root, "Build")
+def _read_build(root: _Root) -> Optional[ManifestBuild]:
+    el = root.child("Build")
     if el is None or not (el.get("Timestamp") or el.get("CompilerVersion")):
         return None
     return ManifestBuild(el.get("Timestamp", ""), el.get("CompilerVersion", ""))

@@ -182,6 +182,8 @@ def decode_entry(data: bytes, name: str, path: str = "<package>", limits: Limits
     try:
         return compact.decode(data, path)
     except SerializationError as exc:
+        if str(exc).startswith("not valid JSON"):   # the exact check names what (a lone surrogate, ...)
+            _check_budget(data, budget, name)
         raise SerializationError(f"`{name}`: {exc}") from None
     except RecursionError:   # msgspec's own limit on nesting (about a thousand levels)
         _check_budget(data, budget, name)
@@ -192,16 +194,22 @@ def _surely_within(data: bytes, budget) -> bool:
     """Whether ``data`` is within ``budget`` by bounds that cost a few counts at C speed
     (every bracket and comma counted, those inside strings too): when not, the exact
     :func:`alc.budget.check` decides. Nesting is left to the decoder, which stops
-    far below what would exhaust memory or the stack.
+    far below what would exhaust memory or the stack, and so is invalid JSON (a lone
+    surrogate): the decoder refuses it, then the exact check says why.
 
     >>> from alc.budget import JsonBudget
     >>> _surely_within(b'[["Name","a,b"]]', JsonBudget(max_containers=3, max_values=5))
     True
     >>> _surely_within(b'[["Name","[[a"]]', JsonBudget(max_containers=3))
     False
+    >>> _surely_within(b'[["Name","a"]]', JsonBudget(max_containers=7, max_values=14))  # too short to be over
+    True
     """
-    if len(data) > budget.max_size or b"\\ud" in data or b"\\uD" in data:
+    size = len(data)
+    if size > budget.max_size:
         return False
+    if size // 2 <= budget.max_containers and size <= budget.max_values:
+        return True   # each container takes two bytes and each value one at least: nothing to count
     containers = data.count(b"[") + data.count(b"{")
     return containers <= budget.max_containers and containers + data.count(b",") + 1 <= budget.max_values
 
