@@ -412,6 +412,14 @@ DEMO = {
     }
 }
 ''',
+    "Other.Table.al": '''table 50102 "Demo Other"
+{
+    fields
+    {
+        field(1; Code; Code[10]) { }
+    }
+}
+''',
     "ItemCardExt.PageExt.al": '''pageextension 50100 "Demo Item Card Ext" extends "Demo Item Card"
 {
     layout
@@ -419,6 +427,7 @@ DEMO = {
         addlast(Content)
         {
             field(Amt; Rec.Amount) { }
+            field(Ext; Rec.Extra) { }
         }
     }
 }
@@ -466,14 +475,18 @@ DECLARATION_EDITS = [
     ("Item.Table.al", FIELDS_OF_ITEM, FIELDS_OF_ITEM + "\n        field(10; Other; Decimal) { }",
      {("ItemExt.TableExt.al", "ALC0206")}, 5),                     # ... whose number an extension has
     ("Item.Table.al", "field(2; Amount; Decimal) { }", "",
-     {("Calc.Codeunit.al", "ALC0230"), ("ItemCardExt.PageExt.al", "ALC0213")}, 4),   # a field removed
+     {("Calc.Codeunit.al", "ALC0230"), ("ItemCardExt.PageExt.al", "ALC0213")}, 5),   # a field removed
     ("Item.Table.al", "field(3; Quantity; Integer) { }", "",        # ... that `with` and a page's Rec bind bare
-     {("Calc.Codeunit.al", "ALC0231"), ("ItemCard.Page.al", "ALC0231"), ("ItemByNumber.Page.al", "ALC0213")}, 3),
-    ("Item.Table.al", "procedure Calc()", "procedure Calc2()", {("Calc.Codeunit.al", "ALC0232")}, 4),
+     {("Calc.Codeunit.al", "ALC0231"), ("ItemCard.Page.al", "ALC0231"), ("ItemByNumber.Page.al", "ALC0213")}, 4),
+    ("Item.Table.al", "procedure Calc()", "procedure Calc2()", {("Calc.Codeunit.al", "ALC0232")}, 5),
     ("Item.Table.al", "table 50100", "table 50105", {("ItemByNumber.Page.al", "ALC0221")}, None),  # renumbered
     ("Item.Table.al", 'table 50100 "Demo Item"', 'table 50100 "Demo Item Two"',                    # renamed
      {("Calc.Codeunit.al", "ALC0221"), ("ItemCard.Page.al", "ALC0221")}, None),
-    ("Calc.Codeunit.al", "procedure Old()", "procedure Older()", {("Runner.Codeunit.al", "ALC0232")}, 5),
+    ("Calc.Codeunit.al", "procedure Old()", "procedure Older()", {("Runner.Codeunit.al", "ALC0232")}, 6),
+    ("ItemExt.TableExt.al", 'extends "Demo Item"', 'extends "Demo Other"',          # an extension retargeted
+     {("ItemCardExt.PageExt.al", "ALC0213")}, None),
+    ("ItemCard.Page.al", 'SourceTable = "Demo Item";', 'SourceTable = "Demo Other";',  # a page's Rec: its extension
+     {("ItemCardExt.PageExt.al", "ALC0213")}, None),
 ]
 
 

@@ -18,10 +18,11 @@ Three layers, each keyed by everything its results depend on:
   mention one of them (``FileRecord.names``: every word, quoted name, string and number of the file,
   hashed) run phase two again: AL binds every name a file's checks look up by its spelling in the file
   (bare field names of a page's `Rec` and of `with` statements included), objects by name or by
-  number. Where an object itself changed (added, removed, renamed, renumbered, its properties), what
-  refers to it may resolve differently without naming it (a page extension's `Rec` is the page's source
-  table), so the names of the objects of every file that mentions it count as changed too, to a
-  fixpoint.
+  number. Where a name or number finds another object now (an object added, removed, renamed,
+  renumbered, moved to another namespace), what mentions it may mean something else to files that do
+  not name it (a page extension's `Rec` is the page's source table), so the names of the objects of
+  every file that mentions it count as changed too, to a fixpoint; and where an object's header
+  changed, so did all its members (an extension given another target adds its fields to another table).
 
 Besides: the project's SymbolReference.json entry, keyed by the surface; and the compressed form of
 the other entries (layouts, translations...) by their content, so unchanged ones are not compressed
@@ -338,7 +339,7 @@ class Incremental:
 
     def _changed(self, files: dict) -> Optional[frozenset]:
         """The names and numbers of the declarations that differ between the last build and this one,
-        closed over objects that mention changed objects (see the module's doc)."""
+        closed over the objects of files that mention an object found otherwise now (see the module's doc)."""
         from collections import Counter
         old_files = self.state.files
         before: Counter = Counter()
@@ -357,10 +358,9 @@ class Incremental:
         differ = (before - after) + (after - before)
         names = set()
         objects = set()
-        for path, whole, words, _ in differ:
+        for path, found, words, _ in differ:
             names.update(words)
-            if whole:
-                objects.update(words)
+            objects.update(found)
         if objects:
             self._close_over(objects, names, files)
         return frozenset(names)
@@ -374,7 +374,7 @@ class Incremental:
             for source in (old_files.get(path), files.get(path)):
                 if source is not None:
                     for h in source.result.headers:
-                        words.update(_object_words(h.name, h.namespace, getattr(h, "target", None), h.id))
+                        words.update(_object_words(h.name, h.namespace, h.id))
             record = old_files.get(path)
             if path not in files:
                 mention = record.names if record is not None else None
@@ -503,19 +503,22 @@ _VALUE_PARTS = frozenset({"Property", "TypeDef", "Subtype", "Parameter", "Attrib
 _WHOLE_OBJECT_KINDS = frozenset({"interface"})   # a member added makes each implementer incomplete
 
 
-def _object_words(name, namespace, target, number) -> set:
+def _object_words(name, namespace, number) -> set:
+    """The folded names and the number an object is found by."""
     from ..semantic.model import fold
     words = {fold(name or "")}
     if namespace:
         words.add(fold(f"{namespace}.{name}"))
         words.update(fold(p) for p in namespace.split("."))
-    if target:
-        words.add(fold(target))
-        words.add(fold(target.rsplit("#", 1)[-1]))
     if number is not None:
         words.add(str(number))
     words.discard("")
     return words
+
+
+def _target_words(target) -> set:
+    from ..semantic.model import fold
+    return {fold(target), fold(target.rsplit("#", 1)[-1])} - {""} if target else set()
 
 
 def _is_member(value) -> bool:
@@ -537,17 +540,26 @@ def _split(node) -> tuple:
 
 
 def _facts(path: str, symbols, headers, out) -> None:
-    """Count the declaration facts of a file into ``out``: (path, whether it is an object's own,
-    the folded names and numbers it concerns, its text). Two builds' facts differ where they differ."""
+    """Count the declaration facts of a file into ``out``: (path, the folded names and numbers objects
+    are found by that it concerns, the names and numbers it concerns, its text); two builds' facts
+    differ where their declarations do.
+
+    An object's header (kind, id, name, namespace, target) is a fact of its own: when it differs, names
+    resolve to other objects (the first set). Its members' facts hold the header too, so that all of
+    them differ with it (an extension given another target adds its fields to another table); they
+    concern the member's name and number (a member without a name: its strings, else the object).
+    The object's other fields (properties...) concern the object's names and target."""
     from ..semantic.model import fold
     for h in headers:
-        words = _object_words(h.name, h.namespace, h.target, h.id)
-        out[(path, True, frozenset(words), repr((h.kind, h.id, h.name, h.namespace, h.target, h.moved,
-                                                  h.moves_out)))] += 1
+        found = _object_words(h.name, h.namespace, h.id)
+        out[(path, frozenset(found), frozenset(found | _target_words(h.target)),
+             repr((h.kind, h.id, h.name, h.namespace, h.target, h.moved, h.moves_out)))] += 1
     for obj in symbols:
-        whole = _object_words(obj.name, obj.namespace, getattr(obj, "target", None), getattr(obj, "id", None))
+        target = getattr(obj, "target", None)
+        whole = frozenset(_object_words(obj.name, obj.namespace, getattr(obj, "id", None)) | _target_words(target))
+        header = (obj.kind, getattr(obj, "id", None), obj.name, obj.namespace, target)
         own, children = _split(obj)
-        out[(path, True, frozenset(whole), repr((obj.kind, own)))] += 1
+        out[(path, frozenset(), whole, repr((header, own)))] += 1
         stack = list(children)
         while stack:
             node = stack.pop()
@@ -568,7 +580,7 @@ def _facts(path: str, symbols, headers, out) -> None:
                     words.add(str(number))
             if not words or obj.kind in _WHOLE_OBJECT_KINDS:
                 words |= whole
-            out[(path, False, frozenset(words), repr((type(node).__name__, own)))] += 1
+            out[(path, frozenset(), frozenset(words), repr((header, type(node).__name__, own)))] += 1
             stack.extend(children)
 
 
