@@ -218,7 +218,9 @@ def _compile_project(options: CompileOptions) -> CompileResult:
                 if state is not None and state.symbols_key == surface and state.symbols_entry is not None:
                     symbols_entry = state.symbols_entry
                 else:
-                    symbols_entry = pack_entry(write_symbols(name_numbered_targets(apps[0].symbols, table)))
+                    named = name_numbered_targets(apps[0].symbols, table)
+                    symbols_entry = pack_entry(build.project_symbols(named, files) if build is not None
+                                               else write_symbols(named))
             two = [result for run in runs for result in run.finish_phase_two()]
     finally:
         for run in runs:
@@ -313,7 +315,8 @@ def _records(build, files: dict, by_file: dict, unsplit: set) -> dict:
             continue
         result = f.record.result if f.record is not None else attrs.evolve(f.result, symbols=())
         out[path] = FileRecord(key, result, f.result.symbols, f.declarations, checks_key,
-                               checks if checks_key else (), names)
+                               checks if checks_key else (), names,
+                               f.record.json if f.record is not None else build.json_of(path))
     return out
 
 

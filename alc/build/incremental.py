@@ -63,6 +63,7 @@ class FileRecord:
     checks_key: str = ""
     checks: tuple = ()
     names: Optional[bytes] = None   # what the file mentions (mentions()); None: unknown, depends on everything
+    json: bytes = b""               # its objects' JSON in SymbolReference.json, NUL-separated, compressed; b"": none
 
 
 @attrs.frozen
@@ -179,6 +180,7 @@ class Incremental:
         self._checks_base = ""
         self._names: dict = {}                   # path -> fresh_names(path)
         self._verified: Optional[set] = None
+        self._json: dict = {}
 
     # -- the whole build ----------------------------------------------------------------------------
 
@@ -299,6 +301,28 @@ class Incremental:
             if record is not None and key is not None and record.key == key:
                 out[path] = record
         return out
+
+    def project_symbols(self, ref, files: dict) -> bytes:
+        """The project's SymbolReference.json (``ref``: its symbols, targets named): the JSON of the
+        objects of cached files as kept with their records, the others' written anew (and kept)."""
+        from ..package.symbols_json import write_symbols
+        written: dict = {}
+        for f in files.values():
+            if f.record is not None and f.record.json:
+                parts = zlib.decompress(f.record.json).split(b"\0")
+                if len(parts) == len(f.result.symbols):
+                    written.update(zip(map(id, f.result.symbols), parts))
+        data = write_symbols(ref, written)
+        for path, f in files.items():
+            if f.record is None:
+                parts = [written.get(id(o)) for o in f.result.symbols]
+                if None not in parts:
+                    self._json[path] = zlib.compress(b"\0".join(parts), 1)
+        return data
+
+    def json_of(self, path: str) -> bytes:
+        """The JSON of a file read anew, from ``project_symbols`` (b"" when it did not run)."""
+        return self._json.get(path, b"")
 
     def fresh_names(self, path: str) -> tuple:
         """(whether the file still has the content this build read first, what it mentions)."""
@@ -451,14 +475,15 @@ class Incremental:
             del _SYMBOLS[key]
 
 
-_WORDS = re.compile(r'"((?:[^"\n]|"")*)"|\'((?:[^\'\n]|\'\')*)\'|(\w+)')
+_TOKENS = re.compile(r'"(?:[^"\n]|"")*"|\'(?:[^\'\n]|\'\')*\'|\w+')
+_WORD = re.compile(r"\w+")
 
 
 def mentions(data: bytes) -> Optional[bytes]:
-    """What a source file mentions: every word, number, quoted name and string of it (comments too),
-    folded as the symbol table folds names, as the sorted CRC-32s of their UTF-8 (4 bytes each; two
-    names that share one only make a file run its checks once too often). None when the file cannot
-    be decoded (then it depends on everything).
+    """What a source file mentions: every word, number, quoted name and string of it (comments too;
+    the words inside quotes too), folded as the symbol table folds names, as the sorted CRC-32s of their
+    UTF-8 (4 bytes each; two names that share one only make a file run its checks once too often).
+    None when the file cannot be decoded (then it depends on everything).
 
     >>> names = mentions(b'field(7; "Phone No."; Text[30]) // CUSTOMER')
     >>> mentioned(names, {"phone no.", "customer"}), mentioned(names, {"7"}), mentioned(names, {"name"})
@@ -470,13 +495,14 @@ def mentions(data: bytes) -> Optional[bytes]:
     except ValueError:
         return None
     words = set()
-    for quoted, string, word in _WORDS.findall(text):
-        if word:
-            words.add(_number(word) if word.isdigit() else word)
-            continue
-        inner = quoted.replace('""', '"') if quoted else string.replace("''", "'")
-        words.add(inner)
-        words.update(_number(w) if w.isdigit() else w for w in re.findall(r"\w+", inner))
+    for token in set(_TOKENS.findall(text)):
+        quote = token[0]
+        if quote == '"' or quote == "'":
+            inner = token[1:-1].replace(quote + quote, quote)
+            words.add(inner)
+            words.update(_number(w) for w in _WORD.findall(inner))
+        else:
+            words.add(_number(token))
     return array.array("I", sorted({_hash(w) for w in words})).tobytes()
 
 
@@ -495,8 +521,9 @@ def _hash(word: str) -> int:
     return zlib.crc32(word.encode("utf-8", "surrogatepass"))
 
 
-def _number(digits: str) -> str:
-    return str(int(digits)) if len(digits) < 40 else digits
+def _number(word: str) -> str:
+    """A number as the symbols write it (no leading zeros); any other word as it is."""
+    return str(int(word)) if word.isascii() and word.isdigit() and len(word) < 40 else word
 
 
 _VALUE_PARTS = frozenset({"Property", "TypeDef", "Subtype", "Parameter", "Attribute", "Module"})
