@@ -116,13 +116,21 @@ def project_files(roots: Iterable[str], skip: Sequence[str] = ()) -> list:
             out.append(root)
             continue
         for base, dirs, files in os.walk(root):
+            absolute = os.path.abspath(base)
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS
-                             and os.path.abspath(os.path.join(base, d)) not in skipped)
+                             and os.path.join(absolute, d) not in skipped)
             for name in sorted(files):
-                path = os.path.join(base, name)
-                if not name.startswith(".") and os.path.abspath(path) not in skipped:
-                    out.append(path)
+                if not name.startswith(".") and os.path.join(absolute, name) not in skipped:
+                    out.append(os.path.join(base, name))
     return out
+
+
+def _relative(path: str, folder: str) -> str:
+    """``os.path.relpath(path, folder)``, without its cost for a path ``folder`` joined with a name."""
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+    if path.startswith(prefix) and os.sep + ".." + os.sep not in path and os.sep + "." + os.sep not in path:
+        return path[len(prefix):]
+    return os.path.relpath(path, folder)
 
 
 _LARGE = 256 * 1024 * 1024
@@ -196,7 +204,7 @@ class Incremental:
         listing = []
         for path in project_files(roots, skip=[out, self.store.folder]):
             known = self.content.get(path, False)
-            listing.append((os.path.relpath(path, project), known if known is not False else _other_digest(path)))
+            listing.append((_relative(path, project), known if known is not False else _other_digest(path)))
         return digest(self.options_key, self.deps_key, os.path.abspath(project), listing)
 
     def reuse(self, key: str, out: str) -> Optional[WholeBuild]:
