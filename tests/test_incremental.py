@@ -487,6 +487,7 @@ DECLARATION_EDITS = [
      {("ItemCardExt.PageExt.al", "ALC0213")}, None),
     ("ItemCard.Page.al", 'SourceTable = "Demo Item";', 'SourceTable = "Demo Other";',  # a page's Rec: its extension
      {("ItemCardExt.PageExt.al", "ALC0213")}, None),
+    ("Calc.Codeunit.al", "codeunit 50101", "namespace Demo.Calcs;\n\ncodeunit 50101", set(), None),  # a namespace
 ]
 
 
@@ -521,3 +522,21 @@ def test_what_a_file_mentions():
     assert all(mentioned(names, {w}) for w in ("sales header", "démo", "50100", "rec", "message", "it's", "x"))
     assert not any(mentioned(names, {w}) for w in ("header2", "y", "50101"))
     assert mentions(b"\xff\xfe\x00\xd8") is None          # not text: depends on everything
+
+
+def test_an_object_added_and_removed(tmp_path):
+    """A file that names an object no file declares is checked again when one does, and when it goes."""
+    project = tmp_path / "demo"
+    project.mkdir()
+    for name, text in DEMO.items():
+        (project / name).write_text(text.replace("Calc: Codeunit \"Demo Calc\";", "Calc: Codeunit \"Demo Calc\";\n"
+                                                 "        Later: Codeunit \"Demo Later\";"), encoding="utf-8")
+    cache = str(tmp_path / "cache")
+    missing = _same_as_cold(project, [], tmp_path, cache, tag="0")
+    assert {(os.path.basename(d.span.file), d.code) for d in missing.diagnostics} == {("Runner.Codeunit.al", "ALC0221")}
+    (project / "Later.Codeunit.al").write_text('codeunit 50120 "Demo Later" { }\n', encoding="utf-8")
+    added = _same_as_cold(project, [], tmp_path, cache, tag="1")
+    assert added.ok and not added.diagnostics and added.code["cached_checks"] >= 1
+    (project / "Later.Codeunit.al").unlink()
+    removed = _same_as_cold(project, [], tmp_path, cache, tag="2")
+    assert _shown(removed, project) == _shown(missing, project)

@@ -13,16 +13,17 @@ Three layers, each keyed by everything its results depend on:
 - **each file's phase two** (the object rules and the code analysis), keyed by the file's phase-one
   key, app.json, the options and the dependencies, and valid for the *declaration surface* of the
   build that wrote the state (the symbols of every file of the project: each file's ``declarations``
-  digest). When the surface changed, the declarations that changed are diffed (:func:`changed_names`:
-  the names and ids of the objects and members added, removed or changed) and only the files that
+  digest). When the surface changed, the declarations that changed are diffed (``_changed``: the
+  names and numbers of the objects and members added, removed or changed) and only the files that
   mention one of them (``FileRecord.names``: every word, quoted name, string and number of the file,
   hashed) run phase two again: AL binds every name a file's checks look up by its spelling in the file
   (bare field names of a page's `Rec` and of `with` statements included), objects by name or by
-  number. Where a name or number finds another object now (an object added, removed, renamed,
-  renumbered, moved to another namespace), what mentions it may mean something else to files that do
-  not name it (a page extension's `Rec` is the page's source table), so the names of the objects of
-  every file that mentions it count as changed too, to a fixpoint; and where an object's header
-  changed, so did all its members (an extension given another target adds its fields to another table).
+  number, namespaces by their parts. Where a name or number finds another object now (an object
+  added, removed, renamed, renumbered, moved to another namespace), what mentions it may mean
+  something else to files that do not name it (a page extension's `Rec` is the page's source table),
+  so the names of the objects of every file that mentions it count as changed too, to a fixpoint; and
+  where an object's header changed, so did all its members (an extension given another target adds
+  its fields to another table).
 
 Besides: the project's SymbolReference.json entry, keyed by the surface; and the compressed form of
 the other entries (layouts, translations...) by their content, so unchanged ones are not compressed
@@ -393,6 +394,10 @@ class Incremental:
         for path, found, words, _ in differ:
             names.update(words)
             objects.update(found)
+        # A namespace that appears or goes: its last part (`using Microsoft.Sales.Foo` names `foo`).
+        for space in _namespaces(old_files.values()) ^ _namespaces(files.values()):
+            objects.add(space.rsplit(".", 1)[-1])
+            names.add(space.rsplit(".", 1)[-1])
         if objects:
             self._close_over(objects, names, files)
         return frozenset(names)
@@ -544,11 +549,22 @@ def _object_words(name, namespace, number) -> set:
     words = {fold(name or "")}
     if namespace:
         words.add(fold(f"{namespace}.{name}"))
-        words.update(fold(p) for p in namespace.split("."))
     if number is not None:
         words.add(str(number))
     words.discard("")
     return words
+
+
+def _namespaces(files) -> set:
+    """Every namespace the files' objects are in, and every prefix of it, folded."""
+    from ..semantic.model import fold
+    out = set()
+    for f in files:
+        for h in f.result.headers:
+            if h.namespace:
+                parts = fold(h.namespace).split(".")
+                out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return out
 
 
 def _target_words(target) -> set:
