@@ -38,7 +38,6 @@ the symbols it unpickled, in memory while the files on disk are as it left them.
 from __future__ import annotations
 
 import array
-import bisect
 import os
 import re
 import zlib
@@ -361,11 +360,12 @@ class Incremental:
             changed = self._changed(files) if state.complete else None
             if changed is None:
                 return {}
+        hashes = _hashes(changed)
         out = {}
         for path, record in cached.items():
             if not record.checks_key or record.checks_key != self.checks_key(path):
                 continue
-            if changed and (record.names is None or mentioned(record.names, changed)):
+            if hashes and (record.names is None or _mentions_any(record.names, hashes)):
                 continue
             out[path] = record.checks
         return out
@@ -423,8 +423,9 @@ class Incremental:
         pending = set(objects)
         while pending:
             found = set()
+            hashes = _hashes(pending)
             for path, (mention, words) in list(declared.items()):
-                if mention is None or mentioned(mention, pending):
+                if mention is None or _mentions_any(mention, hashes):
                     found |= words
                     del declared[path]
             pending = found - objects
@@ -521,13 +522,17 @@ def mentions(data: bytes) -> Optional[bytes]:
 
 def mentioned(names: bytes, words) -> bool:
     """Whether a file that mentions ``names`` (from :func:`mentions`) mentions one of ``words`` (folded)."""
-    table = memoryview(names).cast("I")
-    for word in words:
-        h = _hash(word)
-        at = bisect.bisect_left(table, h)
-        if at < len(table) and table[at] == h:
-            return True
-    return False
+    return _mentions_any(names, _hashes(words))
+
+
+def _hashes(words) -> frozenset:
+    return frozenset(_hash(word) for word in words)
+
+
+def _mentions_any(names: bytes, hashes: frozenset) -> bool:
+    """Whether ``names`` holds one of ``hashes``: a pass over the file's few hundred names, however many
+    changed (a change that reaches many objects names thousands)."""
+    return not hashes.isdisjoint(memoryview(names).cast("I"))
 
 
 def _hash(word: str) -> int:
