@@ -348,3 +348,195 @@ def test_a_cache_entry_that_is_no_regular_file_is_never_read(samples, tmp_path):
     worker.start()
     worker.join(timeout=120)
     assert done and done[0].ok and done[0].code["cached_files"] == 0
+
+
+# ------------------------------------------------------------ declarations and who uses them --
+
+DEMO = {
+    "app.json": '{ "id": "3a1b5c2d-0000-4000-8000-00000000abcd", "name": "Deps Demo", "publisher": "alc tests", '
+                '"version": "1.0.0.0", "idRanges": [ { "from": 50100, "to": 50199 } ], "runtime": "11.0" }\n',
+    "Item.Table.al": '''table 50100 "Demo Item"
+{
+    fields
+    {
+        field(1; "No."; Code[20]) { }
+        field(2; Amount; Decimal) { }
+        field(3; Quantity; Integer) { }
+    }
+    keys { key(PK; "No.") { Clustered = true; } }
+
+    procedure Calc(): Decimal
+    begin
+        exit(Amount * Quantity);
+    end;
+}
+''',
+    "ItemExt.TableExt.al": '''tableextension 50100 "Demo Item Ext" extends "Demo Item"
+{
+    fields
+    {
+        field(10; Extra; Integer) { }
+    }
+}
+''',
+    "ItemCard.Page.al": '''page 50100 "Demo Item Card"
+{
+    PageType = Card;
+    SourceTable = "Demo Item";
+    layout
+    {
+        area(Content)
+        {
+            field("No."; Rec."No.") { }
+        }
+    }
+    var
+        Total: Decimal;
+
+    trigger OnAfterGetRecord()
+    begin
+        Total := Quantity;
+    end;
+}
+''',
+    "ItemByNumber.Page.al": '''page 50101 "Demo Item By Number"
+{
+    PageType = List;
+    SourceTable = 50100;
+    layout
+    {
+        area(Content)
+        {
+            repeater(Lines) { field(Qty; Rec.Quantity) { } }
+        }
+    }
+}
+''',
+    "Other.Table.al": '''table 50102 "Demo Other"
+{
+    fields
+    {
+        field(1; Code; Code[10]) { }
+    }
+}
+''',
+    "ItemCardExt.PageExt.al": '''pageextension 50100 "Demo Item Card Ext" extends "Demo Item Card"
+{
+    layout
+    {
+        addlast(Content)
+        {
+            field(Amt; Rec.Amount) { }
+            field(Ext; Rec.Extra) { }
+        }
+    }
+}
+''',
+    "Calc.Codeunit.al": '''codeunit 50101 "Demo Calc"
+{
+    procedure Run()
+    var
+        Item: Record "Demo Item";
+    begin
+        Item.Amount := 1;
+        Item.Calc();
+    end;
+
+    procedure Old()
+    var
+        Item: Record "Demo Item";
+        Note: Text[30];
+    begin
+        with Item do begin
+            Quantity := 2;
+            Note := 'x';
+        end;
+    end;
+}
+''',
+    "Runner.Codeunit.al": '''codeunit 50102 "Demo Runner"
+{
+    procedure Go()
+    var
+        Calc: Codeunit "Demo Calc";
+    begin
+        Calc.Old();
+    end;
+}
+''',
+}
+
+FIELDS_OF_ITEM = "field(3; Quantity; Integer) { }"
+# (file, old, new, the diagnostics the edit must cause in *other* files: (file, code), files whose checks
+# may come from the cache)
+DECLARATION_EDITS = [
+    ("Item.Table.al", FIELDS_OF_ITEM, FIELDS_OF_ITEM + "\n        field(4; Extra; Decimal) { }",
+     {("ItemExt.TableExt.al", "ALC0207")}, 5),                     # a field added whose name an extension has
+    ("Item.Table.al", FIELDS_OF_ITEM, FIELDS_OF_ITEM + "\n        field(10; Other; Decimal) { }",
+     {("ItemExt.TableExt.al", "ALC0206")}, 5),                     # ... whose number an extension has
+    ("Item.Table.al", "field(2; Amount; Decimal) { }", "",
+     {("Calc.Codeunit.al", "ALC0230"), ("ItemCardExt.PageExt.al", "ALC0213")}, 5),   # a field removed
+    ("Item.Table.al", "field(3; Quantity; Integer) { }", "",        # ... that `with` and a page's Rec bind bare
+     {("Calc.Codeunit.al", "ALC0231"), ("ItemCard.Page.al", "ALC0231"), ("ItemByNumber.Page.al", "ALC0213")}, 4),
+    ("Item.Table.al", "procedure Calc()", "procedure Calc2()", {("Calc.Codeunit.al", "ALC0232")}, 5),
+    ("Item.Table.al", "table 50100", "table 50105", {("ItemByNumber.Page.al", "ALC0221")}, None),  # renumbered
+    ("Item.Table.al", 'table 50100 "Demo Item"', 'table 50100 "Demo Item Two"',                    # renamed
+     {("Calc.Codeunit.al", "ALC0221"), ("ItemCard.Page.al", "ALC0221")}, None),
+    ("Calc.Codeunit.al", "procedure Old()", "procedure Older()", {("Runner.Codeunit.al", "ALC0232")}, 6),
+    ("ItemExt.TableExt.al", 'extends "Demo Item"', 'extends "Demo Other"',          # an extension retargeted
+     {("ItemCardExt.PageExt.al", "ALC0213")}, None),
+    ("ItemCard.Page.al", 'SourceTable = "Demo Item";', 'SourceTable = "Demo Other";',  # a page's Rec: its extension
+     {("ItemCardExt.PageExt.al", "ALC0213")}, None),
+    ("Calc.Codeunit.al", "codeunit 50101", "namespace Demo.Calcs;\n\ncodeunit 50101", set(), None),  # a namespace
+]
+
+
+@pytest.mark.parametrize("jobs", JOBS)
+def test_a_declaration_edit_reaches_the_files_that_use_it(tmp_path, jobs):
+    """Each edit of a declaration makes new diagnostics in other files, found with the cache as without
+    it; the files that do not mention what changed keep their checks from the cache; undoing the edit
+    takes the diagnostics away again."""
+    project = tmp_path / "demo"
+    project.mkdir()
+    for name, text in DEMO.items():
+        (project / name).write_text(text, encoding="utf-8")
+    cache = str(tmp_path / "cache")
+    first = _same_as_cold(project, [], tmp_path, cache, jobs, tag="0")
+    assert first.ok and not first.diagnostics
+    for n, (name, old, new, expected, reused) in enumerate(DECLARATION_EDITS):
+        original = (project / name).read_text(encoding="utf-8")
+        _edit(project / name, old, new)
+        edited = _same_as_cold(project, [], tmp_path, cache, jobs, tag=f"{n}e")
+        found = {(os.path.basename(d.span.file), d.code) for d in edited.diagnostics if d.span is not None}
+        assert expected <= found, (name, new, found)
+        if reused is not None:
+            assert edited.code["cached_checks"] == reused, (name, new)
+        (project / name).write_text(original, encoding="utf-8")
+        undone = _same_as_cold(project, [], tmp_path, cache, jobs, tag=f"{n}u")
+        assert undone.ok and not undone.diagnostics, (name, new, _shown(undone, project))
+
+
+def test_what_a_file_mentions():
+    from alc.build.incremental import mentioned, mentions
+    names = mentions("""x := Rec."Sales Header" + Codeunit::"Démo"; // 0050100\nMessage('It''s');""".encode())
+    assert all(mentioned(names, {w}) for w in ("sales header", "démo", "50100", "rec", "message", "it's", "x"))
+    assert not any(mentioned(names, {w}) for w in ("header2", "y", "50101"))
+    assert mentions(b"\xff\xfe\x00\xd8") is None          # not text: depends on everything
+
+
+def test_an_object_added_and_removed(tmp_path):
+    """A file that names an object no file declares is checked again when one does, and when it goes."""
+    project = tmp_path / "demo"
+    project.mkdir()
+    for name, text in DEMO.items():
+        (project / name).write_text(text.replace("Calc: Codeunit \"Demo Calc\";", "Calc: Codeunit \"Demo Calc\";\n"
+                                                 "        Later: Codeunit \"Demo Later\";"), encoding="utf-8")
+    cache = str(tmp_path / "cache")
+    missing = _same_as_cold(project, [], tmp_path, cache, tag="0")
+    assert {(os.path.basename(d.span.file), d.code) for d in missing.diagnostics} == {("Runner.Codeunit.al", "ALC0221")}
+    (project / "Later.Codeunit.al").write_text('codeunit 50120 "Demo Later" { }\n', encoding="utf-8")
+    added = _same_as_cold(project, [], tmp_path, cache, tag="1")
+    assert added.ok and not added.diagnostics and added.code["cached_checks"] >= 1
+    (project / "Later.Codeunit.al").unlink()
+    removed = _same_as_cold(project, [], tmp_path, cache, tag="2")
+    assert _shown(removed, project) == _shown(missing, project)

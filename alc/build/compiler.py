@@ -189,9 +189,7 @@ def _compile_project(options: CompileOptions) -> CompileResult:
         surface = build.surface([f.declarations for f in files.values()], platform) if build is not None else ""
         checked: dict = {}      # path -> phase two's diagnostics, from the cache
         if build is not None:
-            for path, record in cached.items():
-                if record.checks_key and record.checks_key == build.checks_key(path, surface):
-                    checked[path] = record.checks
+            checked = build.reusable_checks(cached, files, surface)
             again = [p for p in cached if p not in checked]
             if again:  # the declarations changed: phase two again, on the files parsed anew
                 runs.append(run_shares(again, symbols, manifest, options.jobs, None, dep_symbols,
@@ -220,7 +218,9 @@ def _compile_project(options: CompileOptions) -> CompileResult:
                 if state is not None and state.symbols_key == surface and state.symbols_entry is not None:
                     symbols_entry = state.symbols_entry
                 else:
-                    symbols_entry = pack_entry(write_symbols(name_numbered_targets(apps[0].symbols, table)))
+                    named = name_numbered_targets(apps[0].symbols, table)
+                    symbols_entry = pack_entry(build.project_symbols(named, files) if build is not None
+                                               else write_symbols(named))
             two = [result for run in runs for result in run.finish_phase_two()]
     finally:
         for run in runs:
@@ -249,13 +249,14 @@ def _compile_project(options: CompileOptions) -> CompileResult:
             counts[key] = counts.get(key, 0) + value
     if build is not None:
         counts["cached_files"] = len(cached)
-        records = _records(build, files, runs[0], by_file, surface, unsplit)
+        counts["cached_checks"] = len(checked)
+        records = _records(build, files, by_file, unsplit)
     applied = policy.apply(diagnostics)
     result_kw = dict(objects=headers, timings=timings, code=counts, files=len(results),
                      bytes=sum(r.size for r in results), suppressed=applied.suppressed)
     if has_errors(applied.diagnostics):
         if build is not None:
-            build.save(records, surface, symbols_entry)
+            build.save(records, surface, symbols_entry, len(records) == len(files))
             build.remember(whole_key, None, diagnostics[fresh:], headers, len(results), result_kw["bytes"])
         return CompileResult(tuple(applied.diagnostics), **result_kw)
     from ..emit.package import emit_package
@@ -272,13 +273,14 @@ def _compile_project(options: CompileOptions) -> CompileResult:
         resources = build.packed(resources)
     try:
         written = emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
-                     table, runtime=options.runtime, include_source=include_source, resources=resources)
+                     table, runtime=options.runtime, include_source=include_source, resources=resources,
+                     verified=build.verified if build is not None else None)
     except PackageError as exc:  # reported; the package is never half-written
         if build is not None:
-            build.save(records, surface, symbols_entry)
+            build.save(records, surface, symbols_entry, len(records) == len(files))
         return CompileResult(tuple(applied.diagnostics) + (exc.to_diagnostic(),), **result_kw)
     if build is not None:
-        build.save(records, surface, symbols_entry)
+        build.save(records, surface, symbols_entry, len(records) == len(files))
         build.remember(whole_key, out, diagnostics[fresh:], headers, len(results), result_kw["bytes"], written)
     lap("emit")
     return CompileResult(tuple(applied.diagnostics), output=out, **result_kw)
@@ -292,25 +294,29 @@ class _File:
     record: object = None      # its FileRecord, when it came from the build cache
 
     def blob(self, run) -> bytes:
-        return self.record.symbols if self.record is not None else run.blob(self.result.path, self.result.symbols)
+        own = self.record.symbols if self.record is not None else None
+        return own if type(own) is bytes else run.blob(self.result.path, self.result.symbols)
 
 
-def _records(build, files: dict, run, by_file: dict, surface: str, unsplit: set) -> dict:
+def _records(build, files: dict, by_file: dict, unsplit: set) -> dict:
     """The FileRecords of this build: a file read anew is kept only if it still has the content its
     key names (an editor may have saved it again while it was being compiled)."""
     from .incremental import FileRecord
     out = {}
     for path, f in files.items():
         key = build.file_key(path)
-        if key is None or (f.record is None and not build.unchanged(path)):
+        unchanged, names = build.fresh_names(path) if f.record is None else (True, f.record.names)
+        if key is None or not unchanged:
             continue
         checks = by_file.get(path)
-        checks_key = build.checks_key(path, surface) if checks is not None and path not in unsplit else ""
-        if f.record is not None and f.record.checks_key == checks_key:
+        checks_key = build.checks_key(path) if checks is not None and path not in unsplit else ""
+        if f.record is not None and f.record.checks_key == checks_key and f.record.checks == (checks or ()):
             out[path] = f.record      # as it was: the same object, so that a delta leaves it out
             continue
         result = f.record.result if f.record is not None else attrs.evolve(f.result, symbols=())
-        out[path] = FileRecord(key, result, f.blob(run), f.declarations, checks_key, checks if checks_key else ())
+        out[path] = FileRecord(key, result, f.result.symbols, f.declarations, checks_key,
+                               checks if checks_key else (), names,
+                               f.record.json if f.record is not None else build.json_of(path))
     return out
 
 

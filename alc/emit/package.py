@@ -27,7 +27,7 @@ def _resolved(prerequisites, table) -> tuple:
 
 def emit_package(out: str, manifest, headers, metadata: dict, capability_set, prerequisites, symbols,
                  sources: dict, table=None, runtime: bool = False, include_source: bool = True,
-                 resources: Optional[dict] = None) -> bytes:
+                 resources: Optional[dict] = None, verified: Optional[set] = None) -> bytes:
     """Write the package to ``out`` (atomically); returns its bytes.
 
     ``metadata`` holds every object's entry (package.metadata.object_entries),
@@ -45,4 +45,4 @@ def emit_package(out: str, manifest, headers, metadata: dict, capability_set, pr
     extra = dict(metadata)
     extra[INDEX] = index_entry(headers)
     extra.update(resources or {})
-    return write_package(out, navx, symbols, sources, extra)
+    return write_package(out, navx, symbols, sources, extra, verified)   # verified: see write_package

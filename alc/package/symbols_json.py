@@ -1028,23 +1028,23 @@ def _namespace_tree(objects) -> dict:
     return root
 
 
-def _dump_node(node: dict, out: dict) -> dict:
+def _dump_node(node: dict, out: dict, dump=_dump) -> dict:
     for cls in OBJECT_CLASSES:
         items = node["objects"].get(cls.collection)
         if items:
-            out[cls.collection] = [_dump(o) for o in items]
+            out[cls.collection] = [dump(o) for o in items]
     if node["children"]:
-        out["Namespaces"] = [_dump_node(node["children"][name], {"Name": name})
+        out["Namespaces"] = [_dump_node(node["children"][name], {"Name": name}, dump)
                              for name in sorted(node["children"])]
     return out
 
 
-def symbols_to_json(ref: SymbolReference) -> dict:
-    """The JSON data of a model, keys in the order real files use."""
+def symbols_to_json(ref: SymbolReference, dump=_dump) -> dict:
+    """The JSON data of a model, keys in the order real files use (``dump``: an object's data)."""
     out: dict = {}
     if ref.runtime_version:
         out["RuntimeVersion"] = ref.runtime_version
-    _dump_node(_namespace_tree(ref.objects()), out)
+    _dump_node(_namespace_tree(ref.objects()), out, dump)
     if ref.internals_visible_to:
         out["InternalsVisibleToModules"] = [_dump(mod) for mod in ref.internals_visible_to]
     for attr, key in (("app_id", "AppId"), ("name", "Name"), ("publisher", "Publisher"), ("version", "Version")):
@@ -1053,7 +1053,54 @@ def symbols_to_json(ref: SymbolReference) -> dict:
     return out
 
 
-def write_symbols(ref: SymbolReference) -> bytes:
-    """SymbolReference.json bytes: UTF-8 with BOM, one line."""
-    text = json.dumps(symbols_to_json(ref), ensure_ascii=False, separators=(",", ":"))
-    return b"\xef\xbb\xbf" + text.encode("utf-8")
+def write_symbols(ref: SymbolReference, written: Optional[dict] = None) -> bytes:
+    """SymbolReference.json bytes: UTF-8 with BOM, one line.
+
+    ``written``: id(object) -> the object's JSON as this writes it (UTF-8), for objects of ``ref``
+    written before; the others are written and added to it (an incremental build keeps them, so that
+    only changed objects are written again). The bytes are the same either way.
+
+    >>> from alc.package.symbols import Codeunit, Table
+    >>> ref = SymbolReference(tables=(Table(id=1, name="T"),), codeunits=(Codeunit(id=2, name="C"),))
+    >>> known = {}
+    >>> write_symbols(ref, known) == write_symbols(ref) == write_symbols(ref, known) and len(known)
+    2
+    """
+    if written is None:
+        text = json.dumps(symbols_to_json(ref), ensure_ascii=False, separators=(",", ":"))
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
+
+    def dump(obj) -> _Written:
+        found = written.get(id(obj))
+        if found is None:
+            found = written[id(obj)] = json.dumps(_dump(obj), ensure_ascii=False, separators=(",", ":")).encode()
+        return _Written(found)
+
+    out = [b"\xef\xbb\xbf"]
+    _encode_into(symbols_to_json(ref, dump), out)
+    return b"".join(out)
+
+
+class _Written(bytes):
+    """An object's JSON, written before."""
+
+
+def _encode_into(value, out: list) -> None:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` in UTF-8, with _Written as is."""
+    if type(value) is _Written:
+        out.append(value)
+    elif type(value) is dict:
+        out.append(b"{")
+        for i, (key, item) in enumerate(value.items()):
+            out.append(b"," if i else b"")
+            out.append(json.dumps(key, ensure_ascii=False).encode() + b":")
+            _encode_into(item, out)
+        out.append(b"}")
+    elif type(value) is list:
+        out.append(b"[")
+        for i, item in enumerate(value):
+            out.append(b"," if i else b"")
+            _encode_into(item, out)
+        out.append(b"]")
+    else:
+        out.append(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())

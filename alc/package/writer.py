@@ -42,22 +42,37 @@ def package_entries(manifest: NavxManifest, symbols: Union[SymbolReference, byte
 
 
 def write_package(path: Optional[str], manifest: NavxManifest, symbols: SymbolReference,
-                  sources: Mapping[str, bytes] = {}, extra: Mapping[str, bytes] = {}) -> bytes:
+                  sources: Mapping[str, bytes] = {}, extra: Mapping[str, bytes] = {},
+                  verified: Optional[set] = None) -> bytes:
     """Write a package deterministically (atomically, when ``path`` is given);
-    returns its bytes."""
+    returns its bytes. ``verified``: the keys (:func:`verified_key`) of compressed entries whose
+    content passed the readers' budgets before (an incremental build's, from its signed cache): they
+    are not expanded and measured again; the keys of this package's are added to it."""
     entries = package_entries(manifest, symbols, sources, extra)
     data = app_bytes(entries)  # once: each entry is compressed once
-    check_readable(data)
+    keys = {}
+    if verified is not None:
+        keys = {name: verified_key(name, value) for name, value in entries.items() if type(value) is PackedEntry}
+    check_readable(data, skip=frozenset(name for name, key in keys.items() if key in verified) if keys else ())
     if path is not None:
         write_bytes(path, data)
+    if verified is not None:
+        verified.update(keys.values())
     return data
 
 
-def check_readable(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
+def verified_key(name: str, entry: PackedEntry) -> tuple:
+    """What names a compressed entry's content and the budget it is measured by."""
+    import hashlib
+    return (name == SYMBOLS, entry.size, entry.crc, hashlib.blake2b(entry.packed, digest_size=20).digest())
+
+
+def check_readable(data: bytes, limits: Limits = DEFAULT_LIMITS, skip=()) -> None:
     """Writer = reader: the rules every reader applies, applied to a package
     before it is written (entry names unique whatever their case, sizes and
     compression ratios, the manifest's XML, the budgets of the symbols and of
-    the metadata). PackageError with the reader's code when it would be refused.
+    the metadata). PackageError with the reader's code when it would be refused. The entries
+    named in ``skip`` are not measured against the budgets (their content was, before).
 
     >>> from alc.appmodel import AppManifest, Version
     >>> app = AppManifest("0f3b2c1a-0000-4000-8000-000000000001", "Bad\x01Name", "Me", Version(1, 0, 0, 0))
@@ -72,7 +87,8 @@ def check_readable(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
         budgets = {SYMBOLS: (limits.symbols_budget(), 0)}
         for name in container.names:
             budget, least = budgets.get(name) or (limits.metadata_budget(), 2 * limits.max_metadata_containers)
-            if (name == SYMBOLS or name.startswith("metadata/")) and container.size(name) >= least:
+            if (name == SYMBOLS or name.startswith("metadata/")) and container.size(name) >= least \
+                    and name not in skip:
                 budget_check(container.read(name), budget, name)
     except PackageError as exc:
         raise PackageError(exc.code, f"the package would be refused when read: {exc.message}") from None
