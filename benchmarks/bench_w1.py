@@ -9,9 +9,8 @@ compile (untimed): *nothing* changed, one code *body* edited (a statement added 
 one codeunit), one *declaration* edited (a field added to one table); each edit toggles between
 two versions of the file, so every round has a change to compile. Targets: 3 s, 6 s, 15 s.
 
-*check*: ``alc check`` of the W1 Base Application with every app of the package folder that is not
-a test app (the newest version of each; the System Application and Business Foundation included).
-Target: 3 s.
+(``alc check`` of the W1 Base Application and its apps, target 3 s, is ``bench_check.py``'s
+*check_w1_command*: ``-m slow -k w1 --w1-packages DIR``.)
 
     ALC_BENCH_W1=/tmp/bc-full/src/Layers/W1/BaseApp ALC_BENCH_W1_PACKAGES=/tmp/cc-build4 \\
         python -m pytest benchmarks/bench_w1.py --benchmark-only
@@ -29,8 +28,6 @@ import subprocess
 import sys
 
 import pytest
-
-from alc.package.reader import read_package
 
 from .bench_incremental import BODY, FIELD, FIELDS, _files, _toggle
 from .inputs import COMPILE_JOBS
@@ -98,33 +95,3 @@ def bench_incremental_w1(benchmark, w1_project, name):
     files = sum(name.endswith(".al") for _, _, names in os.walk(folder) for name in names)
     finish(benchmark, clock, files=files, jobs=COMPILE_JOBS,
            edited=os.path.relpath(path, folder) if name != "nothing" else None)
-
-
-def _w1_apps() -> list:
-    """The newest package of every app in the folder that is not a test app."""
-    newest: dict = {}
-    for name in sorted(os.listdir(W1_PACKAGES)):
-        if not name.endswith(".app"):
-            continue
-        path = os.path.join(W1_PACKAGES, name)
-        app = read_package(path, symbols=False).app
-        if "test" in app.name.lower():
-            continue
-        if app.id not in newest or app.version > newest[app.id][0]:
-            newest[app.id] = (app.version, path)
-    return sorted(path for _, path in newest.values())
-
-
-def bench_check_w1(benchmark):
-    _inputs()
-    apps = _w1_apps()
-    clock = CpuClock()
-    codes = []
-
-    def check():
-        codes.append(_alc("check", *apps).returncode)
-
-    benchmark.group = "check W1"
-    benchmark.pedantic(clock.wrap(check), rounds=ROUNDS + 2, iterations=1)
-    assert set(codes) <= {0, 1}, codes          # 1: conflicts found, still a complete check
-    finish(benchmark, clock, apps=len(apps), exit_codes=sorted(set(codes)))

@@ -39,7 +39,8 @@ THROUGHPUT = (("mb_per_s", "MB/s"), ("objects_per_s", "objects/s"), ("deltas_per
               ("apps_per_s", "apps/s"), ("files_per_s", "files/s"))
 # Benchmarks whose own name carries the size (no size parameter).
 NAMED_SIZES = {"bench_check_10k": ("check", "check-10k"), "bench_package_read_10k": ("package_read", "check-10k"),
-               "bench_package_open_10k": ("package_open", "check-10k")}
+               "bench_package_open_10k": ("package_open", "check-10k"),
+               "bench_check_w1_command": ("check", "W1")}
 
 
 # ---------------------------------------------------------------- input --
