@@ -57,6 +57,7 @@ class CompileResult:
     files: int = 0
     bytes: int = 0
     suppressed: tuple = ()             # (reason, Diagnostic) the warning policy suppressed
+    serial: float = 0.0                # seconds of ``timings`` during which no worker process was running
 
     @property
     def ok(self) -> bool:
@@ -201,15 +202,18 @@ def _compile_project(options: CompileOptions) -> CompileResult:
         headers = tuple(h for r in results for h in r.headers)
         for r in results:
             diagnostics.extend(r.diagnostics)
-        # Objects moved out to another app (`ObsoleteState = Moved`) are stubs:
-        # their symbols belong to the app they moved to (the shares leave them out).
+        # The workers start the rules at once, with every file's symbols as pickled; meanwhile this
+        # process builds the project's symbols too, runs the whole-app checks, and writes the symbols
+        # entry of the package (unless errors already rule it out).
         with gc_paused():
-            apps = [project_app_symbols(manifest, [o for r in results for o in r.symbols])] + dep_symbols
             blobs = [(path, f.blob(runs[0])) for path, f in files.items()] if any(r.workers for r in runs) else []
             for run in runs:
-                run.start_phase_two(apps[0], platform, blobs)
-            # While the workers run the rules: the whole-app checks, and the
-            # symbols entry of the package (unless errors already rule it out).
+                run.start_phase_two(platform, blobs)
+            del blobs
+            # Objects moved out to another app (`ObsoleteState = Moved`) are stubs:
+            # their symbols belong to the app they moved to (the shares leave them out).
+            apps = [project_app_symbols(manifest, [o for f in files.values() for o in f.symbols(runs[0])])]
+            apps += dep_symbols
             table = SymbolTable(apps, platform_available=platform)
             ctx = CheckContext(headers, table, manifest)
             check_objects(ctx)
@@ -221,10 +225,11 @@ def _compile_project(options: CompileOptions) -> CompileResult:
                     symbols_entry = state.symbols_entry
                 else:
                     symbols_entry = pack_entry(write_symbols(name_numbered_targets(apps[0].symbols, table)))
-            two = [result for run in runs for result in run.finish_phase_two()]
+            two = [result for run in runs for result in run.finish_phase_two(apps[0], platform)]
     finally:
         for run in runs:
             run.close()
+    parallel = sum(run.parallel for run in runs)
     by_file = dict(checked)
     loose: list = []
     unsplit: set = set()
@@ -281,7 +286,8 @@ def _compile_project(options: CompileOptions) -> CompileResult:
         build.save(records, surface, symbols_entry)
         build.remember(whole_key, out, diagnostics[fresh:], headers, len(results), result_kw["bytes"], written)
     lap("emit")
-    return CompileResult(tuple(applied.diagnostics), output=out, **result_kw)
+    serial = round(max(0.0, sum(timings.values()) - parallel), 3)
+    return CompileResult(tuple(applied.diagnostics), output=out, serial=serial, **result_kw)
 
 
 @attrs.define
@@ -293,6 +299,9 @@ class _File:
 
     def blob(self, run) -> bytes:
         return self.record.symbols if self.record is not None else run.blob(self.result.path, self.result.symbols)
+
+    def symbols(self, run) -> tuple:
+        return self.result.symbols if self.record is not None else run.symbols_of(self.result)
 
 
 def _records(build, files: dict, run, by_file: dict, surface: str, unsplit: set) -> dict:
