@@ -225,7 +225,17 @@ def _compile_project(options: CompileOptions) -> CompileResult:
                     symbols_entry = state.symbols_entry
                 else:
                     symbols_entry = pack_entry(write_symbols(name_numbered_targets(apps[0].symbols, table)))
+            from ..emit.resources import project_resources
+            resources, resource_diags = project_resources(project, manifest, [r.resources for r in results],
+                                                          _resolver(table))
+            early = None
+            if symbols_entry is not None and not has_errors(resource_diags) and _emit_early(runs, results):
+                # The package's bytes depend on nothing phase two finds: made now, written if it finds no error.
+                early = _package(None, manifest, headers, results, project, build, resources, symbols_entry,
+                                 table, options, include_source)
             two = [result for run in runs for result in run.finish_phase_two(apps[0], platform)]
+            import gc
+            gc.freeze()     # the same for the symbols, the table and the package, made while collections paused
     finally:
         for run in runs:
             run.close()
@@ -243,9 +253,7 @@ def _compile_project(options: CompileOptions) -> CompileResult:
     diagnostics.extend(loose)
     if options.runtime and options.license:
         diagnostics.extend(_license_check(license_ranges, headers))
-    from ..emit.resources import project_resources
-    resources, diags = project_resources(project, manifest, [r.resources for r in results], _resolver(table))
-    diagnostics.extend(diags)
+    diagnostics.extend(resource_diags)
     lap("check")
 
     counts = dict(runs[0].counts)
@@ -263,6 +271,44 @@ def _compile_project(options: CompileOptions) -> CompileResult:
             build.save(records, surface, symbols_entry)
             build.remember(whole_key, None, diagnostics[fresh:], headers, len(results), result_kw["bytes"])
         return CompileResult(tuple(applied.diagnostics), **result_kw)
+    from ..package.errors import PackageError
+    try:
+        if early is None:
+            written = _package(out, manifest, headers, results, project, build, resources, symbols_entry, table,
+                               options, include_source)
+        else:
+            written = early
+            if isinstance(written, PackageError):
+                raise written
+            from ..package.container import write_bytes
+            write_bytes(out, written)
+    except PackageError as exc:  # reported; the package is never half-written
+        if build is not None:
+            build.save(records, surface, symbols_entry)
+        return CompileResult(tuple(applied.diagnostics) + (exc.to_diagnostic(),), **result_kw)
+    if build is not None:
+        build.save(records, surface, symbols_entry)
+        build.remember(whole_key, out, diagnostics[fresh:], headers, len(results), result_kw["bytes"], written)
+    lap("emit")
+    serial = round(max(0.0, sum(timings.values()) - parallel), 3)
+    return CompileResult(tuple(applied.diagnostics), output=out, serial=serial, **result_kw)
+
+
+EARLY_EMIT = 256 << 20
+"""Source bytes up to which the package is made while the workers still run phase two (see ``_emit_early``)."""
+
+
+def _emit_early(runs: list, results: list) -> bool:
+    """Whether to make the package while the workers run phase two: only when there are workers (the
+    work then overlaps theirs), and not for a large project, whose package would be held in memory at
+    the time the workers hold the most."""
+    return any(run.workers for run in runs) and sum(r.size for r in results) <= EARLY_EMIT
+
+
+def _package(out: Optional[str], manifest, headers: tuple, results: list, project: str, build, resources: dict,
+             symbols_entry, table, options, include_source: bool):
+    """The package's bytes, written to ``out`` unless it is None; with ``out`` None, a PackageError
+    is returned rather than raised (the caller decides later whether it counts)."""
     from ..emit.package import emit_package
     from ..package.errors import PackageError
     metadata: dict = {}
@@ -276,18 +322,12 @@ def _compile_project(options: CompileOptions) -> CompileResult:
     if build is not None:
         resources = build.packed(resources)
     try:
-        written = emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
-                     table, runtime=options.runtime, include_source=include_source, resources=resources)
-    except PackageError as exc:  # reported; the package is never half-written
-        if build is not None:
-            build.save(records, surface, symbols_entry)
-        return CompileResult(tuple(applied.diagnostics) + (exc.to_diagnostic(),), **result_kw)
-    if build is not None:
-        build.save(records, surface, symbols_entry)
-        build.remember(whole_key, out, diagnostics[fresh:], headers, len(results), result_kw["bytes"], written)
-    lap("emit")
-    serial = round(max(0.0, sum(timings.values()) - parallel), 3)
-    return CompileResult(tuple(applied.diagnostics), output=out, serial=serial, **result_kw)
+        return emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
+                            table, runtime=options.runtime, include_source=include_source, resources=resources)
+    except PackageError as exc:
+        if out is not None:
+            raise
+        return exc
 
 
 @attrs.define
@@ -326,9 +366,9 @@ def _records(build, files: dict, run, by_file: dict, surface: str, unsplit: set)
 def _phase_one(run, cached: dict, paths: list, build) -> dict:
     """path -> _File of every file, in the project's order: fresh from ``run`` or from the cache."""
     from ..memory import gc_paused
-    fresh = run.phase_one()
     out = {}
     with gc_paused():
+        fresh = run.phase_one()
         for path in paths:
             record = cached.get(path)
             if record is not None:
@@ -337,11 +377,10 @@ def _phase_one(run, cached: dict, paths: list, build) -> dict:
             else:
                 result = fresh[path]
                 out[path] = _File(result, result.declarations)
-        if cached:
-            # The cached results and symbols live to the end of the compile: out of the collector's
-            # sight (frozen before it runs again), so that its full collections do not walk them again and again.
-            import gc
-            gc.freeze()
+        # The results (cached or not) live to the end of the compile: out of the collector's sight (frozen
+        # before it runs again), so that its full collections do not walk them again and again.
+        import gc
+        gc.freeze()
     return out
 
 

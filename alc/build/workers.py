@@ -24,7 +24,7 @@ import os
 import pickle
 import time
 import zlib
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 import attrs
 
@@ -102,9 +102,12 @@ class Share:
 
     def phase_one(self) -> list:
         """One FileResult per file, in the share's order."""
+        return list(self.results())
+
+    def results(self) -> Iterator[FileResult]:
+        """Phase one, file by file."""
         from ..syntax.api import check_body
         from ..syntax.files import parse_unit
-        out = []
         for path in self.paths:
             parsed = parse_unit(path, self.symbols)
             diagnostics = list(parsed.diagnostics)
@@ -114,18 +117,18 @@ class Share:
                     diagnostics.extend(check_body(body))
             objects = list(parsed.unit.objects) if parsed.unit is not None else []
             result, objects = self._file_result(path, objects, diagnostics, parsed.size)
-            out.append(result)
             if self.held is not None and self.held_bytes + parsed.size > self.held:
                 self.spilled.append((_spill(objects, bodies), parsed.size))
-                continue
-            self.held_bytes += parsed.size
-            self.objects.extend(objects)
-            self.bodies.extend(bodies)
+            else:
+                self.held_bytes += parsed.size
+                self.objects.extend(objects)
+                self.bodies.extend(bodies)
+            del objects, bodies, parsed
             if self.forked:
                 # The IR stays until the worker ends: move it out of the collector's
                 # sight, so that collections do not walk the growing tree again and again.
                 gc.freeze()
-        return out
+            yield result
 
     def _file_result(self, path: str, objects: list, diagnostics: list, size: int) -> tuple:
         """(the file's FileResult, its objects less those refused)"""
@@ -167,6 +170,8 @@ class Share:
         """The rules, given the project's own symbols (``project_app``)."""
         from ..semantic.model import SymbolTable
         table = SymbolTable([project_app] + self.dependencies, platform_available)
+        if self.forked:
+            self.kept_table = table     # freed by the worker's end, not object by object before it replies
         diagnostics: list = []
         counts: dict = {}
         self._check(self.objects, self.bodies, table, diagnostics, counts)
@@ -244,35 +249,49 @@ def project_app_symbols(manifest, symbols: Sequence) -> "AppSymbols":  # noqa: F
                       version=str(manifest.version))
 
 
+BATCH = 1 << 20
+"""Source bytes of the files whose phase-one results a worker sends together (as it goes, so that the
+parent takes them in while the workers parse)."""
+
+
 def _worker(conn, share: Share) -> None:
     """A forked worker: phase one, then phase two when the project's symbols arrive.
 
-    The worker pickles its files' symbols (in parallel with the others); the parent
-    unpickles them for itself and forwards the bytes to the other workers, so no
-    symbols are pickled twice or sent back to their own worker."""
+    The worker sends its files' results as it goes, their symbols pickled (in parallel with the
+    others); the parent unpickles them for itself and forwards the bytes to the other workers, so no
+    symbols are pickled twice or sent back to their own worker. The worker ends with ``os._exit``
+    once its work is sent: freeing its memory object by object would only delay the compile."""
+    code = 0
     try:
         share.forked = True
-        results = share.phase_one()
-        conn.send(("ok", [(attrs.evolve(r, symbols=()), pickle.dumps(r.symbols, protocol=pickle.HIGHEST_PROTOCOL))
-                          for r in results]))
-        del results
+        batch: list = []
+        size = 0
+        for r in share.results():
+            batch.append((attrs.evolve(r, symbols=()), pickle.dumps(r.symbols, protocol=pickle.HIGHEST_PROTOCOL)))
+            size += r.size
+            if size >= BATCH:
+                conn.send(("part", batch, 0.0))
+                batch, size = [], 0
+        conn.send(("ok", batch, time.perf_counter()))
+        del batch
         gc.freeze()  # the IR lives until the worker ends: no collection walks it again
         data = conn.recv_bytes()
-        if not data:
-            return
-        with gc_paused():
-            platform, blobs = pickle.loads(data)
-            mine = share.own_symbols
-            symbols = [o for path, blob in blobs for o in (mine[path] if path in mine else pickle.loads(blob))]
-            project_app = project_app_symbols(share.manifest, symbols)
-            conn.send(("ok", share.phase_two(project_app, platform)))
+        if data:
+            with gc_paused():
+                platform, blobs = pickle.loads(data)
+                mine = share.own_symbols
+                symbols = [o for path, blob in blobs for o in (mine[path] if path in mine else pickle.loads(blob))]
+                share.kept = project_app_symbols(share.manifest, symbols)
+                conn.send(("ok", share.phase_two(share.kept, platform), time.perf_counter()))
     except BaseException as exc:  # report, never hang the parent
+        code = 1
         try:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            conn.send(("error", f"{type(exc).__name__}: {exc}", 0.0))
         except Exception:
             pass
     finally:
         conn.close()
+    os._exit(code)
 
 
 def _partition(paths: Sequence[str], n: int) -> list[list[str]]:
@@ -297,13 +316,14 @@ class ShareRun:
     """Shares running in forked workers (or in this process when ``jobs`` is 1).
 
     ``parallel`` sums the seconds during which the workers were running (phase one from the fork to
-    the last result, phase two from sending the symbols to the last diagnostics): the rest of a
-    compile is its serial part."""
+    the end of the last worker's parse, phase two from sending the symbols to the end of the last
+    worker's rules): the rest of a compile is its serial part."""
 
     def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],
                  project: Optional[str] = None, dependencies: Sequence = (), code_analysis: bool = False,
-                 held: Optional[int] = HELD_IR):
+                 held: Optional[int] = None):
         jobs = jobs or os.cpu_count() or 1
+        held = HELD_IR if held is None else held
         import multiprocessing
         try:
             ctx = multiprocessing.get_context("fork")
@@ -315,8 +335,9 @@ class ShareRun:
         self.blobs: dict = {}             # path -> the file's symbols, pickled by its worker
         self.workers: list = []
         self.counts: dict = {}            # code analysis counts, summed over the shares
-        self.parallel = 0.0
+        self.parallel = 0.0               # seconds during which the workers ran (both phases)
         self._started = 0.0
+        self._finished: list = []         # when each worker ended the current phase (time.perf_counter)
         if not paths:
             return
         if jobs <= 1 or len(paths) < 16:
@@ -327,7 +348,7 @@ class ShareRun:
         for part in parts:
             parent, child = ctx.Pipe()
             share = Share(part, symbols, manifest, project, dependencies, code_analysis,
-                          None if held is None else held // len(parts))
+                          held // len(parts))
             proc = ctx.Process(target=_worker, args=(child, share), daemon=True)
             proc.start()
             child.close()
@@ -338,12 +359,18 @@ class ShareRun:
         (``symbols`` is empty; ``symbols_of`` unpickles them), so that phase two can start first."""
         if self.local is not None:
             return {r.path: r for r in self.local.phase_one()}
+        from multiprocessing.connection import wait
         out = {}
-        for _, conn, _ in self.workers:
-            for result, blob in self._receive(conn):
-                self.blobs[result.path] = blob
-                out[result.path] = result
-        self.parallel += time.perf_counter() - self._started
+        pending = [conn for _, conn, _ in self.workers]
+        while pending:
+            for conn in wait(pending):
+                status, batch = self._receive(conn)
+                for result, blob in batch:
+                    self.blobs[result.path] = blob
+                    out[result.path] = result
+                if status == "ok":
+                    pending.remove(conn)
+        self._ended()
         return out
 
     def symbols_of(self, result) -> tuple:
@@ -379,8 +406,8 @@ class ShareRun:
         if self.local is not None:
             results = [self.local.phase_two(project_app, platform)]
         else:
-            results = [self._receive(conn) for _, conn, _ in self.workers]
-            self.parallel += time.perf_counter() - self._started
+            results = [self._receive(conn)[1] for _, conn, _ in self.workers]
+            self._ended()
         for result in results:
             for key, value in result.counts.items():
                 self.counts[key] = self.counts.get(key, 0) + value
@@ -396,18 +423,25 @@ class ShareRun:
             if proc.is_alive():
                 proc.terminate()
 
-    @staticmethod
-    def _receive(conn):
+    def _ended(self) -> None:
+        """A phase is over in every worker: count its time (the clock is the same in every process)."""
+        if self._finished:
+            self.parallel += max(self._finished) - self._started
+        self._finished = []
+
+    def _receive(self, conn):
         try:
-            status, value = conn.recv()
+            status, value, finished = conn.recv()
         except EOFError:
             raise RuntimeError("a compile worker stopped unexpectedly") from None
-        if status != "ok":
+        if status == "error":
             raise RuntimeError(f"a compile worker failed: {value}")
-        return value
+        if status == "ok":
+            self._finished.append(finished)
+        return status, value
 
 
 def run_shares(paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],
                project: Optional[str] = None, dependencies: Sequence = (), code_analysis: bool = False,
-               held: Optional[int] = HELD_IR) -> ShareRun:
+               held: Optional[int] = None) -> ShareRun:
     return ShareRun(paths, symbols, manifest, jobs, project, dependencies, code_analysis, held)
