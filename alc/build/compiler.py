@@ -210,10 +210,20 @@ def _compile_project(options: CompileOptions) -> CompileResult:
             for run in runs:
                 run.start_phase_two(platform, blobs)
             del blobs
+            waited: dict = {}     # id(run) -> its PhaseTwo results
+            for run in runs:
+                if run.workers and not _emit_early(runs, results):
+                    # A large project: the workers end before this process builds its own copy of the
+                    # project's symbols and table, so that they are not all in memory at once.
+                    waited[id(run)] = run.finish_phase_two(None, platform)
+                    run.close()
             # Objects moved out to another app (`ObsoleteState = Moved`) are stubs:
             # their symbols belong to the app they moved to (the shares leave them out).
             apps = [project_app_symbols(manifest, [o for f in files.values() for o in f.symbols(runs[0])])]
             apps += dep_symbols
+            if build is None:
+                for run in runs:
+                    run.blobs.clear()   # only the build cache wants them still
             table = SymbolTable(apps, platform_available=platform)
             ctx = CheckContext(headers, table, manifest)
             check_objects(ctx)
@@ -233,7 +243,8 @@ def _compile_project(options: CompileOptions) -> CompileResult:
                 # The package's bytes depend on nothing phase two finds: made now, written if it finds no error.
                 early = _package(None, manifest, headers, results, project, build, resources, symbols_entry,
                                  table, options, include_source)
-            two = [result for run in runs for result in run.finish_phase_two(apps[0], platform)]
+            two = [result for run in runs
+                   for result in (waited[id(run)] if id(run) in waited else run.finish_phase_two(apps[0], platform))]
             import gc
             gc.freeze()     # the same for the symbols, the table and the package, made while collections paused
     finally:
