@@ -175,6 +175,8 @@ class Share:
         diagnostics: list = []
         counts: dict = {}
         self._check(self.objects, self.bodies, table, diagnostics, counts)
+        if self.spilled:
+            self.objects, self.bodies = [], []     # checked: their memory serves the spilled files
         # The spilled files a few at a time, each group's IR dropped before the next is read back.
         group: list = []
         size = 0
@@ -422,6 +424,7 @@ class ShareRun:
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.terminate()
+                proc.join(timeout=5)     # reaped, so that its CPU time counts among the children's
 
     def _ended(self) -> None:
         """A phase is over in every worker: count its time (the clock is the same in every process)."""
