@@ -8,6 +8,14 @@ both cores are free). *extensions*: every extension app, dependencies
 first, in one process sharing one ``SymbolCache`` (the base's symbols are
 read from its package once per round, not from the disk cache), each
 against a package cache holding its dependencies' packages.
+
+*jobs*: the base app (and, when its extract is there, the W1 Base Application: see bench_w1) with 1,
+2 and 4 workers, code analysis on and no build cache: ``cpu_ms_per_object`` is the CPU time of the
+parent and its workers per object (the speed issue's target: it does not grow with the workers),
+``serial_share`` the share of the wall time during which no worker ran (``CompileResult.serial``:
+dependency load, what the parent does between the phases and after them; target under 15 % with 2
+workers), with the peak memory of the parent and its workers together (``total_peak_pss_mb``, in a
+separate process: :mod:`benchmarks.memory`).
 """
 
 from __future__ import annotations
@@ -15,13 +23,18 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import statistics
+import time
 
 import pytest
+
+from alc.build.compiler import CompileOptions, compile_project
 
 from .inputs import COMPILE_JOBS, compile_base, compile_extensions, package_path
 from .measure import CpuClock, finish
 
 ROUNDS = {"1k": 3, "10k": 1, "100k": 1}
+JOBS = (1, 2, 4)
 
 
 def _fresh(tmp_path, counter, base: str = None):
@@ -64,3 +77,46 @@ def bench_compile_extensions(benchmark, generated, compiled, tmp_path):
            apps=len(apps), objects=objects, bytes=sum(r["bytes"] for r in apps.values()),
            base_objects=generated.base_objects, apps_per_s=round(len(apps) / median, 2),
            objects_per_s=round(objects / median, 1), cpu_objects_per_s=round(objects / clock.median, 1))
+
+
+def _jobs_rounds(benchmark, group: str, project: str, packages: tuple, jobs: int, rounds: int, tmp_path) -> dict:
+    """Compile ``project`` with ``jobs`` workers ``rounds`` times; the figures for ``extra_info``."""
+    counter = itertools.count()
+    clock = CpuClock()
+    results = []
+    walls = []
+
+    def once():
+        started = time.perf_counter()
+        out = str(tmp_path / f"round{next(counter)}.app")
+        results.append(compile_project(CompileOptions(project=project, package_cache=packages, out=out, jobs=jobs)))
+        walls.append(time.perf_counter() - started)
+
+    benchmark.group = group
+    benchmark.pedantic(clock.wrap(once), rounds=rounds, iterations=1)
+    last = results[-1]
+    assert all(r.ok for r in results), [f"{d.code} {d.message}" for d in last.diagnostics if d.is_error][:5]
+    objects = len(last.objects)
+    serial = statistics.median(r.serial for r in results)
+    return dict(jobs=jobs, objects=objects, files=last.files, bytes=last.bytes,
+                cpu_ms_per_object=round(1000 * clock.median / objects, 3),
+                serial_s=round(serial, 3), serial_share=round(serial / statistics.median(walls), 4),
+                stages=last.timings, code=last.code), clock
+
+
+@pytest.mark.parametrize("jobs", JOBS)
+def bench_compile_jobs(benchmark, generated, tmp_path, jobs):
+    info, clock = _jobs_rounds(benchmark, f"compile jobs {generated.size}", os.path.join(generated.root, "base"),
+                               (), jobs, ROUNDS[generated.size], tmp_path)
+    finish(benchmark, clock, ("compile_project", {"project": os.path.join(generated.root, "base"), "jobs": jobs}),
+           **info)
+
+
+@pytest.mark.parametrize("jobs", JOBS)
+def bench_compile_jobs_w1(benchmark, tmp_path, jobs):
+    """The W1 Base Application cold (target: at most 45 s with 2 workers on 2 cores)."""
+    from .bench_w1 import W1_PACKAGES, W1_PROJECT, _inputs
+    _inputs()
+    info, clock = _jobs_rounds(benchmark, "compile jobs W1", W1_PROJECT, (W1_PACKAGES,), jobs, 1, tmp_path)
+    memory = ("compile_project", {"project": W1_PROJECT, "jobs": jobs, "packages": [W1_PACKAGES]})
+    finish(benchmark, clock, memory if jobs == COMPILE_JOBS else None, **info)

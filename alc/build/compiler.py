@@ -57,6 +57,7 @@ class CompileResult:
     files: int = 0
     bytes: int = 0
     suppressed: tuple = ()             # (reason, Diagnostic) the warning policy suppressed
+    serial: float = 0.0                # seconds of ``timings`` during which no worker process was running
 
     @property
     def ok(self) -> bool:
@@ -199,15 +200,31 @@ def _compile_project(options: CompileOptions) -> CompileResult:
         headers = tuple(h for r in results for h in r.headers)
         for r in results:
             diagnostics.extend(r.diagnostics)
-        # Objects moved out to another app (`ObsoleteState = Moved`) are stubs:
-        # their symbols belong to the app they moved to (the shares leave them out).
+        # The workers start the rules at once, with every file's symbols as pickled; meanwhile this
+        # process builds the project's symbols too, runs the whole-app checks, and writes the symbols
+        # entry of the package (unless errors already rule it out).
         with gc_paused():
-            apps = [project_app_symbols(manifest, [o for r in results for o in r.symbols])] + dep_symbols
             blobs = [(path, f.blob(runs[0])) for path, f in files.items()] if any(r.workers for r in runs) else []
             for run in runs:
-                run.start_phase_two(apps[0], platform, blobs)
-            # While the workers run the rules: the whole-app checks, and the
-            # symbols entry of the package (unless errors already rule it out).
+                run.start_phase_two(platform, blobs)
+            del blobs
+            waited: dict = {}     # id(run) -> its PhaseTwo results
+            for run in runs:
+                if run.workers and not _emit_early(runs, results):
+                    # A large project: the workers end before this process builds its own copy of the
+                    # project's symbols and table, so that they are not all in memory at once.
+                    waited[id(run)] = run.finish_phase_two(None, platform)
+                    run.close()
+            # Objects moved out to another app (`ObsoleteState = Moved`) are stubs:
+            # their symbols belong to the app they moved to (the shares leave them out).
+            for f in files.values():   # a worker's file: its symbols unpickled once, the same objects for all
+                if f.record is None and not f.result.symbols:
+                    f.result = attrs.evolve(f.result, symbols=f.symbols(runs[0]))
+            apps = [project_app_symbols(manifest, [o for f in files.values() for o in f.result.symbols])]
+            apps += dep_symbols
+            if build is None:
+                for run in runs:
+                    run.blobs.clear()   # only the build cache wants them still
             table = SymbolTable(apps, platform_available=platform)
             ctx = CheckContext(headers, table, manifest)
             check_objects(ctx)
@@ -221,10 +238,22 @@ def _compile_project(options: CompileOptions) -> CompileResult:
                     named = name_numbered_targets(apps[0].symbols, table)
                     symbols_entry = pack_entry(build.project_symbols(named, files) if build is not None
                                                else write_symbols(named))
-            two = [result for run in runs for result in run.finish_phase_two()]
+            from ..emit.resources import project_resources
+            resources, resource_diags = project_resources(project, manifest, [r.resources for r in results],
+                                                          _resolver(table))
+            early = None
+            if symbols_entry is not None and not has_errors(resource_diags) and _emit_early(runs, results):
+                # The package's bytes depend on nothing phase two finds: made now, written if it finds no error.
+                early = _package(None, manifest, headers, results, project, build, resources, symbols_entry,
+                                 table, options, include_source)
+            two = [result for run in runs
+                   for result in (waited[id(run)] if id(run) in waited else run.finish_phase_two(apps[0], platform))]
+            import gc
+            gc.freeze()     # the same for the symbols, the table and the package, made while collections paused
     finally:
         for run in runs:
             run.close()
+    parallel = sum(run.parallel for run in runs)
     by_file = dict(checked)
     loose: list = []
     unsplit: set = set()
@@ -238,9 +267,7 @@ def _compile_project(options: CompileOptions) -> CompileResult:
     diagnostics.extend(loose)
     if options.runtime and options.license:
         diagnostics.extend(_license_check(license_ranges, headers))
-    from ..emit.resources import project_resources
-    resources, diags = project_resources(project, manifest, [r.resources for r in results], _resolver(table))
-    diagnostics.extend(diags)
+    diagnostics.extend(resource_diags)
     lap("check")
 
     counts = dict(runs[0].counts)
@@ -250,7 +277,7 @@ def _compile_project(options: CompileOptions) -> CompileResult:
     if build is not None:
         counts["cached_files"] = len(cached)
         counts["cached_checks"] = len(checked)
-        records = _records(build, files, by_file, unsplit)
+        records = _records(build, files, by_file, unsplit, runs[0])
     applied = policy.apply(diagnostics)
     result_kw = dict(objects=headers, timings=timings, code=counts, files=len(results),
                      bytes=sum(r.size for r in results), suppressed=applied.suppressed)
@@ -259,6 +286,44 @@ def _compile_project(options: CompileOptions) -> CompileResult:
             build.save(records, surface, symbols_entry, len(records) == len(files))
             build.remember(whole_key, None, diagnostics[fresh:], headers, len(results), result_kw["bytes"])
         return CompileResult(tuple(applied.diagnostics), **result_kw)
+    from ..package.errors import PackageError
+    try:
+        if early is None:
+            written = _package(out, manifest, headers, results, project, build, resources, symbols_entry, table,
+                               options, include_source)
+        else:
+            written = early
+            if isinstance(written, PackageError):
+                raise written
+            from ..package.container import write_bytes
+            write_bytes(out, written)
+    except PackageError as exc:  # reported; the package is never half-written
+        if build is not None:
+            build.save(records, surface, symbols_entry, len(records) == len(files))
+        return CompileResult(tuple(applied.diagnostics) + (exc.to_diagnostic(),), **result_kw)
+    if build is not None:
+        build.save(records, surface, symbols_entry, len(records) == len(files))
+        build.remember(whole_key, out, diagnostics[fresh:], headers, len(results), result_kw["bytes"], written)
+    lap("emit")
+    serial = round(max(0.0, sum(timings.values()) - parallel), 3)
+    return CompileResult(tuple(applied.diagnostics), output=out, serial=serial, **result_kw)
+
+
+EARLY_EMIT = 256 << 20
+"""Source bytes up to which the package is made while the workers still run phase two (see ``_emit_early``)."""
+
+
+def _emit_early(runs: list, results: list) -> bool:
+    """Whether to make the package while the workers run phase two: only when there are workers (the
+    work then overlaps theirs), and not for a large project, whose package would be held in memory at
+    the time the workers hold the most."""
+    return any(run.workers for run in runs) and sum(r.size for r in results) <= EARLY_EMIT
+
+
+def _package(out: Optional[str], manifest, headers: tuple, results: list, project: str, build, resources: dict,
+             symbols_entry, table, options, include_source: bool):
+    """The package's bytes, written to ``out`` unless it is None; with ``out`` None, a PackageError
+    is returned rather than raised (the caller decides later whether it counts)."""
     from ..emit.package import emit_package
     from ..package.errors import PackageError
     metadata: dict = {}
@@ -272,18 +337,13 @@ def _compile_project(options: CompileOptions) -> CompileResult:
     if build is not None:
         resources = build.packed(resources)
     try:
-        written = emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
-                     table, runtime=options.runtime, include_source=include_source, resources=resources,
-                     verified=build.verified if build is not None else None)
-    except PackageError as exc:  # reported; the package is never half-written
-        if build is not None:
-            build.save(records, surface, symbols_entry, len(records) == len(files))
-        return CompileResult(tuple(applied.diagnostics) + (exc.to_diagnostic(),), **result_kw)
-    if build is not None:
-        build.save(records, surface, symbols_entry, len(records) == len(files))
-        build.remember(whole_key, out, diagnostics[fresh:], headers, len(results), result_kw["bytes"], written)
-    lap("emit")
-    return CompileResult(tuple(applied.diagnostics), output=out, **result_kw)
+        return emit_package(out, manifest, headers, metadata, capabilities, prerequisites, symbols_entry, sources,
+                            table, runtime=options.runtime, include_source=include_source, resources=resources,
+                            verified=build.verified if build is not None else None)
+    except PackageError as exc:
+        if out is not None:
+            raise
+        return exc
 
 
 @attrs.define
@@ -297,10 +357,14 @@ class _File:
         own = self.record.symbols if self.record is not None else None
         return own if type(own) is bytes else run.blob(self.result.path, self.result.symbols)
 
+    def symbols(self, run) -> tuple:
+        return self.result.symbols if self.record is not None else run.symbols_of(self.result)
 
-def _records(build, files: dict, by_file: dict, unsplit: set) -> dict:
+
+def _records(build, files: dict, by_file: dict, unsplit: set, run) -> dict:
     """The FileRecords of this build: a file read anew is kept only if it still has the content its
-    key names (an editor may have saved it again while it was being compiled)."""
+    key names (an editor may have saved it again while it was being compiled). A file a worker read
+    keeps its symbols as the worker pickled them (its result carries none: see ``run.phase_one``)."""
     from .incremental import FileRecord
     out = {}
     for path, f in files.items():
@@ -314,7 +378,8 @@ def _records(build, files: dict, by_file: dict, unsplit: set) -> dict:
             out[path] = f.record      # as it was: the same object, so that a delta leaves it out
             continue
         result = f.record.result if f.record is not None else attrs.evolve(f.result, symbols=())
-        out[path] = FileRecord(key, result, f.result.symbols, f.declarations, checks_key,
+        symbols = f.result.symbols if f.record is not None or f.result.symbols else run.blobs.get(path, ())
+        out[path] = FileRecord(key, result, symbols, f.declarations, checks_key,
                                checks if checks_key else (), names,
                                f.record.json if f.record is not None else build.json_of(path))
     return out
@@ -323,9 +388,9 @@ def _records(build, files: dict, by_file: dict, unsplit: set) -> dict:
 def _phase_one(run, cached: dict, paths: list, build) -> dict:
     """path -> _File of every file, in the project's order: fresh from ``run`` or from the cache."""
     from ..memory import gc_paused
-    fresh = run.phase_one()
     out = {}
     with gc_paused():
+        fresh = run.phase_one()
         for path in paths:
             record = cached.get(path)
             if record is not None:
@@ -334,11 +399,10 @@ def _phase_one(run, cached: dict, paths: list, build) -> dict:
             else:
                 result = fresh[path]
                 out[path] = _File(result, result.declarations)
-        if cached:
-            # The cached results and symbols live to the end of the compile: out of the collector's
-            # sight (frozen before it runs again), so that its full collections do not walk them again and again.
-            import gc
-            gc.freeze()
+        # The results (cached or not) live to the end of the compile: out of the collector's sight (frozen
+        # before it runs again), so that its full collections do not walk them again and again.
+        import gc
+        gc.freeze()
     return out
 
 

@@ -22,7 +22,9 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-from typing import Optional, Sequence
+import time
+import zlib
+from typing import Iterator, Optional, Sequence
 
 import attrs
 
@@ -80,8 +82,12 @@ class Share:
     """The files one worker owns, and its IR once parsed."""
 
     def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, project: Optional[str] = None,
-                 dependencies: Sequence = (), code_analysis: bool = False):
+                 dependencies: Sequence = (), code_analysis: bool = False, held: Optional[int] = None):
         self.paths = list(paths)
+        # The IR of files read beyond ``held`` source bytes is kept compressed until phase two (``spilled``).
+        self.held = held
+        self.held_bytes = 0
+        self.spilled: list = []     # (pickled and compressed (objects, bodies) of one file, its source bytes)
         # With code analysis the bodies are parsed and bound in phase two (their syntax checked then).
         self.code_analysis = code_analysis
         self.bodies: list = []
@@ -96,26 +102,36 @@ class Share:
 
     def phase_one(self) -> list:
         """One FileResult per file, in the share's order."""
+        return list(self.results())
+
+    def results(self) -> Iterator[FileResult]:
+        """Phase one, file by file."""
         from ..syntax.api import check_body
         from ..syntax.files import parse_unit
-        out = []
         for path in self.paths:
             parsed = parse_unit(path, self.symbols)
             diagnostics = list(parsed.diagnostics)
-            if self.code_analysis:
-                self.bodies.extend(parsed.bodies)
-            else:
+            bodies = list(parsed.bodies) if self.code_analysis else []
+            if not self.code_analysis:
                 for body in parsed.bodies:
                     diagnostics.extend(check_body(body))
             objects = list(parsed.unit.objects) if parsed.unit is not None else []
-            out.append(self._file_result(path, objects, diagnostics, parsed.size))
+            result, objects = self._file_result(path, objects, diagnostics, parsed.size)
+            if self.held is not None and self.held_bytes + parsed.size > self.held:
+                self.spilled.append((_spill(objects, bodies), parsed.size))
+            else:
+                self.held_bytes += parsed.size
+                self.objects.extend(objects)
+                self.bodies.extend(bodies)
+            del objects, bodies, parsed
             if self.forked:
                 # The IR stays until the worker ends: move it out of the collector's
                 # sight, so that collections do not walk the growing tree again and again.
                 gc.freeze()
-        return out
+            yield result
 
-    def _file_result(self, path: str, objects: list, diagnostics: list, size: int) -> FileResult:
+    def _file_result(self, path: str, objects: list, diagnostics: list, size: int) -> tuple:
+        """(the file's FileResult, its objects less those refused)"""
         from ..emit.resources import share_resources
         from ..package.capabilities import capabilities, prerequisites
         from ..package.container import pack_entry
@@ -131,7 +147,6 @@ class Share:
                                for obj, exc in refused)
             dropped = {id(obj) for obj, _ in refused}
             objects = [o for o in objects if id(o) not in dropped]
-        self.objects.extend(objects)
         live = [o for o in objects if not is_moved(o)]
         headers = tuple(ObjectHeader(o.kind, getattr(o, "id", None), o.name, o.namespace,
                                      getattr(o, "target", None), o.span, is_moved(o), moves_out(o),
@@ -149,22 +164,61 @@ class Share:
                           headers=headers, capabilities=frozenset(capabilities(objects)),
                           prerequisites=tuple(prerequisites(objects)), size=size,
                           resources=share_resources(objects, self.manifest),
-                          declarations=declarations_digest(own, headers))
+                          declarations=declarations_digest(own, headers)), objects
 
     def phase_two(self, project_app, platform_available: bool) -> PhaseTwo:
         """The rules, given the project's own symbols (``project_app``)."""
-        apps = [project_app] + self.dependencies
+        from ..semantic.model import SymbolTable
+        table = SymbolTable([project_app] + self.dependencies, platform_available)
+        if self.forked:
+            self.kept_table = table     # freed by the worker's end, not object by object before it replies
+        diagnostics: list = []
+        counts: dict = {}
+        self._check(self.objects, self.bodies, table, diagnostics, counts)
+        if self.spilled:
+            self.objects, self.bodies = [], []     # checked: their memory serves the spilled files
+        # The spilled files a few at a time, each group's IR dropped before the next is read back.
+        group: list = []
+        size = 0
+        while self.spilled:
+            blob, bytes_ = self.spilled.pop(0)
+            objects, bodies = _unspill(blob)
+            group.append((objects, bodies))
+            size += bytes_
+            if size >= SPILL_GROUP or not self.spilled:
+                self._check([o for objs, _ in group for o in objs], [b for _, bs in group for b in bs], table,
+                            diagnostics, counts)
+                group, size = [], 0
+        return split_by_file(diagnostics, self.paths, counts)
+
+    def _check(self, objects: list, bodies: list, table, diagnostics: list, counts: dict) -> None:
+        """The rules (and code analysis) on ``objects``; diagnostics and counts added to those given.
+        Each rule looks at one object at a time, so the files may be checked in groups."""
         from ..semantic.checks import SHARE_RULES
         from ..semantic.context import CheckContext
-        from ..semantic.model import SymbolTable
-        ctx = CheckContext(tuple(self.objects), SymbolTable(apps, platform_available), self.manifest)
+        ctx = CheckContext(tuple(objects), table, self.manifest)
         for rule in SHARE_RULES:
             rule(ctx)
-        counts: dict = {}
         if self.code_analysis:
             from ..semantic.code import analyze_code
-            counts = analyze_code(ctx, self.bodies)
-        return split_by_file(ctx.diagnostics, self.paths, counts)
+            for key, value in analyze_code(ctx, bodies).items():
+                counts[key] = counts.get(key, 0) + value
+        diagnostics.extend(ctx.diagnostics)
+
+
+SPILL_GROUP = 8 << 20
+"""Source bytes of the spilled files checked together in phase two (their IR read back at once)."""
+
+
+def _spill(objects: list, bodies: list) -> bytes:
+    """A file's IR (objects and lazy bodies, which they share) as compressed pickle bytes: a tenth of its
+    size in memory, and read back in a fifth of the time its parse takes. Source files travel as paths."""
+    return zlib.compress(pickle.dumps((objects, bodies), protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unspill(blob: bytes) -> tuple:
+    with gc_paused():
+        return pickle.loads(zlib.decompress(blob))
 
 
 def declarations_digest(symbols: tuple, headers: tuple) -> str:
@@ -197,35 +251,49 @@ def project_app_symbols(manifest, symbols: Sequence) -> "AppSymbols":  # noqa: F
                       version=str(manifest.version))
 
 
+BATCH = 1 << 20
+"""Source bytes of the files whose phase-one results a worker sends together (as it goes, so that the
+parent takes them in while the workers parse)."""
+
+
 def _worker(conn, share: Share) -> None:
     """A forked worker: phase one, then phase two when the project's symbols arrive.
 
-    The worker pickles its files' symbols (in parallel with the others); the parent
-    unpickles them for itself and forwards the bytes to the other workers, so no
-    symbols are pickled twice or sent back to their own worker."""
+    The worker sends its files' results as it goes, their symbols pickled (in parallel with the
+    others); the parent unpickles them for itself and forwards the bytes to the other workers, so no
+    symbols are pickled twice or sent back to their own worker. The worker ends with ``os._exit``
+    once its work is sent: freeing its memory object by object would only delay the compile."""
+    code = 0
     try:
         share.forked = True
-        results = share.phase_one()
-        conn.send(("ok", [(attrs.evolve(r, symbols=()), pickle.dumps(r.symbols, protocol=pickle.HIGHEST_PROTOCOL))
-                          for r in results]))
-        del results
+        batch: list = []
+        size = 0
+        for r in share.results():
+            batch.append((attrs.evolve(r, symbols=()), pickle.dumps(r.symbols, protocol=pickle.HIGHEST_PROTOCOL)))
+            size += r.size
+            if size >= BATCH:
+                conn.send(("part", batch, 0.0))
+                batch, size = [], 0
+        conn.send(("ok", batch, time.perf_counter()))
+        del batch
         gc.freeze()  # the IR lives until the worker ends: no collection walks it again
         data = conn.recv_bytes()
-        if not data:
-            return
-        with gc_paused():
-            platform, blobs = pickle.loads(data)
-            mine = share.own_symbols
-            symbols = [o for path, blob in blobs for o in (mine[path] if path in mine else pickle.loads(blob))]
-            project_app = project_app_symbols(share.manifest, symbols)
-            conn.send(("ok", share.phase_two(project_app, platform)))
+        if data:
+            with gc_paused():
+                platform, blobs = pickle.loads(data)
+                mine = share.own_symbols
+                symbols = [o for path, blob in blobs for o in (mine[path] if path in mine else pickle.loads(blob))]
+                share.kept = project_app_symbols(share.manifest, symbols)
+                conn.send(("ok", share.phase_two(share.kept, platform), time.perf_counter()))
     except BaseException as exc:  # report, never hang the parent
+        code = 1
         try:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            conn.send(("error", f"{type(exc).__name__}: {exc}", 0.0))
         except Exception:
             pass
     finally:
         conn.close()
+    os._exit(code)
 
 
 def _partition(paths: Sequence[str], n: int) -> list[list[str]]:
@@ -240,12 +308,24 @@ def _partition(paths: Sequence[str], n: int) -> list[list[str]]:
     return [sorted(s) for s in shares if s]
 
 
+HELD_IR = 160 << 20
+"""Source bytes whose parsed IR the shares of a compile keep in memory between the two phases, all
+together (IR takes about twelve times its source): a larger project's other files keep theirs
+compressed (``Share.spilled``), so that compiling 100,000 objects fits in memory."""
+
+
 class ShareRun:
-    """Shares running in forked workers (or in this process when ``jobs`` is 1)."""
+    """Shares running in forked workers (or in this process when ``jobs`` is 1).
+
+    ``parallel`` sums the seconds during which the workers were running (phase one from the fork to
+    the end of the last worker's parse, phase two from sending the symbols to the end of the last
+    worker's rules): the rest of a compile is its serial part."""
 
     def __init__(self, paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],
-                 project: Optional[str] = None, dependencies: Sequence = (), code_analysis: bool = False):
+                 project: Optional[str] = None, dependencies: Sequence = (), code_analysis: bool = False,
+                 held: Optional[int] = None):
         jobs = jobs or os.cpu_count() or 1
+        held = HELD_IR if held is None else held
         import multiprocessing
         try:
             ctx = multiprocessing.get_context("fork")
@@ -257,31 +337,51 @@ class ShareRun:
         self.blobs: dict = {}             # path -> the file's symbols, pickled by its worker
         self.workers: list = []
         self.counts: dict = {}            # code analysis counts, summed over the shares
+        self.parallel = 0.0               # seconds during which the workers ran (both phases)
+        self._started = 0.0
+        self._finished: list = []         # when each worker ended the current phase (time.perf_counter)
         if not paths:
             return
         if jobs <= 1 or len(paths) < 16:
-            self.local = Share(paths, symbols, manifest, project, dependencies, code_analysis)
+            self.local = Share(paths, symbols, manifest, project, dependencies, code_analysis, held)
             return
-        for part in _partition(paths, jobs):
+        self._started = time.perf_counter()
+        parts = _partition(paths, jobs)
+        for part in parts:
             parent, child = ctx.Pipe()
-            share = Share(part, symbols, manifest, project, dependencies, code_analysis)
+            share = Share(part, symbols, manifest, project, dependencies, code_analysis,
+                          held // len(parts))
             proc = ctx.Process(target=_worker, args=(child, share), daemon=True)
             proc.start()
             child.close()
             self.workers.append((proc, parent, share.paths))
 
     def phase_one(self) -> dict:
-        """path -> FileResult (with its symbols) of every file of the run."""
+        """path -> FileResult of every file of the run. From workers, a result's symbols stay pickled
+        (``symbols`` is empty; ``symbols_of`` unpickles them), so that phase two can start first."""
         if self.local is not None:
             return {r.path: r for r in self.local.phase_one()}
+        from multiprocessing.connection import wait
         out = {}
-        for _, conn, _ in self.workers:
-            received = self._receive(conn)
-            with gc_paused():
-                for result, blob in received:
+        pending = [conn for _, conn, _ in self.workers]
+        while pending:
+            for conn in wait(pending):
+                status, batch = self._receive(conn)
+                for result, blob in batch:
                     self.blobs[result.path] = blob
-                    out[result.path] = attrs.evolve(result, symbols=pickle.loads(blob))
+                    out[result.path] = result
+                if status == "ok":
+                    pending.remove(conn)
+        self._ended()
         return out
+
+    def symbols_of(self, result) -> tuple:
+        """The symbols of a FileResult of ``phase_one``."""
+        blob = self.blobs.get(result.path)
+        if blob is None or result.symbols:
+            return result.symbols
+        with gc_paused():
+            return pickle.loads(blob)
 
     def blob(self, path: str, symbols: tuple) -> bytes:
         """The file's symbols pickled (by its worker, or now)."""
@@ -290,24 +390,26 @@ class ShareRun:
             blob = self.blobs[path] = pickle.dumps(symbols, protocol=pickle.HIGHEST_PROTOCOL)
         return blob
 
-    def start_phase_two(self, project_app, platform: bool, blobs: Sequence = ()) -> None:
-        """Start the rules: the workers get the project's symbols (``blobs``: (path, pickled
-        symbols) of every file of the project, in order) and build ``project_app`` themselves,
+    def start_phase_two(self, platform: bool, blobs: Sequence = ()) -> None:
+        """Start the rules in the workers: they get the project's symbols (``blobs``: (path, pickled
+        symbols) of every file of the project, in order) and build the project's AppSymbols themselves,
         while this process goes on (``finish_phase_two`` collects their diagnostics)."""
-        if self.local is not None:
-            self._pending = (project_app, platform)
-            return
+        self._started = time.perf_counter()
         for _, conn, paths in self.workers:
             own = set(paths)
             sent = [(path, b"" if path in own else blob) for path, blob in blobs]
             conn.send_bytes(pickle.dumps((platform, sent), protocol=pickle.HIGHEST_PROTOCOL))
 
-    def finish_phase_two(self) -> list:
-        """Each share's PhaseTwo (with one job, the rules run now); their code counts summed in ``self.counts``."""
+    def finish_phase_two(self, project_app, platform: bool) -> list:
+        """Each share's PhaseTwo (with one job, the rules run now, on ``project_app``); their code counts
+        summed in ``self.counts``."""
         if self.local is None and not self.workers:
             return []
-        results = [self.local.phase_two(*self._pending)] if self.local is not None else \
-            [self._receive(conn) for _, conn, _ in self.workers]
+        if self.local is not None:
+            results = [self.local.phase_two(project_app, platform)]
+        else:
+            results = [self._receive(conn)[1] for _, conn, _ in self.workers]
+            self._ended()
         for result in results:
             for key, value in result.counts.items():
                 self.counts[key] = self.counts.get(key, 0) + value
@@ -322,18 +424,27 @@ class ShareRun:
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.terminate()
+                proc.join(timeout=5)     # reaped, so that its CPU time counts among the children's
 
-    @staticmethod
-    def _receive(conn):
+    def _ended(self) -> None:
+        """A phase is over in every worker: count its time (the clock is the same in every process)."""
+        if self._finished:
+            self.parallel += max(self._finished) - self._started
+        self._finished = []
+
+    def _receive(self, conn):
         try:
-            status, value = conn.recv()
+            status, value, finished = conn.recv()
         except EOFError:
             raise RuntimeError("a compile worker stopped unexpectedly") from None
-        if status != "ok":
+        if status == "error":
             raise RuntimeError(f"a compile worker failed: {value}")
-        return value
+        if status == "ok":
+            self._finished.append(finished)
+        return status, value
 
 
 def run_shares(paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],
-               project: Optional[str] = None, dependencies: Sequence = (), code_analysis: bool = False) -> ShareRun:
-    return ShareRun(paths, symbols, manifest, jobs, project, dependencies, code_analysis)
+               project: Optional[str] = None, dependencies: Sequence = (), code_analysis: bool = False,
+               held: Optional[int] = None) -> ShareRun:
+    return ShareRun(paths, symbols, manifest, jobs, project, dependencies, code_analysis, held)
