@@ -247,6 +247,7 @@ def _speed_targets(table: list, add, lines: list) -> None:
     r = _find(table, "check", "W1")
     add("`alc check` of the W1 Base Application and the apps built on it: ≤ 3 s", r, r and r["stats"]["median"],
         3.0, r and f" (CPU {seconds(_cpu(r))}; {r['info'].get('apps', '?')} packages)")
+    _cores_targets(table, add, lines)
     for mode, label, target in (("alc-full-compiled", "full", 4.0),
                                 ("alc-declarations-compiled", "declarations only", 2.0)):
         r = _find(table, f"parse ({mode})", "W1")
@@ -275,6 +276,38 @@ def _deploy_targets(table: list, add) -> None:
     r = largest("deploy_tenant_add")
     add("a new tenant with the base installed: < 0.3 s", r, r and r["stats"]["median"], 0.3,
         r and f" ({r['size']}; CPU {seconds(r['info']['cpu_median_s'])})")
+
+
+def _cores_targets(table: list, add, lines: list) -> None:
+    """Compiling on many cores (bench_compile.py's *jobs*): W1 cold with 2 workers, the serial share,
+    the CPU per object with 1, 2 and 4 workers; the 100k base's memory."""
+    r = _find(table, "compile_jobs (2)", "W1")
+    add("cold `alc compile` of the W1 Base Application with code analysis, 2 workers on 2 cores: ≤ 45 s", r,
+        r and r["stats"]["median"], 45.0, r and f" (CPU {seconds(_cpu(r))})")
+    what = "the serial stages (dependency load, rules, emit) of that compile: < 15 % of its wall time"
+    if r is None or "serial_share" not in r["info"]:
+        lines.append(f"| {what} | not measured in this run | |")
+    else:
+        share = r["info"]["serial_share"]
+        lines.append(f"| {what} | {share:.1%} ({seconds(r['info']['serial_s'])}) | "
+                     + ("met" if share < 0.15 else f"missed by {share - 0.15:.1%}") + " |")
+    per = [(j, _find(table, f"compile_jobs ({j})", "W1")) for j in (1, 2, 4)]
+    per = [(j, x["info"]["cpu_ms_per_object"]) for j, x in per if x is not None and "cpu_ms_per_object" in x["info"]]
+    what = "CPU time per object with 1, 2 and 4 workers (W1): does not grow"
+    if len(per) < 2:
+        lines.append(f"| {what} | not measured in this run | |")
+    else:
+        shown = " → ".join(f"{ms:.2f} ms (-j {j})" for j, ms in per)
+        growth = per[-1][1] / per[0][1]
+        lines.append(f"| {what} | {shown} | " + ("met" if growth <= 1.05 else
+                     f"missed: {growth:.2f} × the -j 1 figure with {per[-1][0]} workers") + " |")
+    r = _find(table, "compile_jobs (2)", "100k")
+    if r is None or "total_peak_pss_mb" not in r["info"]:
+        lines.append("| compiling the generated 100,000-object base: ≤ 4 GB in all (workers included) "
+                     "| not measured in this run | |")
+    else:
+        add("compiling the generated 100,000-object base: ≤ 4 GB in all (workers included)", r,
+            r["info"]["total_peak_pss_mb"], 4096.0, " (peak PSS of the compile and its workers together)", unit="MB")
 
 
 # -------------------------------------------------------------- machine --
@@ -308,7 +341,7 @@ def render(machine: dict, benchmarks: dict) -> str:
             "it forked) and the load average when it ended (*load*, the 1-minute figure). When the load "
             "is above 2, CPU time is the steadier figure. Peak memory is measured in a separate "
             "process running the same operation once (`benchmarks/memory.py`).", "",
-            "### Targets (benchmark and deploy issues)", ""]
+            "### Targets (benchmark, deploy and speed issues)", ""]
     out += targets_table(table)
     out += ["", "### Medians", ""]
     out += medians_table(table)
