@@ -220,7 +220,7 @@ def _compile_project(options: CompileOptions) -> CompileResult:
             # their symbols belong to the app they moved to (the shares leave them out).
             for f in files.values():   # a worker's file: its symbols unpickled once, the same objects for all
                 if f.record is None and not f.result.symbols:
-                    f.result = attrs.evolve(f.result, symbols=f.symbols(runs[0]))
+                    f.result = attrs.evolve(f.result, symbols=runs[0].symbols_of(f.result))
             apps = [project_app_symbols(manifest, [o for f in files.values() for o in f.result.symbols])]
             apps += dep_symbols
             if build is None:
@@ -278,7 +278,7 @@ def _compile_project(options: CompileOptions) -> CompileResult:
     if build is not None:
         counts["cached_files"] = len(cached)
         counts["cached_checks"] = len(checked)
-        records = _records(build, files, by_file, unsplit, runs[0])
+        records = _records(build, files, by_file, unsplit)
     applied = policy.apply(diagnostics)
     result_kw = dict(objects=headers, timings=timings, code=counts, files=len(results),
                      bytes=sum(r.size for r in results), suppressed=applied.suppressed)
@@ -358,14 +358,10 @@ class _File:
         own = self.record.symbols if self.record is not None else None
         return own if type(own) is bytes else run.blob(self.result.path, self.result.symbols)
 
-    def symbols(self, run) -> tuple:
-        return self.result.symbols if self.record is not None else run.symbols_of(self.result)
 
-
-def _records(build, files: dict, by_file: dict, unsplit: set, run) -> dict:
+def _records(build, files: dict, by_file: dict, unsplit: set) -> dict:
     """The FileRecords of this build: a file read anew is kept only if it still has the content its
-    key names (an editor may have saved it again while it was being compiled). A file a worker read
-    keeps its symbols as the worker pickled them (its result carries none: see ``run.phase_one``)."""
+    key names (an editor may have saved it again while it was being compiled)."""
     from .incremental import FileRecord
     out = {}
     for path, f in files.items():
@@ -379,8 +375,7 @@ def _records(build, files: dict, by_file: dict, unsplit: set, run) -> dict:
             out[path] = f.record      # as it was: the same object, so that a delta leaves it out
             continue
         result = f.record.result if f.record is not None else attrs.evolve(f.result, symbols=())
-        symbols = f.result.symbols if f.record is not None or f.result.symbols else run.blobs.get(path, ())
-        out[path] = FileRecord(key, result, symbols, f.declarations, checks_key,
+        out[path] = FileRecord(key, result, f.result.symbols, f.declarations, checks_key,
                                checks if checks_key else (), names,
                                f.record.json if f.record is not None else build.json_of(path))
     return out
