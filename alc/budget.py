@@ -24,11 +24,11 @@ import array
 import itertools
 import json
 import re
-from typing import Any, NamedTuple, Union
+from typing import Any, Iterable, NamedTuple, Union
 
 import attrs
 
-__all__ = ["BudgetError", "JsonBudget", "Shape", "shape", "loads", "SMALL_JSON"]
+__all__ = ["BudgetError", "JsonBudget", "Shape", "shape", "check", "check_parts", "loads", "SMALL_JSON"]
 
 MiB = 1024 * 1024
 
@@ -88,41 +88,54 @@ _SIGN = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 _CHUNK = 4 * MiB
 
 
+class _Shaper:
+    """Depth, containers and values of JSON bytes fed in parts; a part never ends inside a run of
+    backslashes (escapes pair from its left)."""
+
+    __slots__ = ("depth", "containers", "commas", "level", "inside", "seen")
+
+    def __init__(self) -> None:
+        self.depth = self.containers = self.commas = self.level = 0
+        self.inside = self.seen = False   # whether the part starts inside a string; whether anything but blanks was seen
+
+    def feed(self, part: bytes) -> None:
+        if b"\\" in part:
+            # Escapes pair from the left, so `\\` then `\"` removes exactly the escaped quotes.
+            part = part.replace(b"\\\\", b"").replace(b'\\"', b"")
+        self.seen = self.seen or bool(part.strip())
+        reduced = part.translate(None, _DROP).replace(b'""', b"")   # a pair of quotes keeps in and out apart
+        pieces = reduced.split(b'"')
+        outside = b"".join(pieces[1::2] if self.inside else pieces[0::2])
+        if len(pieces) % 2 == 0:
+            self.inside = not self.inside
+        found = outside.count(b",")
+        self.commas += found
+        brackets = outside.replace(b",", b"") if found else outside
+        if brackets:
+            signs = array.array("b", brackets.translate(_SIGN))
+            self.depth = max(self.depth, max(itertools.accumulate(signs, initial=self.level)))
+            self.level += sum(signs)
+            self.containers += len(brackets)
+
+    def shape(self) -> Shape:
+        return Shape(self.depth, self.containers // 2, self.commas + self.containers // 2 + (1 if self.seen else 0))
+
+
 def shape(data) -> Shape:
     """Depth, containers and values of JSON bytes (exact for valid JSON;
     for invalid JSON, whatever it is, ``json.loads`` refuses it after).
     ``data`` may be any bytes-like object; it is read in slices of a few MB,
     so the pass needs a few MB whatever the size of the document."""
     view = memoryview(data).cast("B")
-    depth = containers = commas = 0
-    level = 0
-    inside = seen = False     # whether the slice starts inside a string; whether anything but blanks was seen
+    shaper = _Shaper()
     start, end = 0, len(view)
     while start < end:
         stop = min(start + _CHUNK, end)
         while stop < end and view[stop - 1] == 0x5C:   # never end inside a run of backslashes (escapes pair from
             stop += 1                                  # its left): the slice ends with the byte they escape
-        part = bytes(view[start:stop])
-        if b"\\" in part:
-            # Escapes pair from the left, so `\\` then `\"` removes exactly the escaped quotes.
-            part = part.replace(b"\\\\", b"").replace(b'\\"', b"")
-        seen = seen or bool(part.strip())
-        reduced = part.translate(None, _DROP).replace(b'""', b"")   # a pair of quotes keeps in and out apart
-        pieces = reduced.split(b'"')
-        outside = b"".join(pieces[1::2] if inside else pieces[0::2])
-        if len(pieces) % 2 == 0:
-            inside = not inside
-        found = outside.count(b",")
-        commas += found
-        brackets = outside.replace(b",", b"") if found else outside
-        if brackets:
-            signs = array.array("b", brackets.translate(_SIGN))
-            depth = max(depth, max(itertools.accumulate(signs, initial=level)))
-            level += sum(signs)
-            containers += len(brackets)
+        shaper.feed(bytes(view[start:stop]))
         start = stop
-    values = commas + containers // 2 + (1 if seen else 0)
-    return Shape(depth, containers // 2, values)
+    return shaper.shape()
 
 
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -133,9 +146,45 @@ _LONE = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]
 def check(data, budget: JsonBudget, what: str) -> None:
     """BudgetError when ``data`` (bytes-like) is over ``budget`` (see :func:`shape`)."""
     size = len(data)
+    _check_size(size, budget, what)
+    _check_shape(shape(data), size, budget, what)
+    if _SURROGATE.search(data):   # a surrogate escape at all (rare): then look closer
+        lone = _LONE.search(data)
+        if lone:
+            raise BudgetError(f"{what} is not valid JSON: a lone surrogate `{lone.group().decode('ascii')}`")
+
+
+def check_parts(parts: Iterable[bytes], budget: JsonBudget, what: str) -> bool:
+    """:func:`check` of the bytes ``parts`` make, read once in order and never joined (a package's
+    SymbolReference.json of hundreds of MB). False when the bytes hold a surrogate escape: then only
+    :func:`check` of the whole tells whether it is a lone one."""
+    shaper = _Shaper()
+    size = 0
+    carry = b""
+    surrogate = False
+    for part in parts:
+        size += len(part)
+        if size > budget.max_size:
+            _check_size(size, budget, what)
+        if carry:
+            part = carry + part
+        # never end a part inside a run of backslashes: the run goes on with the next part
+        kept = len(part) - len(part.rstrip(b"\\"))
+        carry, part = (part[len(part) - kept:], part[:len(part) - kept]) if kept else (b"", part)
+        surrogate = surrogate or _SURROGATE.search(part) is not None
+        shaper.feed(part)
+    if carry:
+        shaper.feed(carry)
+    _check_shape(shaper.shape(), size, budget, what)
+    return not surrogate
+
+
+def _check_size(size: int, budget: JsonBudget, what: str) -> None:
     if size > budget.max_size:
         raise BudgetError(f"{what} is {size} bytes, over the limit of {budget.max_size}", True, "size", size)
-    found = shape(data)
+
+
+def _check_shape(found: Shape, size: int, budget: JsonBudget, what: str) -> None:
     if found.depth > budget.max_depth:
         raise BudgetError(f"{what} nests {found.depth} levels deep, over the limit of {budget.max_depth}", True,
                           "depth", found.depth)
@@ -145,10 +194,6 @@ def check(data, budget: JsonBudget, what: str) -> None:
     if found.values > budget.values_for(size):
         raise BudgetError(f"{what} holds {found.values} values, over the limit of {budget.values_for(size)}", True,
                           "values", found.values)
-    if _SURROGATE.search(data):   # a surrogate escape at all (rare): then look closer
-        lone = _LONE.search(data)
-        if lone:
-            raise BudgetError(f"{what} is not valid JSON: a lone surrogate `{lone.group().decode('ascii')}`")
 
 
 def loads(data: Union[bytes, str], budget: JsonBudget, what: str, **kwargs: Any) -> Any:

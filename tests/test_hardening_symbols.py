@@ -76,6 +76,33 @@ def test_the_shape_pass_reads_in_slices_and_counts_exactly(monkeypatch, chunk):
             assert tuple(shape(data)) == expected, data
 
 
+def test_the_shape_of_parts_never_joined_is_the_shape_of_the_whole():
+    """check_parts (a package's symbols checked as they are inflated) cuts nowhere wrongly: the parts
+    may end anywhere, between a backslash and what it escapes included."""
+    from alc.budget import BudgetError, check_parts
+    rng = random.Random(5)
+    pieces = ['"a\\\\"', '"\\""', '"[,{"', '"\\\\\\""', "[", "]", "{", "}", ",", '"x"', "1", " ", '""']
+    tight = JsonBudget(max_size=1 << 20, max_depth=3, max_containers=4, max_values=9)
+    for _ in range(1500):
+        data = json.dumps(["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))),
+                           [[[]]] * rng.randint(0, 3)]).encode()
+        cuts = sorted(rng.sample(range(len(data) + 1), min(len(data) + 1, rng.randint(0, 6))))
+        parts = [data[a:b] for a, b in zip([0] + cuts, cuts + [len(data)])]
+        seen = []
+        try:
+            check_parts(iter(parts), tight, "x")
+        except BudgetError as exc:
+            seen.append(str(exc))
+        whole = []
+        try:
+            budget_module.check(data, tight, "x")
+        except BudgetError as exc:
+            whole.append(str(exc))
+        assert seen == whole, (data, parts)
+    assert check_parts([b'["\\ud800"]'], tight, "x") is False    # a surrogate escape: the caller looks closer
+    assert check_parts([b'["\\', b'u0041"]'], tight, "x") is True
+
+
 def test_budgets_grow_with_the_size_of_the_document():
     budget = JsonBudget(max_containers=10, max_values=20, bytes_per_container=32, bytes_per_value=12)
     assert (budget.containers_for(100), budget.values_for(100)) == (10, 20)

@@ -174,9 +174,9 @@ def _compile_project(options: CompileOptions) -> CompileResult:
     if options.progress is not None:
         options.progress("parse", len(paths))
     diagnostics.extend(_unnamed_files(paths))
-    from ..package.container import pack_entry
+    from ..package.container import pack_entry, pack_pieces
     from ..memory import gc_paused
-    from ..package.symbols import write_symbols
+    from ..package.symbols_json import iter_symbols
     from ..semantic.checks.objects import check_objects
     from ..semantic.context import CheckContext
     from ..semantic.model import SymbolTable, name_numbered_targets
@@ -205,7 +205,7 @@ def _compile_project(options: CompileOptions) -> CompileResult:
         # process builds the project's symbols too, runs the whole-app checks, and writes the symbols
         # entry of the package (unless errors already rule it out).
         with gc_paused():
-            blobs = [(path, f.blob(runs[0])) for path, f in files.items()] if any(r.workers for r in runs) else []
+            blobs = [f.blob(runs[0]) for f in files.values()] if any(r.workers for r in runs) else []
             for run in runs:
                 run.start_phase_two(platform, blobs)
             del blobs
@@ -218,9 +218,11 @@ def _compile_project(options: CompileOptions) -> CompileResult:
                     run.close()
             # Objects moved out to another app (`ObsoleteState = Moved`) are stubs:
             # their symbols belong to the app they moved to (the shares leave them out).
+            equal: dict = {}
             for f in files.values():   # a worker's file: its symbols unpickled once, the same objects for all
                 if f.record is None and not f.result.symbols:
-                    f.result = attrs.evolve(f.result, symbols=runs[0].symbols_of(f.result))
+                    f.result = attrs.evolve(f.result, symbols=runs[0].symbols_of(f.result, equal))
+            del equal
             apps = [project_app_symbols(manifest, [o for f in files.values() for o in f.result.symbols])]
             apps += dep_symbols
             if build is None:
@@ -237,8 +239,8 @@ def _compile_project(options: CompileOptions) -> CompileResult:
                     symbols_entry = state.symbols_entry
                 else:
                     named = name_numbered_targets(apps[0].symbols, table)
-                    symbols_entry = pack_entry(build.project_symbols(named, files) if build is not None
-                                               else write_symbols(named))
+                    symbols_entry = (pack_entry(build.project_symbols(named, files)) if build is not None
+                                     else pack_pieces(iter_symbols(named)))
             from ..emit.resources import project_resources
             resources, resource_diags = project_resources(project, manifest, [r.resources for r in results],
                                                           _resolver(table))

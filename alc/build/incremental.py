@@ -278,13 +278,13 @@ class Incremental:
 
     def symbols_of(self, record) -> tuple:
         """A cached file's symbols (unpickled once per process for a record that keeps them pickled)."""
-        import pickle
+        from .cache import loads_shared
         if type(record.symbols) is tuple:
             return record.symbols
         found = _SYMBOLS.get(id(record))
         if found is not None and found[0] is record:
             return found[1]
-        symbols = pickle.loads(record.symbols)
+        symbols = loads_shared(record.symbols, {})
         _SYMBOLS[id(record)] = (record, symbols)
         return symbols
 

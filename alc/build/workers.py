@@ -97,8 +97,8 @@ class Share:
         self.manifest = manifest
         self.project = project      # when given, the share also packs its source files for `src/`
         self.objects: list = []
-        self.own_symbols: dict = {}  # path -> the file's symbols
         self.forked = False         # set in a forked worker, which keeps its IR to the end
+        self.compressed = False     # a large project's worker sends its symbols compressed (ShareRun)
 
     def phase_one(self) -> list:
         """One FileResult per file, in the share's order."""
@@ -159,7 +159,6 @@ class Share:
             except OSError:
                 pass  # reported when the file was parsed
         own = tuple(symbols_from_ir(live).objects())
-        self.own_symbols[path] = own
         return FileResult(path=path, diagnostics=tuple(diagnostics), symbols=own, metadata=metadata, source=source,
                           headers=headers, capabilities=frozenset(capabilities(objects)),
                           prerequisites=tuple(prerequisites(objects)), size=size,
@@ -260,30 +259,39 @@ def _worker(conn, share: Share) -> None:
     """A forked worker: phase one, then phase two when the project's symbols arrive.
 
     The worker sends its files' results as it goes, their symbols pickled (in parallel with the
-    others); the parent unpickles them for itself and forwards the bytes to the other workers, so no
-    symbols are pickled twice or sent back to their own worker. The worker ends with ``os._exit``
-    once its work is sent: freeing its memory object by object would only delay the compile."""
+    others) and dropped; the parent unpickles them for itself and sends every file's pickle to every
+    worker, which decodes the project's symbols from them, equal parts as one object (loads_shared).
+    The worker ends with ``os._exit`` once its work is sent: freeing its memory object by object
+    would only delay the compile."""
+    from .cache import compress_shared, dumps_shared, loads_shared
     code = 0
     try:
         share.forked = True
         batch: list = []
         size = 0
         for r in share.results():
-            batch.append((attrs.evolve(r, symbols=()), pickle.dumps(r.symbols, protocol=pickle.HIGHEST_PROTOCOL)))
+            blob = dumps_shared(r.symbols)
+            batch.append((attrs.evolve(r, symbols=()), compress_shared(blob) if share.compressed else blob))
             size += r.size
             if size >= BATCH:
                 conn.send(("part", batch, 0.0))
                 batch, size = [], 0
         conn.send(("ok", batch, time.perf_counter()))
-        del batch
+        del batch, r, blob
         gc.freeze()  # the IR lives until the worker ends: no collection walks it again
-        data = conn.recv_bytes()
-        if data:
+        head = conn.recv_bytes()
+        if head:
             with gc_paused():
-                platform, blobs = pickle.loads(data)
-                mine = share.own_symbols
-                symbols = [o for path, blob in blobs for o in (mine[path] if path in mine else pickle.loads(blob))]
+                platform, files = pickle.loads(head)
+                equal: dict = {}
+                symbols: list = []
+                while files:
+                    for blob in pickle.loads(conn.recv_bytes()):
+                        symbols.extend(loads_shared(blob, equal))
+                        files -= 1
+                del equal
                 share.kept = project_app_symbols(share.manifest, symbols)
+                del symbols
                 conn.send(("ok", share.phase_two(share.kept, platform), time.perf_counter()))
     except BaseException as exc:  # report, never hang the parent
         code = 1
@@ -296,9 +304,13 @@ def _worker(conn, share: Share) -> None:
     os._exit(code)
 
 
-def _partition(paths: Sequence[str], n: int) -> list[list[str]]:
-    """Split files into ``n`` shares of about equal size (largest first, greedy)."""
-    sized = sorted(((os.path.getsize(p) if os.path.exists(p) else 0, p) for p in paths), reverse=True)
+def _sized(paths: Sequence[str]) -> list[tuple[int, str]]:
+    """(size, path) of the files, largest first."""
+    return sorted(((os.path.getsize(p) if os.path.exists(p) else 0, p) for p in paths), reverse=True)
+
+
+def _partition(sized: list, n: int) -> list[list[str]]:
+    """Split files (``_sized``) into ``n`` shares of about equal size (largest first, greedy)."""
     shares: list[list[str]] = [[] for _ in range(n)]
     totals = [0] * n
     for size, path in sized:
@@ -313,6 +325,12 @@ HELD_IR = 160 << 20
 together (IR takes about twelve times its source): a larger project's other files keep theirs
 compressed (``Share.spilled``), so that compiling 100,000 objects fits in memory."""
 
+LARGE_SOURCE = 256 << 20
+HELD_IR_LARGE = 32 << 20
+"""A project of more than ``LARGE_SOURCE`` bytes of source keeps the IR of only ``HELD_IR_LARGE`` bytes
+(there, every worker also holds the whole project's symbols in phase two), and its workers send their
+symbols compressed (the parent keeps every file's until the end)."""
+
 
 class ShareRun:
     """Shares running in forked workers (or in this process when ``jobs`` is 1).
@@ -325,7 +343,10 @@ class ShareRun:
                  project: Optional[str] = None, dependencies: Sequence = (), code_analysis: bool = False,
                  held: Optional[int] = None):
         jobs = jobs or os.cpu_count() or 1
-        held = HELD_IR if held is None else held
+        sized = _sized(paths)
+        large = sum(size for size, _ in sized) > LARGE_SOURCE
+        if held is None:
+            held = HELD_IR_LARGE if large else HELD_IR
         import multiprocessing
         try:
             ctx = multiprocessing.get_context("fork")
@@ -336,6 +357,7 @@ class ShareRun:
         self._pending: Optional[tuple] = None
         self.blobs: dict = {}             # path -> the file's symbols, pickled by its worker
         self.workers: list = []
+        self._sender = None               # the thread sending the project's symbols (start_phase_two)
         self.counts: dict = {}            # code analysis counts, summed over the shares
         self.parallel = 0.0               # seconds during which the workers ran (both phases)
         self._started = 0.0
@@ -346,11 +368,12 @@ class ShareRun:
             self.local = Share(paths, symbols, manifest, project, dependencies, code_analysis, held)
             return
         self._started = time.perf_counter()
-        parts = _partition(paths, jobs)
+        parts = _partition(sized, jobs)
         for part in parts:
             parent, child = ctx.Pipe()
             share = Share(part, symbols, manifest, project, dependencies, code_analysis,
                           held // len(parts))
+            share.compressed = large    # the parent holds every file's symbols until the end
             proc = ctx.Process(target=_worker, args=(child, share), daemon=True)
             proc.start()
             child.close()
@@ -375,30 +398,38 @@ class ShareRun:
         self._ended()
         return out
 
-    def symbols_of(self, result) -> tuple:
-        """The symbols of a FileResult of ``phase_one``."""
+    def symbols_of(self, result, equal: dict) -> tuple:
+        """The symbols of a FileResult of ``phase_one`` (parts equal to those of earlier calls with the
+        same ``equal`` given back as those: see ``cache.loads_shared``)."""
+        from .cache import loads_shared
         blob = self.blobs.get(result.path)
         if blob is None or result.symbols:
             return result.symbols
         with gc_paused():
-            return pickle.loads(blob)
+            return loads_shared(blob, equal)
 
     def blob(self, path: str, symbols: tuple) -> bytes:
         """The file's symbols pickled (by its worker, or now)."""
+        from .cache import dumps_shared
         blob = self.blobs.get(path)
         if blob is None:
-            blob = self.blobs[path] = pickle.dumps(symbols, protocol=pickle.HIGHEST_PROTOCOL)
+            blob = self.blobs[path] = dumps_shared(symbols)
         return blob
 
     def start_phase_two(self, platform: bool, blobs: Sequence = ()) -> None:
-        """Start the rules in the workers: they get the project's symbols (``blobs``: (path, pickled
-        symbols) of every file of the project, in order) and build the project's AppSymbols themselves,
-        while this process goes on (``finish_phase_two`` collects their diagnostics)."""
+        """Start the rules in the workers: they get the project's symbols (``blobs``: the pickled symbols
+        of every file of the project, in order) and build the project's AppSymbols themselves, while
+        this process goes on (``finish_phase_two`` collects their diagnostics). The pickles go in parts,
+        to all the workers in turn, from a thread: each worker decodes a part while the next is sent,
+        and never holds them all at once."""
         self._started = time.perf_counter()
-        for _, conn, paths in self.workers:
-            own = set(paths)
-            sent = [(path, b"" if path in own else blob) for path, blob in blobs]
-            conn.send_bytes(pickle.dumps((platform, sent), protocol=pickle.HIGHEST_PROTOCOL))
+        if not self.workers:
+            return
+        import threading
+        conns = [conn for _, conn, _ in self.workers]
+        head = pickle.dumps((platform, len(blobs)), protocol=pickle.HIGHEST_PROTOCOL)
+        self._sender = threading.Thread(target=_send_symbols, args=(conns, head, list(blobs)), daemon=True)
+        self._sender.start()
 
     def finish_phase_two(self, project_app, platform: bool) -> list:
         """Each share's PhaseTwo (with one job, the rules run now, on ``project_app``); their code counts
@@ -408,12 +439,18 @@ class ShareRun:
         if self.local is not None:
             results = [self.local.phase_two(project_app, platform)]
         else:
+            self._join_sender()
             results = [self._receive(conn)[1] for _, conn, _ in self.workers]
             self._ended()
         for result in results:
             for key, value in result.counts.items():
                 self.counts[key] = self.counts.get(key, 0) + value
         return results
+
+    def _join_sender(self) -> None:
+        if self._sender is not None:
+            self._sender.join()
+            self._sender = None
 
     def close(self) -> None:
         for proc, conn, _ in self.workers:
@@ -442,6 +479,35 @@ class ShareRun:
         if status == "ok":
             self._finished.append(finished)
         return status, value
+
+
+SYMBOLS_PART = 1 << 20
+"""Bytes of pickled symbols sent to the workers in one message (``start_phase_two``)."""
+
+
+def _send_symbols(conns: list, head: bytes, blobs: list) -> None:
+    """Send ``head``, then ``blobs`` in parts, to every worker in turn. A worker gone is left to the
+    reader (``_receive`` reports it)."""
+    live = list(conns)
+
+    def send(data: bytes) -> None:
+        for conn in list(live):
+            try:
+                conn.send_bytes(data)
+            except OSError:
+                live.remove(conn)
+
+    send(head)
+    part: list = []
+    size = 0
+    for blob in blobs:
+        part.append(blob)
+        size += len(blob)
+        if size >= SYMBOLS_PART:
+            send(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+            part, size = [], 0
+    if part:
+        send(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def run_shares(paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],

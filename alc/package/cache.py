@@ -38,7 +38,8 @@ import attrs
 from ..appmodel import AppManifest, Version
 from ..diagnostics import Diagnostic
 from ..source import SourceFile, Span, open_regular, read_problem
-from .container import HEADER_SIZE, MAGIC, RUNTIME_MAGIC, SIGNATURE_MAGIC, Window as _Window, local_header_problem
+from .container import (HEADER_SIZE, MAGIC, RUNTIME_MAGIC, SIGNATURE_MAGIC, Window as _Window, local_header_problem,
+                        plain_entry)
 from .errors import DEFAULT_LIMITS, Limits, PackageError, RuntimePackageError
 from .manifest import read_manifest
 from .reader import Package, read_package
@@ -300,21 +301,20 @@ def _check_directory(window: "_Window", limits: Limits) -> None:
 
 
 def _manifest_bytes(window: "_Window", limits: Limits) -> bytes:
+    def read(at: int, size: int) -> bytes:
+        window.seek(at)
+        return window.read(size)
+
+    plain = plain_entry(read, window.length, "NavxManifest.xml")
+    if plain is not None:   # a zip as alc and Microsoft's compiler write it: only its directory is read
+        infos, entry = plain
+        return entry(_manifest_info(infos, limits))
     try:
         with zipfile.ZipFile(window) as zf:
-            infos = [i for i in zf.infolist() if unquote(i.filename).casefold() == "navxmanifest.xml"]
-            if not infos:
-                raise PackageError("ALC0431", "the package has no `NavxManifest.xml`")
-            if len(infos) > 1:
-                raise PackageError("ALC0427", "entry `NavxManifest.xml` appears twice")
-            info = infos[0]
+            info = _manifest_info([i for i in zf.infolist() if unquote(i.filename).casefold() == "navxmanifest.xml"],
+                                  limits)
             window.seek(info.header_offset)
             local_header_problem(window.read(30 + 4 * len(info.orig_filename)), info, at=0)
-            if info.file_size > limits.max_xml_size:
-                raise PackageError("ALC0425", f"NavxManifest.xml expands to {info.file_size} bytes, over the "
-                                              f"limit of {limits.max_xml_size}")
-            if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                raise PackageError("ALC0424", "NavxManifest.xml is encrypted or uses an unsupported compression")
             with zf.open(info) as entry:
                 data = entry.read(info.file_size + 1)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError, struct.error,
@@ -323,3 +323,19 @@ def _manifest_bytes(window: "_Window", limits: Limits) -> bytes:
     if len(data) != info.file_size:
         raise PackageError("ALC0424", "entry `NavxManifest.xml` is corrupt: size differs from its header")
     return data
+
+
+def _manifest_info(infos: list, limits: Limits):
+    """The one entry of the manifest among ``infos`` (PackageError when there is none, two, or one
+    too large, encrypted or compressed in another way)."""
+    if not infos:
+        raise PackageError("ALC0431", "the package has no `NavxManifest.xml`")
+    if len(infos) > 1:
+        raise PackageError("ALC0427", "entry `NavxManifest.xml` appears twice")
+    info = infos[0]
+    if info.file_size > limits.max_xml_size:
+        raise PackageError("ALC0425", f"NavxManifest.xml expands to {info.file_size} bytes, over the "
+                                      f"limit of {limits.max_xml_size}")
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise PackageError("ALC0424", "NavxManifest.xml is encrypted or uses an unsupported compression")
+    return info

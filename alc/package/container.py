@@ -34,7 +34,7 @@ import struct
 import uuid
 import zipfile
 import zlib
-from typing import NamedTuple, Iterable, Mapping, Optional, Union
+from typing import Iterable, Iterator, Mapping, NamedTuple, Optional, Union
 from urllib.parse import quote, unquote
 
 import attrs
@@ -45,7 +45,7 @@ from .errors import DEFAULT_LIMITS, Limits, PackageError, RuntimePackageError
 
 __all__ = ["HEADER_SIZE", "MAGIC", "Header", "Container", "app_bytes", "write_app", "write_bytes", "read_container",
            "open_container", "encode_entry_name", "decode_entry_name", "entry_order", "content_types_xml",
-           "package_guid"]
+           "package_guid", "pack_entry", "pack_pieces"]
 
 MAGIC = b"NAVX"
 SIGNATURE_MAGIC = b"NXSB"
@@ -229,19 +229,43 @@ def pack_entry(data: bytes) -> PackedEntry:
     return PackedEntry(len(data), zlib.crc32(data), comp.compress(data) + comp.flush())
 
 
+def pack_pieces(pieces: Iterable[bytes]) -> PackedEntry:
+    """``pack_entry(b"".join(pieces))``, without the joined bytes: an entry written in pieces (a large
+    project's SymbolReference.json) is compressed as they come.
+
+    >>> pack_pieces([b"ab", b"", b"c"]) == pack_entry(b"abc")
+    True
+    """
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    size, crc, out = 0, 0, []
+    for piece in pieces:
+        size += len(piece)
+        crc = zlib.crc32(piece, crc)
+        out.append(comp.compress(piece))
+    out.append(comp.flush())
+    return PackedEntry(size, crc, b"".join(out))
+
+
 def _zip_bytes(entries: list) -> bytes:
+    """A minimal deflate zip with fixed metadata (see _zip_into)."""
+    out = io.BytesIO()
+    _zip_into(out, entries, 0)
+    return out.getvalue()
+
+
+def _zip_into(out: io.BytesIO, entries: list, head: int) -> None:
     """A minimal deflate zip with fixed metadata (our own writer, because
     zipfile does not let every field be fixed: flags, versions, attributes).
-    An entry's data is bytes or a PackedEntry."""
-    out = io.BytesIO()
+    An entry's data is bytes or a PackedEntry. The zip starts ``head`` bytes into ``out`` (after the
+    package header: its offsets count from there)."""
     central = []
     for name, data in entries:
         raw_name = name.encode("utf-8")
         size, crc, packed = data if type(data) is PackedEntry else pack_entry(data)
-        if size >= 0xFFFFFFFF or len(packed) >= 0xFFFFFFFF or out.tell() >= 0xFFFFFFFF:
+        if size >= 0xFFFFFFFF or len(packed) >= 0xFFFFFFFF or out.tell() - head >= 0xFFFFFFFF:
             raise PackageError("ALC0440", f"entry `{name}` is too large: entries and offsets past 4 GB are not "
                                           f"supported")
-        offset = out.tell()
+        offset = out.tell() - head
         out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, _ZIP_VERSION, _UTF8_FLAG, 8, _DOS_TIME, _DOS_DATE,
                               crc, len(packed), size, len(raw_name), 0))
         out.write(raw_name)
@@ -249,20 +273,19 @@ def _zip_bytes(entries: list) -> bytes:
         central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, _ZIP_VERSION, _ZIP_VERSION, _UTF8_FLAG, 8,
                                    _DOS_TIME, _DOS_DATE, crc, len(packed), size, len(raw_name), 0, 0, 0, 0,
                                    0, offset) + raw_name)
-    start = out.tell()
+    start = out.tell() - head
     for record in central:
         out.write(record)
-    size = out.tell() - start
+    size = out.tell() - head - start
     count = len(entries)
     if count >= 0xFFFF or size >= 0xFFFFFFFF or start >= 0xFFFFFFFF:
         # Zip64 end of central directory record and locator (APPNOTE 4.3.14-15):
         # more than 65,534 entries (a generated 100,000-object app) or a directory past 4 GB.
-        at = out.tell()
+        at = out.tell() - head
         out.write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, count, count, size, start))
         out.write(struct.pack("<IIQI", 0x07064B50, 0, at, 1))
         count, size, start = 0xFFFF, min(size, 0xFFFFFFFF), min(start, 0xFFFFFFFF)
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, size, start, 0))
-    return out.getvalue()
 
 
 def zip_bytes(entries: Iterable[tuple[str, bytes]]) -> bytes:
@@ -290,10 +313,15 @@ def app_bytes(entries: Union[Mapping[str, bytes], Iterable[tuple[str, bytes]]],
     names = sorted(items, key=entry_order)
     ordered = [(encode_entry_name(n), items[n]) for n in names]
     ordered.append((CONTENT_TYPES, content_types_xml(names)))
-    payload = _zip_bytes(ordered)
-    guid = package_id if package_id is not None else package_guid(payload)
-    header = _HEADER.pack(MAGIC, HEADER_SIZE, HEADER_VERSION, guid.bytes_le, len(payload), MAGIC)
-    return header + payload
+    out = io.BytesIO()
+    out.write(bytes(HEADER_SIZE))     # the header, written once the payload's GUID is known
+    _zip_into(out, ordered, HEADER_SIZE)
+    with out.getbuffer() as view, view[HEADER_SIZE:] as payload:
+        guid = package_id if package_id is not None else package_guid(payload)
+        header = _HEADER.pack(MAGIC, HEADER_SIZE, HEADER_VERSION, guid.bytes_le, len(payload), MAGIC)
+    out.seek(0)
+    out.write(header)
+    return out.getvalue()    # the buffer itself, not a copy: a package of hundreds of MB is held once
 
 
 def write_app(path: str, entries: Union[Mapping[str, bytes], Iterable[tuple[str, bytes]]],
@@ -390,6 +418,23 @@ class Container:
                                                            f"over the limit of {limit}", field, info.file_size))
         return _inflate(self.payload, info, name)
 
+    def read_parts(self, name: str) -> Iterator[bytes]:
+        """The bytes of one entry (as :meth:`read`), a MB at a time and never joined (a package's own
+        SymbolReference.json measured before it is written); its size and checksum checked at the end."""
+        info = self._entry(name).info
+        if info.file_size > self.limits.max_entry_size:
+            self.read(name)     # refused as read refuses it
+        size, crc = 0, 0
+        try:
+            for chunk in _inflated_chunks(_packed(self.payload, info, name), info):
+                size += len(chunk)
+                crc = zlib.crc32(chunk, crc)
+                yield chunk
+        except zlib.error as exc:
+            raise PackageError("ALC0424", f"entry `{name}` is corrupt: {exc}") from None
+        if size != info.file_size or crc != info.CRC:
+            raise PackageError("ALC0424", f"entry `{name}` is corrupt: its size or checksum differs from its header")
+
     def read_buffer(self, name: str, max_size: Optional[int] = None,
                     field: Optional[str] = None) -> Union[bytearray, memoryview]:
         """The bytes of one entry (as :meth:`read`) in a buffer of its size, filled 1 MB at a time:
@@ -479,6 +524,40 @@ def _inflate(payload: memoryview, info, name: str) -> bytes:
     if zlib.crc32(data) != info.CRC:
         raise PackageError("ALC0424", f"entry `{name}` is corrupt: Bad CRC-32 for file {info.filename!r}")
     return data
+
+
+def plain_entry(read, length: int, wanted: str) -> Optional[tuple]:
+    """(the entries named ``wanted`` once unquoted, whatever their case; a function giving the bytes
+    of one of them) of a plain zip of ``length`` bytes read through ``read(offset, size)``, reading
+    only its directory: None when the zip is not plain (see :func:`_plain_directory`). The package
+    cache reads a manifest this way: zipfile would build an object per entry of the directory."""
+    if length < _END.size:
+        return None
+    tail = read(length - _END.size, _END.size)
+    if len(tail) != _END.size:
+        return None
+    sig, _, _, _, _, size, offset, comment = _END.unpack_from(tail)
+    if sig != 0x06054B50 or comment or offset + size + _END.size != length:
+        return None
+    directory = read(offset, size) + tail
+    infos = _plain_directory(memoryview(directory), offset)
+    if infos is None:
+        return None
+    wanted = wanted.casefold()
+    found = [i for i in infos if (unquote(i.filename) if "%" in i.filename else i.filename).casefold() == wanted]
+
+    def entry(info) -> bytes:
+        local = read(info.header_offset, _LOCAL.size)
+        if len(local) == _LOCAL.size:
+            local += read(info.header_offset + _LOCAL.size, sum(_LOCAL_LENGTHS.unpack_from(local, 26)))
+        local_header_problem(local, info, at=0)
+        here = _Info()
+        for slot in _Info.__slots__:
+            setattr(here, slot, getattr(info, slot))
+        here.header_offset = 0
+        return _inflate(memoryview(local + read(info.header_offset + len(local), info.compress_size)), here,
+                        info.filename)
+    return found, entry
 
 
 def open_container(path: str, limits: Limits = DEFAULT_LIMITS) -> Container:
@@ -572,20 +651,22 @@ _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 _END = struct.Struct("<IHHHHIIH")
 
 
-def _plain_directory(payload: memoryview) -> Optional[list]:
+def _plain_directory(payload: memoryview, base: int = 0) -> Optional[list]:
     """The entries of a plain zip, as alc writes them, read straight from its central directory
     (zipfile builds far more per entry): one disk, no archive comment, no extra fields, no zip64,
     the directory right before its end record. None for any other zip, which zipfile then reads
-    (the answer is the same for a plain one: tests/test_package_container.py compares them)."""
-    end = len(payload) - _END.size
-    if end < 0:
+    (the answer is the same for a plain one: tests/test_package_container.py compares them).
+    ``payload``: the zip's bytes from ``base`` on (its directory and end record at least)."""
+    end = base + len(payload) - _END.size
+    if end < base:
         return None
-    sig, disk, cd_disk, here, count, size, offset, comment = _END.unpack_from(payload, end)
-    if sig != 0x06054B50 or disk or cd_disk or here != count or comment or count == 0xFFFF or offset + size != end:
+    sig, disk, cd_disk, here, count, size, offset, comment = _END.unpack_from(payload, end - base)
+    if sig != 0x06054B50 or disk or cd_disk or here != count or comment or count == 0xFFFF or \
+            offset + size != end or offset < base:
         return None
     out = []
     at = offset
-    names = payload[offset:end].tobytes()
+    names = payload[offset - base:end - base].tobytes()
     for _ in range(count):
         at_local = at - offset
         if at_local + _CENTRAL.size > size:

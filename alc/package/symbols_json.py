@@ -24,7 +24,7 @@ from __future__ import annotations
 import gc
 import json
 import re
-from typing import Annotated, Any, Optional, Union
+from typing import Annotated, Any, Iterator, Optional, Union
 
 import attrs
 import msgspec
@@ -39,7 +39,7 @@ from .symbols import (OBJECT_CLASSES, COLLECTION_ATTRS, Action, ActionChange, At
                       View, ViewChange, XmlPortNode)
 from . import symbols as m
 
-__all__ = ["read_symbols", "write_symbols", "symbols_to_json", "symbols_from_json",
+__all__ = ["read_symbols", "write_symbols", "iter_symbols", "symbols_to_json", "symbols_from_json",
            "CONTROL_KINDS", "ACTION_KINDS", "CHANGE_KINDS", "XMLPORT_NODE_KINDS", "PERMISSION_OBJECTS",
            "rights_to_value", "value_to_rights"]
 
@@ -1083,6 +1083,57 @@ def write_symbols(ref: SymbolReference, written: Optional[dict] = None) -> bytes
 
 class _Written(bytes):
     """An object's JSON, written before."""
+
+
+class _Later:
+    """An object whose JSON is written when the encoder reaches it (``iter_symbols``)."""
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+
+def iter_symbols(ref: SymbolReference) -> Iterator[bytes]:
+    """``write_symbols(ref)`` in pieces of about a megabyte: each object's JSON is written when its turn
+    comes and not kept, so that a large project's symbols are never all in memory as JSON (nor as a
+    tree of dicts).
+
+    >>> from alc.package.symbols import Codeunit, Table
+    >>> ref = SymbolReference(tables=(Table(id=1, name="T"),), codeunits=(Codeunit(id=2, name="C"),))
+    >>> b"".join(iter_symbols(ref)) == write_symbols(ref)
+    True
+    """
+    out = [b"\xef\xbb\xbf"]
+    size = 0
+    for piece in _encode_iter(symbols_to_json(ref, _Later)):
+        out.append(piece)
+        size += len(piece)
+        if size >= 1 << 20:
+            yield b"".join(out)
+            out.clear()
+            size = 0
+    yield b"".join(out)
+
+
+def _encode_iter(value) -> Iterator[bytes]:
+    """``_encode_into`` as pieces, a _Later's JSON written when reached."""
+    if type(value) is _Later:
+        yield json.dumps(_dump(value.obj), ensure_ascii=False, separators=(",", ":")).encode()
+    elif type(value) is dict:
+        yield b"{"
+        for i, (key, item) in enumerate(value.items()):
+            yield (b"," if i else b"") + json.dumps(key, ensure_ascii=False).encode() + b":"
+            yield from _encode_iter(item)
+        yield b"}"
+    elif type(value) is list:
+        yield b"["
+        for i, item in enumerate(value):
+            if i:
+                yield b","
+            yield from _encode_iter(item)
+        yield b"]"
+    else:
+        yield json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _encode_into(value, out: list) -> None:

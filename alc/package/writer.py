@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Mapping, Optional, Union
 
-from ..budget import BudgetError, check as budget_check
+from ..budget import BudgetError, check as budget_check, check_parts
 from .container import PackedEntry, app_bytes, read_container, write_bytes
 from .errors import DEFAULT_LIMITS, Limits, PackageError
 from .manifest import NavxManifest, read_manifest, write_manifest
@@ -89,7 +89,8 @@ def check_readable(data: bytes, limits: Limits = DEFAULT_LIMITS, skip=()) -> Non
             budget, least = budgets.get(name) or (limits.metadata_budget(), 2 * limits.max_metadata_containers)
             if (name == SYMBOLS or name.startswith("metadata/")) and container.size(name) >= least \
                     and name not in skip:
-                budget_check(container.read(name), budget, name)
+                if name != SYMBOLS or not check_parts(container.read_parts(name), budget, name):
+                    budget_check(container.read(name), budget, name)
     except PackageError as exc:
         raise PackageError(exc.code, f"the package would be refused when read: {exc.message}") from None
     except BudgetError as exc:
