@@ -124,8 +124,53 @@ def test_a_large_project_waits_for_the_workers_and_gives_the_same(base, tmp_path
             f.write(BROKEN)
     one = _compile(project, str(tmp_path / "one.app"), 1)
     monkeypatch.setattr(compiler, "EARLY_EMIT", 0)
+    # and as a large project's workers do it: no IR held between the phases, symbols sent compressed
+    monkeypatch.setattr(workers, "LARGE_SOURCE", 0)
+    sent = []
+    real = workers.ShareRun.start_phase_two
+
+    def start(run, platform, blobs=()):
+        sent.extend(blobs)
+        return real(run, platform, blobs)
+    monkeypatch.setattr(workers.ShareRun, "start_phase_two", start)
     other = compile_project(CompileOptions(project=project, out=str(tmp_path / "other.app"), jobs=2))
+    assert sent and all(blob[:1] == b"\x78" for blob in sent)     # zlib streams
     assert _shown(one) == _shown(other)
     assert one.ok == other.ok == (not broken)
     if not broken:
         assert _read(one.output) == _read(other.output)
+
+
+def test_symbols_written_in_pieces_are_the_symbols_written_whole(base, tmp_path):
+    """The compile writes SymbolReference.json object by object (iter_symbols, pack_pieces): the same
+    bytes as the whole document written at once, and as its entry in the package."""
+    from alc.package.container import open_container, pack_entry, pack_pieces
+    from alc.package.symbols import read_symbols, write_symbols
+    from alc.package.symbols_json import iter_symbols
+    result = _compile(base, str(tmp_path / "a.app"), 2)
+    data = open_container(result.output).read("SymbolReference.json")
+    ref = read_symbols(data)
+    assert len(ref.tables) > 10
+    pieces = list(iter_symbols(ref))
+    assert b"".join(pieces) == write_symbols(ref) == data
+    assert pack_pieces(pieces) == pack_entry(data)
+
+
+def test_symbols_decoded_together_share_their_equal_parts(base, tmp_path):
+    """loads_shared: the files' symbols decoded with one table are equal to those decoded apart, and
+    an equal part (a type, a property) is one object for all of them."""
+    from alc.build.cache import compress_shared, dumps_shared, loads_shared
+    from alc.package.container import open_container
+    from alc.package.symbols import read_symbols
+    result = _compile(base, str(tmp_path / "a.app"), 1)
+    objects = list(read_symbols(open_container(result.output).read("SymbolReference.json")).objects())
+    blobs = [dumps_shared((o,)) for o in objects]
+    equal: dict = {}
+    shared = [loads_shared(b if i % 2 else compress_shared(b), equal)[0] for i, b in enumerate(blobs)]
+    assert shared == objects
+    types = {}
+    for obj in shared:
+        for field in getattr(obj, "fields", ()):
+            types.setdefault(field.type, []).append(field.type)
+    assert any(len(same) > 1 for same in types.values())
+    assert all(all(t is same[0] for t in same) for same in types.values())

@@ -61,6 +61,7 @@ class _SharingPickler(pickle.Pickler):
     def __init__(self, file):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._first: dict = {}
+        self._strings: dict = {}   # each string value once: `ToolTip`, `field`, `local` repeat in every object
         self._shared, self._makers = _symbol_classes()
 
     def reducer_override(self, obj):
@@ -75,7 +76,9 @@ class _SharingPickler(pickle.Pickler):
                 first = obj
             if first is not obj:
                 return _FIRST, ((first,),)
-        return maker[0], tuple(getattr(obj, name) for name in maker[1])
+        strings = self._strings
+        return maker[0], tuple(strings.setdefault(value, value) if type(value) is str else value
+                               for value in map(obj.__getattribute__, maker[1]))
 
 
 class _SharingUnpickler(pickle.Unpickler):

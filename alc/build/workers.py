@@ -326,10 +326,10 @@ together (IR takes about twelve times its source): a larger project's other file
 compressed (``Share.spilled``), so that compiling 100,000 objects fits in memory."""
 
 LARGE_SOURCE = 256 << 20
-HELD_IR_LARGE = 32 << 20
+HELD_IR_LARGE = 0
 """A project of more than ``LARGE_SOURCE`` bytes of source keeps the IR of only ``HELD_IR_LARGE`` bytes
-(there, every worker also holds the whole project's symbols in phase two), and its workers send their
-symbols compressed (the parent keeps every file's until the end)."""
+(there, every worker also holds the whole project's symbols in phase two: its files are all checked in
+groups), and its workers send their symbols compressed (the parent keeps every file's until the end)."""
 
 
 class ShareRun:
