@@ -2,6 +2,7 @@
 (alc/package/cache.py, alc/build/deps.py)."""
 
 import io
+import os
 import random
 import struct
 import zipfile
@@ -68,6 +69,44 @@ def test_scan_reads_manifests_only_of_app_files(tmp_path):
 def test_fast_manifest_read_equals_full_read(tmp_path):
     path = put(tmp_path, app("B", "1.2.3.4", dep("A"), application=V("24.0.0.0"), platform=V("24.0.0.0")))
     assert read_cached_manifest(path) == read_package(path).app
+
+
+@pytest.mark.parametrize("comment", [b"", b"a zip comment: not a plain zip, read by zipfile"])
+def test_the_manifest_of_any_zip_is_read_alike(tmp_path, comment):
+    """A plain zip (as alc and Microsoft's compiler write) has its manifest found from its directory
+    alone; any other zip goes through zipfile: the same manifest, the same refusals."""
+    buf = io.BytesIO()
+    manifest = write_manifest(NavxManifest(app("A", "1.2.0.0", dep("B"))))
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("src/a.al", b"codeunit 50100 X { }")
+        zf.writestr("Navx%4Danifest.xml" if comment else "navxmanifest.XML", manifest)
+        zf.comment = comment
+    (tmp_path / "a.app").write_bytes(navx(buf.getvalue()))
+    assert read_cached_manifest(str(tmp_path / "a.app")) == app("A", "1.2.0.0", dep("B"))
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("NavxManifest.xml", manifest)
+        zf.comment = comment
+    (tmp_path / "a.app").write_bytes(navx(buf.getvalue()))
+    with pytest.raises(PackageError) as info:
+        read_cached_manifest(str(tmp_path / "a.app"))
+    assert info.value.code == "ALC0427"
+
+
+def test_a_symbol_cache_reads_a_manifest_once_while_the_file_is_the_same(tmp_path, monkeypatch):
+    from alc.build.symcache import SymbolCache
+    from alc.package import cache as cache_module
+    path = put(tmp_path, app("A", "1.0.0.0"))
+    reads = []
+    real = cache_module.read_cached_manifest
+    monkeypatch.setattr(cache_module, "read_cached_manifest", lambda *a: reads.append(a) or real(*a))
+    symbols = SymbolCache(use_disk=False)
+    first = scan_package_cache(tmp_path, read=symbols.manifest)
+    assert scan_package_cache(tmp_path, read=symbols.manifest).best(IDS["A"]) == first.best(IDS["A"])
+    assert len(reads) == 1
+    os.remove(path)
+    put(tmp_path, app("A", "1.0.0.0", dep("B")))     # the same name, another content
+    assert scan_package_cache(tmp_path, read=symbols.manifest).best(IDS["A"]).app == app("A", "1.0.0.0", dep("B"))
+    assert len(reads) == 2
 
 
 def navx(payload: bytes) -> bytes:

@@ -14,6 +14,7 @@ is used.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -145,7 +146,10 @@ def _compile_project(options: CompileOptions) -> CompileResult:
 
     cache = options.package_cache or (os.path.join(project, ".alpackages"),)
     store = _open_cache(options)
-    index = _scan(scan_package_cache, [c for c in cache if os.path.isdir(c)], store)
+    scan = scan_package_cache
+    if options.symbol_cache is not None:
+        scan = functools.partial(scan_package_cache, read=options.symbol_cache.manifest)
+    index = _scan(scan, [c for c in cache if os.path.isdir(c)], store)
     diagnostics.extend(index.diagnostics)
     resolution = resolve(manifest, index, _read_text(app_json))
     diagnostics.extend(_note_missing_cache(resolution.diagnostics, cache, bool(options.package_cache)))

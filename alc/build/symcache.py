@@ -93,6 +93,19 @@ class SymbolCache:
             entry[1] = AppSymbols(a.id, a.name, symbols, publisher=a.publisher, version=str(a.version))
         return entry[1]
 
+    def manifest(self, path: str, limits: Limits = DEFAULT_LIMITS):
+        """The package's AppManifest (package.cache.read_cached_manifest), read once while the file is
+        the same (path, size, inode, time of change): a process compiling many projects scans the same
+        package folders again and again."""
+        from ..package.cache import read_cached_manifest
+        st = os.stat(path)
+        key = ("manifest", os.path.abspath(path), st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns,
+               limits.resolved())
+        found = self._memory.get(key)
+        if found is None:
+            found = self._memory[key] = read_cached_manifest(path, limits)
+        return found
+
     def _entry(self, path: str, limits: Limits) -> list:
         """[(manifest, symbols), AppSymbols or None] of the package as it is on disk now."""
         st = os.stat(path)

@@ -191,11 +191,14 @@ def _folders(folders: Folders) -> list[str]:
     return [os.fspath(f) for f in folders]
 
 
-def scan_package_cache(folders: Folders, limits: Limits = DEFAULT_LIMITS) -> PackageIndex:
+def scan_package_cache(folders: Folders, limits: Limits = DEFAULT_LIMITS, read=None) -> PackageIndex:
     """Index every `*.app` directly inside ``folders`` (a folder or several).
 
     A folder that does not exist is a warning (ALC0247); an unreadable
-    package is a warning (ALC0246) naming why, and is left out."""
+    package is a warning (ALC0246) naming why, and is left out. ``read(path, limits)`` reads a
+    manifest (default :func:`read_cached_manifest`; a process compiling many projects keeps them:
+    build.symcache.SymbolCache.manifest)."""
+    read = read or read_cached_manifest
     packages: list[CachedPackage] = []
     diags: list[Diagnostic] = []
     names = _folders(folders)
@@ -210,7 +213,7 @@ def scan_package_cache(folders: Folders, limits: Limits = DEFAULT_LIMITS) -> Pac
             if not entry.name.lower().endswith(".app") or not entry.is_file():
                 continue
             try:
-                packages.append(CachedPackage(entry.path, read_cached_manifest(entry.path, limits)))
+                packages.append(CachedPackage(entry.path, read(entry.path, limits)))
             except PackageError as exc:
                 diags.append(_skipped(entry.path, exc))
     return PackageIndex.build(packages, names, diags)
