@@ -134,7 +134,7 @@ def test_a_large_project_waits_for_the_workers_and_gives_the_same(base, tmp_path
         return real(run, platform, blobs)
     monkeypatch.setattr(workers.ShareRun, "start_phase_two", start)
     other = compile_project(CompileOptions(project=project, out=str(tmp_path / "other.app"), jobs=2))
-    assert sent and all(blob[:1] == b"\x78" for blob in sent)     # zlib streams
+    assert sent and all(blob[:1] == b"\x78" for _, blob in sent)     # zlib streams
     assert _shown(one) == _shown(other)
     assert one.ok == other.ok == (not broken)
     if not broken:

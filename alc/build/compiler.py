@@ -209,7 +209,7 @@ def _compile_project(options: CompileOptions) -> CompileResult:
         # process builds the project's symbols too, runs the whole-app checks, and writes the symbols
         # entry of the package (unless errors already rule it out).
         with gc_paused():
-            blobs = [f.blob(runs[0]) for f in files.values()] if any(r.workers for r in runs) else []
+            blobs = [(path, f.blob(runs[0])) for path, f in files.items()] if any(r.workers for r in runs) else []
             for run in runs:
                 run.start_phase_two(platform, blobs)
             del blobs

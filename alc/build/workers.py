@@ -259,8 +259,9 @@ def _worker(conn, share: Share) -> None:
     """A forked worker: phase one, then phase two when the project's symbols arrive.
 
     The worker sends its files' results as it goes, their symbols pickled (in parallel with the
-    others) and dropped; the parent unpickles them for itself and sends every file's pickle to every
+    others); the parent unpickles them for itself and sends every other file's pickle to every
     worker, which decodes the project's symbols from them, equal parts as one object (loads_shared).
+    A large project's worker keeps none of its own symbols and is sent those too.
     The worker ends with ``os._exit`` once its work is sent: freeing its memory object by object
     would only delay the compile."""
     from .cache import compress_shared, dumps_shared, loads_shared
@@ -269,8 +270,11 @@ def _worker(conn, share: Share) -> None:
         share.forked = True
         batch: list = []
         size = 0
+        mine: dict = {}     # path -> the symbols of a file of this share (kept unless the project is large)
         for r in share.results():
             blob = dumps_shared(r.symbols)
+            if not share.compressed:
+                mine[r.path] = r.symbols
             batch.append((attrs.evolve(r, symbols=()), compress_shared(blob) if share.compressed else blob))
             size += r.size
             if size >= BATCH:
@@ -282,14 +286,17 @@ def _worker(conn, share: Share) -> None:
         head = conn.recv_bytes()
         if head:
             with gc_paused():
-                platform, files = pickle.loads(head)
+                platform, paths = pickle.loads(head)
                 equal: dict = {}
                 symbols: list = []
-                while files:
-                    for blob in pickle.loads(conn.recv_bytes()):
-                        symbols.extend(loads_shared(blob, equal))
-                        files -= 1
-                del equal
+                part: Iterator = iter(())
+                for path in paths:      # every file's pickle, b"" for those of this share it kept
+                    blob = next(part, None)
+                    if blob is None:
+                        part = iter(pickle.loads(conn.recv_bytes()))
+                        blob = next(part)
+                    symbols.extend(loads_shared(blob, equal) if blob else mine[path])
+                del equal, mine, part
                 share.kept = project_app_symbols(share.manifest, symbols)
                 del symbols
                 conn.send(("ok", share.phase_two(share.kept, platform), time.perf_counter()))
@@ -353,6 +360,7 @@ class ShareRun:
         except ValueError:  # no fork on this platform: one process
             ctx, jobs = None, 1
         self.paths = list(paths)
+        self.large = large            # a large project's workers keep none of their symbols (see _worker)
         self.local: Optional[Share] = None
         self._pending: Optional[tuple] = None
         self.blobs: dict = {}             # path -> the file's symbols, pickled by its worker
@@ -373,7 +381,7 @@ class ShareRun:
             parent, child = ctx.Pipe()
             share = Share(part, symbols, manifest, project, dependencies, code_analysis,
                           held // len(parts))
-            share.compressed = large    # the parent holds every file's symbols until the end
+            share.compressed = large    # and send them compressed: the parent holds them until the end
             proc = ctx.Process(target=_worker, args=(child, share), daemon=True)
             proc.start()
             child.close()
@@ -417,18 +425,18 @@ class ShareRun:
         return blob
 
     def start_phase_two(self, platform: bool, blobs: Sequence = ()) -> None:
-        """Start the rules in the workers: they get the project's symbols (``blobs``: the pickled symbols
-        of every file of the project, in order) and build the project's AppSymbols themselves, while
-        this process goes on (``finish_phase_two`` collects their diagnostics). The pickles go in parts,
-        to all the workers in turn, from a thread: each worker decodes a part while the next is sent,
-        and never holds them all at once."""
+        """Start the rules in the workers: they get the project's symbols (``blobs``: (path, pickled
+        symbols) of every file of the project, in order) and build the project's AppSymbols themselves,
+        while this process goes on (``finish_phase_two`` collects their diagnostics). The pickles go in
+        parts, to all the workers in turn, from a thread: each worker decodes a part while the next is
+        sent, and never holds them all at once."""
         self._started = time.perf_counter()
         if not self.workers:
             return
         import threading
-        conns = [conn for _, conn, _ in self.workers]
-        head = pickle.dumps((platform, len(blobs)), protocol=pickle.HIGHEST_PROTOCOL)
-        self._sender = threading.Thread(target=_send_symbols, args=(conns, head, list(blobs)), daemon=True)
+        head = pickle.dumps((platform, [path for path, _ in blobs]), protocol=pickle.HIGHEST_PROTOCOL)
+        targets = [(conn, frozenset() if self.large else frozenset(paths)) for _, conn, paths in self.workers]
+        self._sender = threading.Thread(target=_send_symbols, args=(targets, head, list(blobs)), daemon=True)
         self._sender.start()
 
     def finish_phase_two(self, project_app, platform: bool) -> list:
@@ -485,29 +493,32 @@ SYMBOLS_PART = 1 << 20
 """Bytes of pickled symbols sent to the workers in one message (``start_phase_two``)."""
 
 
-def _send_symbols(conns: list, head: bytes, blobs: list) -> None:
-    """Send ``head``, then ``blobs`` in parts, to every worker in turn. A worker gone is left to the
-    reader (``_receive`` reports it)."""
-    live = list(conns)
+def _send_symbols(targets: list, head: bytes, blobs: list) -> None:
+    """Send ``head``, then the pickles of ``blobs`` ((path, pickle)) in parts, to every worker in turn:
+    ``targets`` are (connection, the paths whose symbols the worker kept: b"" is sent for those). A
+    worker gone is left to the reader (``_receive`` reports it)."""
+    live = list(targets)
 
-    def send(data: bytes) -> None:
-        for conn in list(live):
+    def send(part: list) -> None:
+        for target in list(live):
+            conn, kept = target
             try:
-                conn.send_bytes(data)
+                conn.send_bytes(head if part is None else pickle.dumps(
+                    [b"" if path in kept else blob for path, blob in part], protocol=pickle.HIGHEST_PROTOCOL))
             except OSError:
-                live.remove(conn)
+                live.remove(target)
 
-    send(head)
+    send(None)
     part: list = []
     size = 0
-    for blob in blobs:
-        part.append(blob)
+    for path, blob in blobs:
+        part.append((path, blob))
         size += len(blob)
         if size >= SYMBOLS_PART:
-            send(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+            send(part)
             part, size = [], 0
     if part:
-        send(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+        send(part)
 
 
 def run_shares(paths: Sequence[str], symbols: frozenset, manifest, jobs: Optional[int],
