@@ -79,7 +79,7 @@ def bench_compile_extensions(benchmark, generated, compiled, tmp_path):
            objects_per_s=round(objects / median, 1), cpu_objects_per_s=round(objects / clock.median, 1))
 
 
-def _fresh() -> None:
+def _collected() -> None:
     import gc
     from alc import parse_text
     parse_text("codeunit 50100 Warm { trigger OnRun() begin end; }", "warm.al")
@@ -103,7 +103,7 @@ def _jobs_rounds(benchmark, group: str, project: str, packages: tuple, jobs: int
     # Each round starts from a collected heap and a loaded grammar: otherwise a round pays the first full
     # collection over what the round before it left (2-2.5 s on W1, charged to the rounds with workers,
     # which come second), and the first round of the session loads the grammar.
-    benchmark.pedantic(clock.wrap(once), setup=_fresh, rounds=rounds, iterations=1)
+    benchmark.pedantic(clock.wrap(once), setup=_collected, rounds=rounds, iterations=1)
     last = results[-1]
     assert all(r.ok for r in results), [f"{d.code} {d.message}" for d in last.diagnostics if d.is_error][:5]
     objects = len(last.objects)
