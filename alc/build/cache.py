@@ -62,23 +62,49 @@ class _SharingPickler(pickle.Pickler):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._first: dict = {}
         self._strings: dict = {}   # each string value once: `ToolTip`, `field`, `local` repeat in every object
-        self._shared, self._makers = _symbol_classes()
+        self._plans = _plans()
 
     def reducer_override(self, obj):
-        cls = type(obj)
-        maker = self._makers.get(cls)
-        if maker is None:
+        plan = self._plans.get(type(obj))
+        if plan is None:
             return NotImplemented
-        if cls in self._shared:
+        maker, values_of, strings_at, shared = plan
+        if shared:
             try:
                 first = self._first.setdefault(obj, obj)
             except TypeError:      # holds something unhashable
                 first = obj
             if first is not obj:
                 return _FIRST, ((first,),)
-        strings = self._strings
-        return maker[0], tuple(strings.setdefault(value, value) if type(value) is str else value
-                               for value in map(obj.__getattribute__, maker[1]))
+        values = values_of(obj)
+        if strings_at:
+            strings = self._strings
+            values = list(values)
+            for i in strings_at:
+                value = values[i]
+                if value is not None:
+                    values[i] = strings.setdefault(value, value)
+            values = tuple(values)
+        return maker, values
+
+
+_PLANS: list = []
+
+
+def _plans() -> dict:
+    """class -> (its maker, a function giving its fields' values as a tuple, the positions of its string
+    fields, whether equal values are pickled once) for the classes of alc.package.symbols."""
+    if not _PLANS:
+        shared, makers = _symbol_classes()
+        plans = {}
+        for cls, (maker, names) in makers.items():
+            types = {f.name: str(f.type) for f in attrs.fields(cls)}
+            strings_at = tuple(i for i, name in enumerate(names) if types[name] in ("str", "Optional[str]"))
+            values_of = operator.attrgetter(*names) if len(names) > 1 else \
+                (lambda obj, get=operator.attrgetter(names[0]): (get(obj),)) if names else (lambda obj: ())
+            plans[cls] = (maker, values_of, strings_at, cls in shared)
+        _PLANS.append(plans)
+    return _PLANS[0]
 
 
 class _SharingUnpickler(pickle.Unpickler):
