@@ -271,6 +271,7 @@ def _worker(conn, share: Share) -> None:
         batch: list = []
         size = 0
         mine: dict = {}     # path -> the symbols of a file of this share (kept unless the project is large)
+        r = blob = None
         for r in share.results():
             blob = dumps_shared(r.symbols)
             if not share.compressed:
