@@ -164,8 +164,7 @@ def check_parts(parts: Iterable[bytes], budget: JsonBudget, what: str) -> bool:
     surrogate = False
     for part in parts:
         size += len(part)
-        if size > budget.max_size:
-            _check_size(size, budget, what)
+        _check_size(size, budget, what)
         if carry:
             part = carry + part
         # never end a part inside a run of backslashes: the run goes on with the next part

@@ -94,16 +94,25 @@ _PLANS: list = []
 def _plans() -> dict:
     """class -> (its maker, a function giving its fields' values as a tuple, the positions of its string
     fields, whether equal values are pickled once) for the classes of alc.package.symbols."""
+    return _planned()[0]
+
+
+def _shared_makers() -> frozenset:
+    """The makers of the classes whose equal values are pickled once."""
+    return _planned()[1]
+
+
+def _planned() -> tuple:
     if not _PLANS:
         shared, makers = _symbol_classes()
-        plans = {}
+        plans: dict = {}
         for cls, (maker, names) in makers.items():
             types = {f.name: str(f.type) for f in attrs.fields(cls)}
             strings_at = tuple(i for i, name in enumerate(names) if types[name] in ("str", "Optional[str]"))
             values_of = operator.attrgetter(*names) if len(names) > 1 else \
                 (lambda obj, get=operator.attrgetter(names[0]): (get(obj),)) if names else (lambda obj: ())
             plans[cls] = (maker, values_of, strings_at, cls in shared)
-        _PLANS.append(plans)
+        _PLANS.append((plans, frozenset(makers[cls][0] for cls in shared)))
     return _PLANS[0]
 
 
@@ -139,11 +148,6 @@ def _equal_maker(maker):
             found = seen[args] = maker(*args)
         return found
     return make
-
-
-def _shared_makers() -> frozenset:
-    shared, makers = _symbol_classes()
-    return frozenset(makers[cls][0] for cls in shared)
 
 
 def loads_shared(data, equal: dict):

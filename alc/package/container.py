@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import copy
 import errno
 import hashlib
 import io
@@ -225,8 +226,7 @@ class PackedEntry(NamedTuple):
 
 def pack_entry(data: bytes) -> PackedEntry:
     """Compress an entry the way the package writer does (deflate, level 6)."""
-    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return PackedEntry(len(data), zlib.crc32(data), comp.compress(data) + comp.flush())
+    return pack_pieces((data,))
 
 
 def pack_pieces(pieces: Iterable[bytes]) -> PackedEntry:
@@ -410,30 +410,23 @@ class Container:
     def read(self, name: str, max_size: Optional[int] = None, field: Optional[str] = None) -> bytes:
         """The bytes of one entry; PackageError when corrupt or too large (than ``max_size``, default the
         limit of an entry; ``field``: the limit it is, for the message naming the opt-in)."""
+        return _inflate(self.payload, self._limited(name, max_size, field), name)
+
+    def _limited(self, name: str, max_size: Optional[int], field: Optional[str]):
+        """The entry's info; PackageError when it expands to more than ``max_size`` (default the limit of
+        an entry; ``field``: the limit it is, for the message naming the opt-in)."""
         info = self._entry(name).info
         limit = self.limits.max_entry_size if max_size is None else max_size
         field = "max_entry_size" if max_size is None else field
         if info.file_size > limit:
             raise PackageError("ALC0425", self.limits.over(f"entry `{name}` expands to {info.file_size} bytes, "
                                                            f"over the limit of {limit}", field, info.file_size))
-        return _inflate(self.payload, info, name)
+        return info
 
     def read_parts(self, name: str) -> Iterator[bytes]:
         """The bytes of one entry (as :meth:`read`), a MB at a time and never joined (a package's own
-        SymbolReference.json measured before it is written); its size and checksum checked at the end."""
-        info = self._entry(name).info
-        if info.file_size > self.limits.max_entry_size:
-            self.read(name)     # refused as read refuses it
-        size, crc = 0, 0
-        try:
-            for chunk in _inflated_chunks(_packed(self.payload, info, name), info):
-                size += len(chunk)
-                crc = zlib.crc32(chunk, crc)
-                yield chunk
-        except zlib.error as exc:
-            raise PackageError("ALC0424", f"entry `{name}` is corrupt: {exc}") from None
-        if size != info.file_size or crc != info.CRC:
-            raise PackageError("ALC0424", f"entry `{name}` is corrupt: its size or checksum differs from its header")
+        SymbolReference.json measured before it is written)."""
+        return _checked_chunks(self.payload, self._limited(name, None, None), name)
 
     def read_buffer(self, name: str, max_size: Optional[int] = None,
                     field: Optional[str] = None) -> Union[bytearray, memoryview]:
@@ -441,34 +434,35 @@ class Container:
         :meth:`read` holds the entry twice while zlib joins its output, which for a large entry
         (a SymbolReference.json of hundreds of MB) is most of a reader's peak memory. A stored
         (uncompressed) entry is a view of the package's bytes, its checksum checked: no copy at all."""
-        info = self._entry(name).info
-        limit = self.limits.max_entry_size if max_size is None else max_size
-        field = "max_entry_size" if max_size is None else field
-        if info.file_size > limit:
-            raise PackageError("ALC0425", self.limits.over(f"entry `{name}` expands to {info.file_size} bytes, "
-                                                           f"over the limit of {limit}", field, info.file_size))
+        info = self._limited(name, max_size, field)
         if info.compress_type == zipfile.ZIP_STORED and self.payload is not None:
             return self._stored(name, info)
         buffer = bytearray(info.file_size)
-        view = memoryview(buffer)
         filled = 0
-        try:
-            for chunk in _inflated_chunks(_packed(self.payload, info, name), info):
-                if filled + len(chunk) > info.file_size:
-                    break
+        with memoryview(buffer) as view:
+            for chunk in _checked_chunks(self.payload, info, name):
                 view[filled:filled + len(chunk)] = chunk
                 filled += len(chunk)
-            else:
-                chunk = b""
-        except zlib.error as exc:
-            raise PackageError("ALC0424", f"entry `{name}` is corrupt: {exc}") from None
-        finally:
-            view.release()
-        if chunk or filled != info.file_size:
-            raise PackageError("ALC0424", f"entry `{name}` is corrupt: size differs from its header")
-        if zlib.crc32(buffer) != info.CRC:
-            raise PackageError("ALC0424", f"entry `{name}` is corrupt: Bad CRC-32 for file {info.filename!r}")
         return buffer
+
+
+def _checked_chunks(payload: memoryview, info, name: str) -> Iterator[bytes]:
+    """An entry's bytes, a MB at a time; PackageError as soon as they run past its size, when they end
+    short of it, when its data is damaged, and when its CRC-32 differs."""
+    size, crc = 0, 0
+    try:
+        for chunk in _inflated_chunks(_packed(payload, info, name), info):
+            size += len(chunk)
+            if size > info.file_size:
+                break
+            crc = zlib.crc32(chunk, crc)
+            yield chunk
+    except zlib.error as exc:
+        raise PackageError("ALC0424", f"entry `{name}` is corrupt: {exc}") from None
+    if size != info.file_size:
+        raise PackageError("ALC0424", f"entry `{name}` is corrupt: size differs from its header")
+    if crc != info.CRC:
+        raise PackageError("ALC0424", f"entry `{name}` is corrupt: Bad CRC-32 for file {info.filename!r}")
 
 
 _CHUNK = 1 << 20
@@ -536,8 +530,8 @@ def plain_entry(read, length: int, wanted: str) -> Optional[tuple]:
     tail = read(length - _END.size, _END.size)
     if len(tail) != _END.size:
         return None
-    sig, _, _, _, _, size, offset, comment = _END.unpack_from(tail)
-    if sig != 0x06054B50 or comment or offset + size + _END.size != length:
+    size, offset = _END.unpack_from(tail)[5:7]
+    if offset + size + _END.size != length:      # then not plain (the rest is _plain_directory's to judge)
         return None
     directory = read(offset, size) + tail
     infos = _plain_directory(memoryview(directory), offset)
@@ -551,9 +545,7 @@ def plain_entry(read, length: int, wanted: str) -> Optional[tuple]:
         if len(local) == _LOCAL.size:
             local += read(info.header_offset + _LOCAL.size, sum(_LOCAL_LENGTHS.unpack_from(local, 26)))
         local_header_problem(local, info, at=0)
-        here = _Info()
-        for slot in _Info.__slots__:
-            setattr(here, slot, getattr(info, slot))
+        here = copy.copy(info)     # located in the bytes read: its local header first
         here.header_offset = 0
         return _inflate(memoryview(local + read(info.header_offset + len(local), info.compress_size)), here,
                         info.filename)

@@ -1073,12 +1073,15 @@ def write_symbols(ref: SymbolReference, written: Optional[dict] = None) -> bytes
     def dump(obj) -> _Written:
         found = written.get(id(obj))
         if found is None:
-            found = written[id(obj)] = json.dumps(_dump(obj), ensure_ascii=False, separators=(",", ":")).encode()
+            found = written[id(obj)] = _object_json(obj)
         return _Written(found)
 
-    out = [b"\xef\xbb\xbf"]
-    _encode_into(symbols_to_json(ref, dump), out)
-    return b"".join(out)
+    return b"".join([b"\xef\xbb\xbf", *_encode_iter(symbols_to_json(ref, dump))])
+
+
+def _object_json(obj) -> bytes:
+    """One object's JSON as the whole document has it (UTF-8)."""
+    return json.dumps(_dump(obj), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class _Written(bytes):
@@ -1116,9 +1119,12 @@ def iter_symbols(ref: SymbolReference) -> Iterator[bytes]:
 
 
 def _encode_iter(value) -> Iterator[bytes]:
-    """``_encode_into`` as pieces, a _Later's JSON written when reached."""
-    if type(value) is _Later:
-        yield json.dumps(_dump(value.obj), ensure_ascii=False, separators=(",", ":")).encode()
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` in UTF-8, in pieces: a _Written
+    as it is, a _Later's JSON written when reached."""
+    if type(value) is _Written:
+        yield value
+    elif type(value) is _Later:
+        yield _object_json(value.obj)
     elif type(value) is dict:
         yield b"{"
         for i, (key, item) in enumerate(value.items()):
@@ -1134,24 +1140,3 @@ def _encode_iter(value) -> Iterator[bytes]:
         yield b"]"
     else:
         yield json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _encode_into(value, out: list) -> None:
-    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` in UTF-8, with _Written as is."""
-    if type(value) is _Written:
-        out.append(value)
-    elif type(value) is dict:
-        out.append(b"{")
-        for i, (key, item) in enumerate(value.items()):
-            out.append(b"," if i else b"")
-            out.append(json.dumps(key, ensure_ascii=False).encode() + b":")
-            _encode_into(item, out)
-        out.append(b"}")
-    elif type(value) is list:
-        out.append(b"[")
-        for i, item in enumerate(value):
-            out.append(b"," if i else b"")
-            _encode_into(item, out)
-        out.append(b"]")
-    else:
-        out.append(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
